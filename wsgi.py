@@ -1,0 +1,3 @@
+from yoi_welfare import create_app
+
+app = create_app()

@@ -1,0 +1,61 @@
+"""yoi_welfare: one shared welfare record for children in custody."""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def create_app(overrides: dict | None = None) -> "Flask":
+    """Build the web application; nothing runs at import time.
+
+    Imports live here so that `yoi_welfare.domain` can be imported without Flask or a database.
+    """
+    from flask import Flask
+    from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+    from yoi_welfare import db
+    from yoi_welfare.config import load_settings
+    from yoi_welfare.extensions import csrf, login_manager
+
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_settings(overrides))
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("yoi_welfare"),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            PrefixLoader({"govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+    from yoi_welfare.forms import error_summary
+
+    app.add_template_global(error_summary)
+
+    from yoi_welfare import accounts, web
+
+    accounts.init_app(app)
+    web.init_app(app)
+
+    from yoi_welfare.accounts.views import bp as accounts_bp
+    from yoi_welfare.admin.views import bp as admin_bp
+    from yoi_welfare.home.views import bp as home_bp
+    from yoi_welfare.people.views import bp as people_bp
+
+    for blueprint in (accounts_bp, admin_bp, home_bp, people_bp):
+        app.register_blueprint(blueprint)
+
+    from yoi_welfare.cli import register_commands
+
+    register_commands(app)
+    return app

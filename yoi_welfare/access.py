@@ -1,0 +1,140 @@
+"""The one access policy: who may do what, and which children each user can see.
+
+A YOT sees the children of its area; an establishment sees the children it holds or has held
+(read-only once they have left); an ACPC sees its area's children; an administrator sees no child.
+Lists are scoped in the query. A child outside a user's reach is "not found", and the attempt is
+audited.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import abort, g
+from flask_login import current_user
+from sqlmodel import select
+
+from yoi_welfare import db
+from yoi_welfare.accounts.models import Role, User
+from yoi_welfare.agencies.models import Agency
+from yoi_welfare.audit import services as audit
+from yoi_welfare.people.models import Placement, YoungPerson
+
+
+class Permission(StrEnum):
+    VIEW_CHILDREN = "VIEW_CHILDREN"
+    REGISTER_CHILD = "REGISTER_CHILD"
+    MOVE_CHILD = "MOVE_CHILD"
+    ADMINISTER = "ADMINISTER"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.YOT_OFFICER: frozenset({Permission.VIEW_CHILDREN, Permission.REGISTER_CHILD}),
+    Role.ESTABLISHMENT_STAFF: frozenset({Permission.VIEW_CHILDREN, Permission.MOVE_CHILD}),
+    Role.ACPC_MEMBER: frozenset({Permission.VIEW_CHILDREN}),
+    Role.ADMINISTRATOR: frozenset({Permission.ADMINISTER}),
+}
+
+
+def has_permission(user: User, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+def permission_required(*permissions: Permission) -> Callable:
+    """Decorate a view: signed in, active, and holding every permission named; else 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from yoi_welfare.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not all(has_permission(current_user, p) for p in permissions):
+                audit.record("permission_denied", outcome="denied")
+                db.commit()
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_permissions = permissions
+        return wrapped
+
+    return decorator
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any signed-in user (the home page decides by role what to show)."""
+    return permission_required()(view)
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as deliberately open to anyone (sign-in, health check)."""
+    view.is_public = True
+    return view
+
+
+def user_agency() -> Agency:
+    """The signed-in user's agency, loaded once per request."""
+    if "user_agency" not in g:
+        g.user_agency = db.session().get(Agency, current_user.agency_id)
+    return g.user_agency
+
+
+def visible_children_clause(user: User, agency: Agency) -> sa.ColumnElement[bool]:
+    """A WHERE clause on YoungPerson selecting exactly the children this user may see."""
+    if user.role in (Role.YOT_OFFICER, Role.ACPC_MEMBER) and agency.area_id is not None:
+        return YoungPerson.home_area_id == agency.area_id
+    if user.role is Role.ESTABLISHMENT_STAFF and agency.is_establishment:
+        return sa.exists(
+            select(Placement.id).where(
+                Placement.young_person_id == YoungPerson.id,
+                Placement.establishment_id == agency.id,
+            )
+        )
+    return sa.false()
+
+
+def current_children_clause() -> sa.ColumnElement[bool]:
+    """Children of the signed-in user that they may see."""
+    return visible_children_clause(current_user, user_agency())
+
+
+def get_visible_child(child_id: int) -> YoungPerson:
+    """The child, if the signed-in user may see them; otherwise audit the attempt and 404."""
+    child = (
+        db.session()
+        .exec(select(YoungPerson).where(YoungPerson.id == child_id, current_children_clause()))
+        .first()
+    )
+    if child is None:
+        deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
+    return child
+
+
+def deny(**audit_fields) -> None:
+    """Record a refused request and answer "not found", revealing nothing."""
+    db.rollback()
+    audit.record("access_denied", outcome="denied", **audit_fields)
+    db.commit()
+    abort(404)
+
+
+def current_placement(child: YoungPerson) -> Placement | None:
+    return (
+        db.session()
+        .exec(
+            select(Placement).where(
+                Placement.young_person_id == child.id, Placement.left_at.is_(None)
+            )
+        )
+        .first()
+    )
+
+
+def holds_child(child: YoungPerson) -> bool:
+    """Whether the signed-in user's establishment holds the child now (and so may record)."""
+    if current_user.role is not Role.ESTABLISHMENT_STAFF:
+        return False
+    placement = current_placement(child)
+    return placement is not None and placement.establishment_id == current_user.agency_id

@@ -1,0 +1,108 @@
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, Regexp
+
+from yoi_welfare.forms import GovForm, GovRadioField, GovSelectField, optional_int
+
+
+class AreaForm(GovForm):
+    code = StringField(
+        "Area code",
+        widget=GovTextInput(),
+        description="A short code, for example NTH",
+        validators=[
+            InputRequired("Enter an area code"),
+            Length(max=20, message="Area code must be 20 characters or fewer"),
+            Regexp(
+                r"^[A-Za-z0-9-]+$",
+                message="Area code must only include letters, numbers and hyphens",
+            ),
+        ],
+    )
+    name = StringField(
+        "Area name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the area name"),
+            Length(max=120, message="Area name must be 120 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Create area", widget=GovSubmitInput())
+
+
+class AgencyForm(GovForm):
+    code = StringField(
+        "Agency code",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter an agency code"),
+            Length(max=20, message="Agency code must be 20 characters or fewer"),
+            Regexp(
+                r"^[A-Za-z0-9-]+$",
+                message="Agency code must only include letters, numbers and hyphens",
+            ),
+        ],
+    )
+    name = StringField(
+        "Agency name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the agency name"),
+            Length(max=120, message="Agency name must be 120 characters or fewer"),
+        ],
+    )
+    kind = GovRadioField("Kind of agency", validators=[InputRequired("Select the kind of agency")])
+    area = GovSelectField(
+        "Area",
+        coerce=optional_int,
+        description="For a YOT or an ACPC only; establishments belong to no area",
+    )
+    submit = SubmitField("Create agency", widget=GovSubmitInput())
+
+
+class UserForm(GovForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the person's full name"),
+            Length(max=120, message="Full name must be 120 characters or fewer"),
+        ],
+    )
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter an email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(
+                "Enter an email address in the correct format, like name@example.org",
+                check_deliverability=False,
+            ),
+        ],
+    )
+    role = GovRadioField("Role", validators=[InputRequired("Select a role")])
+    agency = GovSelectField(
+        "Agency", coerce=optional_int, validators=[InputRequired("Select an agency")]
+    )
+    is_manager = BooleanField(
+        "Agency manager: receives first-level escalations for the agency",
+        widget=GovCheckboxInput(),
+    )
+    password = PasswordField(
+        "Initial password",
+        widget=GovPasswordInput(),
+        description=(
+            "At least 12 characters. Give it to the person securely; they should change it."
+        ),
+        validators=[
+            InputRequired("Enter an initial password"),
+            Length(min=12, max=256, message="Password must be between 12 and 256 characters"),
+        ],
+    )
+    submit = SubmitField("Create user", widget=GovSubmitInput())

@@ -1,0 +1,134 @@
+"""Form building blocks in GOV.UK style: stripped input, date boxes, clear error wording."""
+
+from datetime import date, datetime, time
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect
+from wtforms import DateField, RadioField, SelectField, StringField
+from wtforms.validators import ValidationError
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class GovForm(FlaskForm):
+    """Base form: every string field is stripped of surrounding whitespace."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if strip not in filters:
+                unbound_field.kwargs["filters"] = [strip, *filters]
+            return unbound_field.bind(form=form, **options)
+
+
+class SafeGovDateInput(GovDateInput):
+    """GovDateInput that renders when a POST omitted one or more of the three boxes."""
+
+    def map_gov_params(self, field, **kwargs):
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
+        return super().map_gov_params(field, **kwargs)
+
+
+class GovDateField(DateField):
+    """Day, month and year boxes; messages say what to enter."""
+
+    widget = SafeGovDateInput()
+
+    def __init__(self, label=None, validators=None, *, what: str = "a date", **kwargs):
+        super().__init__(label, validators, format="%d %m %Y", **kwargs)
+        self.what = what
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        parts = [v.strip() for v in valuelist] + ["", "", ""]
+        day, month, year = parts[:3]
+        if not (day and month and year):
+            self.data = None
+            raise ValueError(f"{self.what.capitalize()} must include a day, month and year")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError as error:
+            self.data = None
+            raise ValueError(f"{self.what.capitalize()} must be a real date") from error
+        if self.data.year < 1900:
+            self.data = None
+            raise ValueError(f"{self.what.capitalize()} must be a real date")
+
+
+class TimeField(StringField):
+    """A 24-hour time such as 14:30 (also accepts 2:30pm)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.time_value: time | None = None
+        if self.data:
+            self.time_value = parse_time(self.data)
+            if self.time_value is None:
+                raise ValueError("Enter a time such as 14:30")
+
+
+def parse_time(text: str) -> time | None:
+    cleaned = text.strip().lower().replace(".", ":").replace(" ", "")
+    for pattern in ("%H:%M", "%I:%M%p", "%I%p", "%H%M"):
+        try:
+            return datetime.strptime(cleaned, pattern).time()  # noqa: DTZ007 - a bare time
+        except ValueError:
+            continue
+    return None
+
+
+def not_in_future(today: date, message: str):
+    def check(_form, field):
+        if field.data and field.data > today:
+            raise ValidationError(message)
+
+    return check
+
+
+def optional_int(value):
+    """Coerce a posted choice to int; blank is None and rubbish is never a valid choice."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+class _AnsweredChoiceMixin:
+    """Leave an unanswered choice to InputRequired, so its message is the one shown."""
+
+    def pre_validate(self, form):
+        if not self.raw_data or self.raw_data[0] == "":
+            return
+        super().pre_validate(form)
+
+
+class GovSelectField(_AnsweredChoiceMixin, SelectField):
+    widget = GovSelect()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_choice_message", "Select an option from the list")
+        super().__init__(label, validators, **kwargs)
+
+
+class GovRadioField(_AnsweredChoiceMixin, RadioField):
+    widget = GovRadioInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_choice_message", "Select one of the options")
+        super().__init__(label, validators, **kwargs)
+
+
+def error_summary(form) -> dict:
+    """Parameters for govukErrorSummary: form-level errors first, then each field's first error."""
+    items = [{"text": message} for message in form.form_errors]
+    for field in form:
+        if field.errors:
+            items.append({"text": field.errors[0], "href": f"#{field.id}"})
+    return {"titleText": "There is a problem", "errorList": items}

@@ -1,0 +1,34 @@
+"""Column helpers shared by every feature's models."""
+
+import enum
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+# Stable constraint names, so migrations can alter them on SQLite and PostgreSQL alike. Set here,
+# before any model is defined.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def enum_column(enum_class: type[enum.Enum], **kwargs) -> sa.Enum:
+    """Store an enum by name in a VARCHAR with a CHECK constraint: portable and readable in SQL."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.name) for m in enum_class),
+        validate_strings=True,
+        name=enum_class.__name__.lower(),
+        **kwargs,
+    )

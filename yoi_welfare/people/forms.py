@@ -1,0 +1,191 @@
+from datetime import date
+
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from yoi_welfare.forms import (
+    GovDateField,
+    GovForm,
+    GovRadioField,
+    GovSelectField,
+    TimeField,
+    optional_int,
+)
+from yoi_welfare.people.models import ETHNICITIES, LegalStatus, Sex
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _dob_checks(_form, field):
+    if field.data is None:
+        return
+    today = date.today()
+    if field.data > today:
+        raise ValidationError("Date of birth must be in the past")
+    age = (
+        today.year
+        - field.data.year
+        - ((today.month, today.day) < (field.data.month, field.data.day))
+    )
+    if age < 10:
+        raise ValidationError(
+            "Date of birth must be at least 10 years ago: the age of criminal responsibility is 10"
+        )
+    if age > 21:
+        raise ValidationError(
+            "Date of birth must be less than 22 years ago: this service is for children"
+        )
+
+
+class RegisterChildForm(GovForm):
+    given_name = StringField(
+        "Given name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the child's given name"),
+            Length(max=100, message="Given name must be 100 characters or fewer"),
+        ],
+    )
+    family_name = StringField(
+        "Family name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the child's family name"),
+            Length(max=100, message="Family name must be 100 characters or fewer"),
+        ],
+    )
+    date_of_birth = GovDateField(
+        "Date of birth",
+        what="date of birth",
+        description="For example, 27 3 2010",
+        validators=[InputRequired("Enter a date of birth"), _dob_checks],
+    )
+    sex = GovRadioField(
+        "Sex",
+        choices=[(s.value, s.label) for s in Sex],
+        validators=[InputRequired("Select the child's sex")],
+    )
+    ethnicity = GovSelectField(
+        "Ethnicity",
+        choices=[("", "Select ethnicity")] + [(e, e) for e in ETHNICITIES],
+        validators=[InputRequired("Select the child's ethnicity")],
+    )
+    local_reference = StringField(
+        "Local reference",
+        widget=GovTextInput(),
+        description="Your YOT's case reference for this child",
+        validators=[
+            InputRequired("Enter the local reference"),
+            Length(max=30, message="Local reference must be 30 characters or fewer"),
+            Regexp(
+                r"^[A-Za-z0-9/\-]+$",
+                message="Local reference must only include letters, numbers, / and -",
+            ),
+        ],
+    )
+    pnc_number = StringField(
+        "PNC number (optional)",
+        widget=GovTextInput(),
+        description="For example, 2024/0123456X",
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\d{2}(\d{2})?/\d{1,7}[A-Za-z]$",
+                message="Enter a PNC number in the format 2024/0123456X",
+            ),
+        ],
+    )
+    home_area = GovSelectField(
+        "Home area", coerce=optional_int, validators=[InputRequired("Select the child's home area")]
+    )
+    legal_status = GovRadioField(
+        "Legal status",
+        choices=[(s.value, s.label) for s in LegalStatus],
+        validators=[InputRequired("Select the child's legal status")],
+    )
+    looked_after = GovRadioField(
+        "Is the child looked after by a local authority?",
+        choices=YES_NO,
+        validators=[InputRequired("Select yes if the child is looked after")],
+    )
+    child_protection_plan = GovRadioField(
+        "Is the child subject to a child protection plan?",
+        choices=YES_NO,
+        validators=[InputRequired("Select yes if the child has a child protection plan")],
+    )
+    submit = SubmitField("Register child", widget=GovSubmitInput())
+
+
+class MovementForm(GovForm):
+    """When something happened: a date and a time, in UK time."""
+
+    on_date = GovDateField("Date", what="date", validators=[InputRequired("Enter the date")])
+    at_time = TimeField(
+        "Time",
+        widget=GovTextInput(),
+        description="Use the 24-hour clock, for example 14:30",
+        validators=[InputRequired("Enter the time")],
+    )
+
+
+class FindChildForAdmissionForm(MovementForm):
+    home_area = GovSelectField(
+        "Child's home area",
+        coerce=optional_int,
+        validators=[InputRequired("Select the child's home area")],
+    )
+    local_reference = StringField(
+        "YOT local reference",
+        widget=GovTextInput(),
+        description="As shown on the YOT's placement information",
+        validators=[
+            InputRequired("Enter the YOT local reference"),
+            Length(max=30, message="Local reference must be 30 characters or fewer"),
+        ],
+    )
+    date_of_birth = GovDateField(
+        "Date of birth",
+        what="date of birth",
+        validators=[InputRequired("Enter the child's date of birth")],
+    )
+    on_date = GovDateField(
+        "Date of admission",
+        what="date of admission",
+        validators=[InputRequired("Enter the date of admission")],
+    )
+    submit = SubmitField("Admit child", widget=GovSubmitInput())
+
+
+class TransferForm(MovementForm):
+    destination = GovSelectField(
+        "Receiving establishment",
+        coerce=optional_int,
+        validators=[InputRequired("Select the receiving establishment")],
+    )
+    on_date = GovDateField(
+        "Date of transfer",
+        what="date of transfer",
+        validators=[InputRequired("Enter the date of transfer")],
+    )
+    submit = SubmitField("Transfer child", widget=GovSubmitInput())
+
+
+class ReleaseForm(MovementForm):
+    on_date = GovDateField(
+        "Date of release",
+        what="date of release",
+        validators=[InputRequired("Enter the date of release")],
+    )
+    submit = SubmitField("Release child", widget=GovSubmitInput())
+
+
+class SearchForm(GovForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Name or reference",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
+    )

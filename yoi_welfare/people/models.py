@@ -1,0 +1,125 @@
+"""The child, and each custody episode (placement) at an establishment."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from yoi_welfare.models_base import enum_column, utcnow
+
+
+class Sex(StrEnum):
+    FEMALE = "FEMALE"
+    MALE = "MALE"
+    NOT_KNOWN = "NOT_KNOWN"
+
+    @property
+    def label(self) -> str:
+        return {"FEMALE": "Female", "MALE": "Male", "NOT_KNOWN": "Not known"}[self]
+
+
+class LegalStatus(StrEnum):
+    REMAND = "REMAND"
+    DTO = "DTO"
+    S250 = "S250"
+    S259 = "S259"
+    OTHER_SENTENCE = "OTHER_SENTENCE"
+
+    @property
+    def label(self) -> str:
+        return LEGAL_STATUS_LABELS[self]
+
+    @property
+    def is_remand(self) -> bool:
+        return self is LegalStatus.REMAND
+
+
+LEGAL_STATUS_LABELS = {
+    LegalStatus.REMAND: "Remanded to youth detention accommodation",
+    LegalStatus.DTO: "Sentenced: detention and training order",
+    LegalStatus.S250: "Sentenced: section 250 (long-term detention)",
+    LegalStatus.S259: "Sentenced: section 259 (detention at His Majesty's pleasure)",
+    LegalStatus.OTHER_SENTENCE: "Sentenced: other",
+}
+
+# 2011 census categories, as used in youth justice returns.
+ETHNICITIES = (
+    "Asian or Asian British",
+    "Black, Black British, Caribbean or African",
+    "Mixed or multiple ethnic groups",
+    "White",
+    "Other ethnic group",
+    "Not known",
+)
+
+
+class LeavingReason(StrEnum):
+    TRANSFER = "TRANSFER"
+    RELEASE = "RELEASE"
+    OTHER = "OTHER"
+
+    @property
+    def label(self) -> str:
+        return {"TRANSFER": "Transferred", "RELEASE": "Released", "OTHER": "Other"}[self]
+
+
+class YoungPerson(SQLModel, table=True):
+    """A child known to the service. Flags and history follow the child, not the episode."""
+
+    __tablename__ = "young_person"
+    __table_args__ = (sa.UniqueConstraint("home_area_id", "local_reference"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(max_length=100, index=True)
+    date_of_birth: date
+    sex: Sex = Field(sa_type=enum_column(Sex))
+    ethnicity: str = Field(max_length=60)
+    local_reference: str = Field(max_length=30, index=True)
+    pnc_number: str | None = Field(default=None, max_length=20)
+    home_area_id: int = Field(foreign_key="area.id", index=True)
+    legal_status: LegalStatus = Field(sa_type=enum_column(LegalStatus))
+    looked_after: bool = False
+    child_protection_plan: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
+
+
+class Placement(SQLModel, table=True):
+    """One custody episode at one establishment; a transfer closes one and opens the next."""
+
+    __table_args__ = (
+        # At most one current placement per child.
+        sa.Index(
+            "uq_placement_current",
+            "young_person_id",
+            unique=True,
+            sqlite_where=sa.text("left_at IS NULL"),
+            postgresql_where=sa.text("left_at IS NULL"),
+        ),
+        sa.Index("ix_placement_establishment_current", "establishment_id", "left_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    young_person_id: int = Field(foreign_key="young_person.id", index=True)
+    establishment_id: int = Field(foreign_key="agency.id")
+    admitted_at: datetime
+    left_at: datetime | None = None
+    leaving_reason: LeavingReason | None = Field(
+        default=None, sa_type=enum_column(LeavingReason), nullable=True
+    )
+    admitted_by_id: int | None = Field(default=None, foreign_key="user.id")
+    left_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_at is None

@@ -1,0 +1,271 @@
+"""Registering children and moving them in, between and out of establishments."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import func, or_, select
+
+from yoi_welfare import db
+from yoi_welfare.accounts.models import User
+from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, Area
+from yoi_welfare.audit import services as audit
+from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class PeopleError(Exception):
+    """A request that cannot be carried out; `field` names the form field to show it on."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def london_instant(on: date, at: time) -> datetime:
+    """A UK wall-clock date and time as an aware UTC instant."""
+    return datetime.combine(on, at, tzinfo=LONDON).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def dao_search_children(
+    visible: sa.ColumnElement[bool], query: str, page: int, per_page: int
+) -> Page:
+    """Children matching a name or reference, among those the caller may see, a page at a time."""
+    conditions = [visible]
+    for word in query.split()[:5]:
+        like = f"%{word.lower()}%"
+        conditions.append(
+            or_(
+                func.lower(YoungPerson.given_name).like(like),
+                func.lower(YoungPerson.family_name).like(like),
+                func.lower(YoungPerson.local_reference).like(like),
+                func.lower(func.coalesce(YoungPerson.pnc_number, "")).like(like),
+            )
+        )
+    session = db.session()
+    total = session.exec(select(func.count()).select_from(YoungPerson).where(*conditions)).one()
+    rows = session.exec(
+        select(YoungPerson, Placement, Agency)
+        .outerjoin(
+            Placement,
+            sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None)),
+        )
+        .outerjoin(Agency, Agency.id == Placement.establishment_id)
+        .where(*conditions)
+        .order_by(YoungPerson.family_name, YoungPerson.given_name, YoungPerson.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page(items=list(rows), page=page, per_page=per_page, total=total)
+
+
+def dao_children_in_custody(visible: sa.ColumnElement[bool], establishment_id: int | None = None):
+    """(child, placement, establishment) for every visible child held now, by establishment."""
+    statement = (
+        select(YoungPerson, Placement, Agency)
+        .join(Placement, Placement.young_person_id == YoungPerson.id)
+        .join(Agency, Agency.id == Placement.establishment_id)
+        .where(visible, Placement.left_at.is_(None))
+        .order_by(Agency.name, YoungPerson.family_name, YoungPerson.given_name)
+    )
+    if establishment_id is not None:
+        statement = statement.where(Placement.establishment_id == establishment_id)
+    return db.session().exec(statement).all()
+
+
+def dao_placement_history(child_id: int):
+    return (
+        db.session()
+        .exec(
+            select(Placement, Agency)
+            .join(Agency, Agency.id == Placement.establishment_id)
+            .where(Placement.young_person_id == child_id)
+            .order_by(Placement.admitted_at.desc())
+        )
+        .all()
+    )
+
+
+def dao_current_placement(child_id: int) -> Placement | None:
+    return (
+        db.session()
+        .exec(
+            select(Placement).where(
+                Placement.young_person_id == child_id, Placement.left_at.is_(None)
+            )
+        )
+        .first()
+    )
+
+
+def dao_areas() -> list[Area]:
+    return list(db.session().exec(select(Area).order_by(Area.name)).all())
+
+
+def dao_establishments() -> list[Agency]:
+    return list(
+        db.session()
+        .exec(select(Agency).where(Agency.kind.in_(ESTABLISHMENT_KINDS)).order_by(Agency.name))
+        .all()
+    )
+
+
+def register_child(user: User, **details) -> YoungPerson:
+    """Register a child in the officer's own area; the local reference is unique in the area."""
+    session = db.session()
+    duplicate = session.exec(
+        select(YoungPerson.id).where(
+            YoungPerson.home_area_id == details["home_area_id"],
+            func.lower(YoungPerson.local_reference) == details["local_reference"].lower(),
+        )
+    ).first()
+    if duplicate is not None:
+        raise PeopleError(
+            "A child with this local reference is already registered in this area",
+            "local_reference",
+        )
+    child = YoungPerson(created_by_id=user.id, **details)
+    session.add(child)
+    session.flush()
+    audit.record(
+        "child_registered", young_person_id=child.id, object_type="young_person", object_id=child.id
+    )
+    return child
+
+
+def find_child_for_admission(
+    home_area_id: int, local_reference: str, date_of_birth: date
+) -> YoungPerson:
+    """The registered child matching all three identifiers, for an establishment's reception."""
+    child = (
+        db.session()
+        .exec(
+            select(YoungPerson).where(
+                YoungPerson.home_area_id == home_area_id,
+                func.lower(YoungPerson.local_reference) == local_reference.lower(),
+                YoungPerson.date_of_birth == date_of_birth,
+            )
+        )
+        .first()
+    )
+    if child is None:
+        raise PeopleError(
+            "No registered child matches this home area, reference and date of birth. "
+            "Check the details with the child's YOT, who must register the child first",
+            "local_reference",
+        )
+    return child
+
+
+def _check_moment(child_id: int, when: datetime, now: datetime) -> None:
+    if when > now:
+        raise PeopleError("The date and time must not be in the future", "on_date")
+    last = (
+        db.session()
+        .exec(
+            select(func.max(func.coalesce(Placement.left_at, Placement.admitted_at))).where(
+                Placement.young_person_id == child_id
+            )
+        )
+        .one()
+    )
+    if last is not None and when < last:
+        raise PeopleError(
+            "The date and time must be after the child's last recorded move", "on_date"
+        )
+
+
+def admit(
+    user: User, child: YoungPerson, establishment: Agency, when: datetime, now: datetime
+) -> Placement:
+    """Open a placement at the user's establishment for a child not in custody."""
+    current = dao_current_placement(child.id)
+    if current is not None:
+        if current.establishment_id == establishment.id:
+            raise PeopleError("This child is already held at your establishment", "local_reference")
+        raise PeopleError(
+            "This child is recorded as held at another establishment. "
+            "That establishment must record a transfer to you",
+            "local_reference",
+        )
+    _check_moment(child.id, when, now)
+    placement = Placement(
+        young_person_id=child.id,
+        establishment_id=establishment.id,
+        admitted_at=when,
+        admitted_by_id=user.id,
+    )
+    db.session().add(placement)
+    db.session().flush()
+    audit.record(
+        "child_admitted", young_person_id=child.id, object_type="placement", object_id=placement.id
+    )
+    return placement
+
+
+def transfer(
+    user: User, child: YoungPerson, destination: Agency, when: datetime, now: datetime
+) -> Placement:
+    """Close the current placement as a transfer and open the next at the destination."""
+    current = dao_current_placement(child.id)
+    if current is None or current.establishment_id != user.agency_id:
+        raise PeopleError("Only the establishment holding the child can transfer them")
+    if destination.id == current.establishment_id:
+        raise PeopleError(
+            "Select a different establishment from the one holding the child", "destination"
+        )
+    if not destination.is_establishment:
+        raise PeopleError("Select a secure establishment", "destination")
+    _check_moment(child.id, when, now)
+    current.left_at = when
+    current.leaving_reason = LeavingReason.TRANSFER
+    current.left_by_id = user.id
+    session = db.session()
+    session.add(current)
+    session.flush()
+    placement = Placement(
+        young_person_id=child.id,
+        establishment_id=destination.id,
+        admitted_at=when,
+        admitted_by_id=user.id,
+    )
+    session.add(placement)
+    session.flush()
+    audit.record(
+        "child_transferred",
+        young_person_id=child.id,
+        object_type="placement",
+        object_id=placement.id,
+    )
+    return placement
+
+
+def release(user: User, child: YoungPerson, when: datetime, now: datetime) -> Placement:
+    current = dao_current_placement(child.id)
+    if current is None or current.establishment_id != user.agency_id:
+        raise PeopleError("Only the establishment holding the child can release them")
+    _check_moment(child.id, when, now)
+    current.left_at = when
+    current.leaving_reason = LeavingReason.RELEASE
+    current.left_by_id = user.id
+    db.session().add(current)
+    db.session().flush()
+    audit.record(
+        "child_released", young_person_id=child.id, object_type="placement", object_id=current.id
+    )
+    return current

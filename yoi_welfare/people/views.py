@@ -1,0 +1,186 @@
+"""Children: search, register, the child's page, and admission, transfer and release."""
+
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from yoi_welfare import db
+from yoi_welfare.access import (
+    Permission,
+    current_children_clause,
+    deny,
+    get_visible_child,
+    holds_child,
+    permission_required,
+    user_agency,
+)
+from yoi_welfare.audit import services as audit
+from yoi_welfare.people import services
+from yoi_welfare.people.forms import (
+    FindChildForAdmissionForm,
+    RegisterChildForm,
+    ReleaseForm,
+    SearchForm,
+    TransferForm,
+)
+from yoi_welfare.people.models import LegalStatus, Sex
+
+bp = Blueprint("people", __name__)
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
+
+
+def _show_error(form, error: services.PeopleError) -> None:
+    db.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.get("/children")
+@permission_required(Permission.VIEW_CHILDREN)
+def search():
+    form = SearchForm(request.args)
+    query = form.q.data or "" if form.validate() else ""
+    results = services.dao_search_children(
+        current_children_clause(), query, _page_number(), current_app.config["PAGE_SIZE"]
+    )
+    return render_template("people/search.html", form=form, query=query, results=results)
+
+
+@bp.route("/children/new", methods=["GET", "POST"])
+@permission_required(Permission.REGISTER_CHILD)
+def register():
+    agency = user_agency()
+    areas = services.dao_areas()
+    form = RegisterChildForm()
+    # A YOT registers children of its own area only.
+    form.home_area.choices = [(a.id, a.name) for a in areas if a.id == agency.area_id]
+    if request.method == "GET":
+        form.home_area.data = agency.area_id
+    if form.validate_on_submit():
+        try:
+            child = services.register_child(
+                current_user,
+                given_name=form.given_name.data,
+                family_name=form.family_name.data,
+                date_of_birth=form.date_of_birth.data,
+                sex=Sex(form.sex.data),
+                ethnicity=form.ethnicity.data,
+                local_reference=form.local_reference.data.upper(),
+                pnc_number=(form.pnc_number.data or "").upper() or None,
+                home_area_id=form.home_area.data,
+                legal_status=LegalStatus(form.legal_status.data),
+                looked_after=form.looked_after.data == "yes",
+                child_protection_plan=form.child_protection_plan.data == "yes",
+            )
+        except services.PeopleError as error:
+            _show_error(form, error)
+        else:
+            flash(f"{child.full_name} has been registered", "success")
+            return redirect(url_for("people.child", child_id=child.id))
+    return render_template("people/register.html", form=form)
+
+
+@bp.get("/children/<int:child_id>")
+@permission_required(Permission.VIEW_CHILDREN)
+def child(child_id: int):
+    young_person = get_visible_child(child_id)
+    audit.record(
+        "child_viewed", young_person_id=child_id, object_type="young_person", object_id=child_id
+    )
+    history = services.dao_placement_history(child_id)
+    current = next(((p, a) for p, a in history if p.left_at is None), None)
+    return render_template(
+        "people/child.html",
+        child=young_person,
+        history=history,
+        current=current,
+        home_area=db.session().get(services.Area, young_person.home_area_id),
+        can_move=holds_child(young_person),
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@bp.route("/admissions/new", methods=["GET", "POST"])
+@permission_required(Permission.MOVE_CHILD)
+def admit():
+    form = FindChildForAdmissionForm()
+    form.home_area.choices = [("", "Select home area")] + [
+        (a.id, a.name) for a in services.dao_areas()
+    ]
+    if request.method == "GET":
+        form.on_date.data = date.today()
+    if form.validate_on_submit():
+        try:
+            child = services.find_child_for_admission(
+                form.home_area.data, form.local_reference.data, form.date_of_birth.data
+            )
+            when = services.london_instant(form.on_date.data, form.at_time.time_value)
+            services.admit(current_user, child, user_agency(), when, _now())
+        except services.PeopleError as error:
+            _show_error(form, error)
+        else:
+            flash(f"{child.full_name} has been admitted", "success")
+            return redirect(url_for("people.child", child_id=child.id))
+    return render_template("people/admit.html", form=form)
+
+
+def _held_child_or_404(child_id: int):
+    young_person = get_visible_child(child_id)
+    if not holds_child(young_person):
+        # Seeing a child is not enough to move them: only the holding establishment may.
+        deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
+    return young_person
+
+
+@bp.route("/children/<int:child_id>/transfer", methods=["GET", "POST"])
+@permission_required(Permission.MOVE_CHILD)
+def transfer(child_id: int):
+    young_person = _held_child_or_404(child_id)
+    establishments = services.dao_establishments()
+    form = TransferForm()
+    form.destination.choices = [("", "Select establishment")] + [
+        (e.id, e.name) for e in establishments if e.id != current_user.agency_id
+    ]
+    if request.method == "GET":
+        form.on_date.data = date.today()
+    if form.validate_on_submit():
+        destination = next(e for e in establishments if e.id == form.destination.data)
+        try:
+            when = services.london_instant(form.on_date.data, form.at_time.time_value)
+            services.transfer(current_user, young_person, destination, when, _now())
+        except services.PeopleError as error:
+            _show_error(form, error)
+        else:
+            flash(f"{young_person.full_name} has been transferred to {destination.name}", "success")
+            return redirect(url_for("home.index"))
+    return render_template("people/transfer.html", form=form, child=young_person)
+
+
+@bp.route("/children/<int:child_id>/release", methods=["GET", "POST"])
+@permission_required(Permission.MOVE_CHILD)
+def release(child_id: int):
+    young_person = _held_child_or_404(child_id)
+    form = ReleaseForm()
+    if request.method == "GET":
+        form.on_date.data = date.today()
+    if form.validate_on_submit():
+        try:
+            when = services.london_instant(form.on_date.data, form.at_time.time_value)
+            services.release(current_user, young_person, when, _now())
+        except services.PeopleError as error:
+            _show_error(form, error)
+        else:
+            flash(f"{young_person.full_name} has been released", "success")
+            return redirect(url_for("people.child", child_id=child_id))
+    return render_template("people/release.html", form=form, child=young_person)

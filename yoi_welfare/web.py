@@ -1,0 +1,100 @@
+"""The request cycle: one transaction per request, security headers, error pages, filters."""
+
+import secrets
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, g, jsonify, render_template, request
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from yoi_welfare import db
+from yoi_welfare.access import public
+
+LONDON = ZoneInfo("Europe/London")
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        db.session().execute(text("SELECT 1"))
+    except Exception:  # any failure to answer means unhealthy
+        return jsonify(database="unavailable"), 503
+    return jsonify(database="ok")
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    """GOV.UK style: 25 November 2026 at 2:30pm, in UK time."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    minutes = "" if local.minute == 0 else f":{local.minute:02d}"
+    return f"{format_date(local)} at {hour}{minutes}{suffix}"
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.add_template_filter(format_date, "govuk_date")
+    app.add_template_filter(format_datetime, "govuk_datetime")
+
+    @app.before_request
+    def make_nonce():
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.context_processor
+    def template_globals():
+        return {"csp_nonce": g.get("csp_nonce", "")}
+
+    @app.after_request
+    def finish(response):
+        if response.status_code < 500:
+            db.commit()
+        else:
+            db.rollback()
+        return add_security_headers(app, response)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.rollback()
+        template = {403: "errors/403.html", 404: "errors/404.html"}.get(error.code)
+        if template is None:
+            if error.code and error.code < 500:
+                return render_template("errors/generic.html", error=error), error.code
+            return render_template("errors/500.html"), 500
+        return render_template(template), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.rollback()
+        app.logger.exception("Unhandled error on %s", request.path)
+        return render_template("errors/500.html"), 500
+
+
+def add_security_headers(app: Flask, response):
+    nonce = g.get("csp_nonce", "")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if not request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
+    if app.config["ENV_NAME"] == "production":
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
