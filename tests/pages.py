@@ -1,0 +1,36 @@
+"""Every HTML page a test renders must parse, have one h1, a title that starts with it, unique ids."""
+
+from collections import Counter
+
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+
+
+class PageStructureError(AssertionError):
+    pass
+
+
+def check_page_structure(html: str, path: str) -> BeautifulSoup:
+    soup = BeautifulSoup(html, "html5lib")
+    h1s = soup.find_all("h1")
+    if len(h1s) != 1:
+        raise PageStructureError(f"{path}: expected exactly one h1, found {len(h1s)}")
+    heading = " ".join(h1s[0].get_text().split())
+    title = " ".join((soup.title.get_text() if soup.title else "").split())
+    title = title.removeprefix("Error: ")
+    if not title.startswith(heading):
+        raise PageStructureError(f"{path}: title {title!r} does not start with h1 {heading!r}")
+    ids = Counter(tag["id"] for tag in soup.find_all(id=True))
+    duplicates = [i for i, n in ids.items() if n > 1]
+    if duplicates:
+        raise PageStructureError(f"{path}: duplicate ids {duplicates}")
+    return soup
+
+
+class CheckedClient(FlaskClient):
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and response.status_code not in (301, 302, 303):
+            path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
+            check_page_structure(response.get_data(as_text=True), str(path))
+        return response
