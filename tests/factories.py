@@ -77,7 +77,9 @@ def create_child(area: Area, **fields) -> YoungPerson:
     return _save(YoungPerson(home_area_id=area.id, **defaults))
 
 
-def create_placement(child: YoungPerson, establishment: Agency, admitted_at=None, left_at=None, **f):
+def create_placement(
+    child: YoungPerson, establishment: Agency, admitted_at=None, left_at=None, **f
+):
     admitted_at = admitted_at or datetime.now(UTC) - timedelta(days=3)
     return _save(
         Placement(

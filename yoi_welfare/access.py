@@ -13,6 +13,7 @@ from functools import wraps
 import sqlalchemy as sa
 from flask import abort, g
 from flask_login import current_user
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from yoi_welfare import db
@@ -86,11 +87,12 @@ def visible_children_clause(user: User, agency: Agency) -> sa.ColumnElement[bool
     if user.role in (Role.YOT_OFFICER, Role.ACPC_MEMBER) and agency.area_id is not None:
         return YoungPerson.home_area_id == agency.area_id
     if user.role is Role.ESTABLISHMENT_STAFF and agency.is_establishment:
-        return sa.exists(
-            select(Placement.id).where(
-                Placement.young_person_id == YoungPerson.id,
-                Placement.establishment_id == agency.id,
-            )
+        held = aliased(Placement)
+        return (
+            select(held.id)
+            .where(held.young_person_id == YoungPerson.id, held.establishment_id == agency.id)
+            .correlate(YoungPerson)
+            .exists()
         )
     return sa.false()
 

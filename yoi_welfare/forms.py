@@ -5,7 +5,8 @@ from datetime import date, datetime, time
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect
 from wtforms import DateField, RadioField, SelectField, StringField
-from wtforms.validators import ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation, ValidationError
 
 
 def strip(value):
@@ -101,7 +102,25 @@ def optional_int(value):
 
 
 class _AnsweredChoiceMixin:
-    """Leave an unanswered choice to InputRequired, so its message is the one shown."""
+    """Leave an unanswered choice to InputRequired, so its message is the one shown.
+
+    Choices may be given as (value, label) pairs; they are stored as SelectChoice.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        if isinstance(kwargs.get("choices"), list | tuple):
+            kwargs["choices"] = options(kwargs["choices"])
+        super().__init__(label, validators, **kwargs)
+
+    @property
+    def choices(self):
+        return SelectField.choices.fget(self)
+
+    @choices.setter
+    def choices(self, value):
+        if isinstance(value, list | tuple):
+            value = options(value)
+        SelectField.choices.fset(self, value)
 
     def pre_validate(self, form):
         if not self.raw_data or self.raw_data[0] == "":
@@ -132,3 +151,32 @@ def error_summary(form) -> dict:
         if field.errors:
             items.append({"text": field.errors[0], "href": f"#{field.id}"})
     return {"titleText": "There is a problem", "errorList": items}
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select or radios from (value, label) pairs."""
+    return [
+        pair if isinstance(pair, SelectChoice) else SelectChoice(value=pair[0], label=pair[1])
+        for pair in pairs
+    ]
+
+
+class Required:
+    """The field was answered: blank or whitespace-only input is missing, for every kind of field.
+
+    Unlike InputRequired it keeps errors found while reading the input (such as "must be a real
+    date"), and it treats a date as answered when any of its three boxes was filled in.
+    """
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        raw = [str(v).strip() for v in (field.raw_data or [])]
+        if not any(raw):
+            field.errors[:] = []
+            raise StopValidation(self.message)
+        if field.process_errors:
+            raise StopValidation()

@@ -5,9 +5,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Regexp
+from wtforms.validators import Email, Length, Regexp
 
-from yoi_welfare.forms import GovForm, GovRadioField, GovSelectField, optional_int
+from yoi_welfare.forms import GovForm, GovRadioField, GovSelectField, Required, optional_int
 
 
 class AreaForm(GovForm):
@@ -16,7 +16,7 @@ class AreaForm(GovForm):
         widget=GovTextInput(),
         description="A short code, for example NTH",
         validators=[
-            InputRequired("Enter an area code"),
+            Required("Enter an area code"),
             Length(max=20, message="Area code must be 20 characters or fewer"),
             Regexp(
                 r"^[A-Za-z0-9-]+$",
@@ -28,7 +28,7 @@ class AreaForm(GovForm):
         "Area name",
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter the area name"),
+            Required("Enter the area name"),
             Length(max=120, message="Area name must be 120 characters or fewer"),
         ],
     )
@@ -40,7 +40,7 @@ class AgencyForm(GovForm):
         "Agency code",
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter an agency code"),
+            Required("Enter an agency code"),
             Length(max=20, message="Agency code must be 20 characters or fewer"),
             Regexp(
                 r"^[A-Za-z0-9-]+$",
@@ -52,11 +52,11 @@ class AgencyForm(GovForm):
         "Agency name",
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter the agency name"),
+            Required("Enter the agency name"),
             Length(max=120, message="Agency name must be 120 characters or fewer"),
         ],
     )
-    kind = GovRadioField("Kind of agency", validators=[InputRequired("Select the kind of agency")])
+    kind = GovRadioField("Kind of agency", validators=[Required("Select the kind of agency")])
     area = GovSelectField(
         "Area",
         coerce=optional_int,
@@ -70,7 +70,7 @@ class UserForm(GovForm):
         "Full name",
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter the person's full name"),
+            Required("Enter the person's full name"),
             Length(max=120, message="Full name must be 120 characters or fewer"),
         ],
     )
@@ -78,7 +78,7 @@ class UserForm(GovForm):
         "Email address",
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter an email address"),
+            Required("Enter an email address"),
             Length(max=254, message="Email address must be 254 characters or fewer"),
             Email(
                 "Enter an email address in the correct format, like name@example.org",
@@ -86,9 +86,9 @@ class UserForm(GovForm):
             ),
         ],
     )
-    role = GovRadioField("Role", validators=[InputRequired("Select a role")])
+    role = GovRadioField("Role", validators=[Required("Select a role")])
     agency = GovSelectField(
-        "Agency", coerce=optional_int, validators=[InputRequired("Select an agency")]
+        "Agency", coerce=optional_int, validators=[Required("Select an agency")]
     )
     is_manager = BooleanField(
         "Agency manager: receives first-level escalations for the agency",
@@ -101,7 +101,7 @@ class UserForm(GovForm):
             "At least 12 characters. Give it to the person securely; they should change it."
         ),
         validators=[
-            InputRequired("Enter an initial password"),
+            Required("Enter an initial password"),
             Length(min=12, max=256, message="Password must be between 12 and 256 characters"),
         ],
     )

@@ -2,13 +2,14 @@ from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from yoi_welfare.forms import (
     GovDateField,
     GovForm,
     GovRadioField,
     GovSelectField,
+    Required,
     TimeField,
     optional_int,
 )
@@ -43,7 +44,7 @@ class RegisterChildForm(GovForm):
         "Given name",
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter the child's given name"),
+            Required("Enter the child's given name"),
             Length(max=100, message="Given name must be 100 characters or fewer"),
         ],
     )
@@ -51,7 +52,7 @@ class RegisterChildForm(GovForm):
         "Family name",
         widget=GovTextInput(),
         validators=[
-            InputRequired("Enter the child's family name"),
+            Required("Enter the child's family name"),
             Length(max=100, message="Family name must be 100 characters or fewer"),
         ],
     )
@@ -59,24 +60,24 @@ class RegisterChildForm(GovForm):
         "Date of birth",
         what="date of birth",
         description="For example, 27 3 2010",
-        validators=[InputRequired("Enter a date of birth"), _dob_checks],
+        validators=[Required("Enter a date of birth"), _dob_checks],
     )
     sex = GovRadioField(
         "Sex",
         choices=[(s.value, s.label) for s in Sex],
-        validators=[InputRequired("Select the child's sex")],
+        validators=[Required("Select the child's sex")],
     )
     ethnicity = GovSelectField(
         "Ethnicity",
         choices=[("", "Select ethnicity")] + [(e, e) for e in ETHNICITIES],
-        validators=[InputRequired("Select the child's ethnicity")],
+        validators=[Required("Select the child's ethnicity")],
     )
     local_reference = StringField(
         "Local reference",
         widget=GovTextInput(),
         description="Your YOT's case reference for this child",
         validators=[
-            InputRequired("Enter the local reference"),
+            Required("Enter the local reference"),
             Length(max=30, message="Local reference must be 30 characters or fewer"),
             Regexp(
                 r"^[A-Za-z0-9/\-]+$",
@@ -97,22 +98,22 @@ class RegisterChildForm(GovForm):
         ],
     )
     home_area = GovSelectField(
-        "Home area", coerce=optional_int, validators=[InputRequired("Select the child's home area")]
+        "Home area", coerce=optional_int, validators=[Required("Select the child's home area")]
     )
     legal_status = GovRadioField(
         "Legal status",
         choices=[(s.value, s.label) for s in LegalStatus],
-        validators=[InputRequired("Select the child's legal status")],
+        validators=[Required("Select the child's legal status")],
     )
     looked_after = GovRadioField(
         "Is the child looked after by a local authority?",
         choices=YES_NO,
-        validators=[InputRequired("Select yes if the child is looked after")],
+        validators=[Required("Select yes if the child is looked after")],
     )
     child_protection_plan = GovRadioField(
         "Is the child subject to a child protection plan?",
         choices=YES_NO,
-        validators=[InputRequired("Select yes if the child has a child protection plan")],
+        validators=[Required("Select yes if the child has a child protection plan")],
     )
     submit = SubmitField("Register child", widget=GovSubmitInput())
 
@@ -120,12 +121,12 @@ class RegisterChildForm(GovForm):
 class MovementForm(GovForm):
     """When something happened: a date and a time, in UK time."""
 
-    on_date = GovDateField("Date", what="date", validators=[InputRequired("Enter the date")])
+    on_date = GovDateField("Date", what="date", validators=[Required("Enter the date")])
     at_time = TimeField(
         "Time",
         widget=GovTextInput(),
         description="Use the 24-hour clock, for example 14:30",
-        validators=[InputRequired("Enter the time")],
+        validators=[Required("Enter the time")],
     )
 
 
@@ -133,26 +134,26 @@ class FindChildForAdmissionForm(MovementForm):
     home_area = GovSelectField(
         "Child's home area",
         coerce=optional_int,
-        validators=[InputRequired("Select the child's home area")],
+        validators=[Required("Select the child's home area")],
     )
     local_reference = StringField(
         "YOT local reference",
         widget=GovTextInput(),
         description="As shown on the YOT's placement information",
         validators=[
-            InputRequired("Enter the YOT local reference"),
+            Required("Enter the YOT local reference"),
             Length(max=30, message="Local reference must be 30 characters or fewer"),
         ],
     )
     date_of_birth = GovDateField(
         "Date of birth",
         what="date of birth",
-        validators=[InputRequired("Enter the child's date of birth")],
+        validators=[Required("Enter the child's date of birth")],
     )
     on_date = GovDateField(
         "Date of admission",
         what="date of admission",
-        validators=[InputRequired("Enter the date of admission")],
+        validators=[Required("Enter the date of admission")],
     )
     submit = SubmitField("Admit child", widget=GovSubmitInput())
 
@@ -161,12 +162,12 @@ class TransferForm(MovementForm):
     destination = GovSelectField(
         "Receiving establishment",
         coerce=optional_int,
-        validators=[InputRequired("Select the receiving establishment")],
+        validators=[Required("Select the receiving establishment")],
     )
     on_date = GovDateField(
         "Date of transfer",
         what="date of transfer",
-        validators=[InputRequired("Enter the date of transfer")],
+        validators=[Required("Enter the date of transfer")],
     )
     submit = SubmitField("Transfer child", widget=GovSubmitInput())
 
@@ -175,7 +176,7 @@ class ReleaseForm(MovementForm):
     on_date = GovDateField(
         "Date of release",
         what="date of release",
-        validators=[InputRequired("Enter the date of release")],
+        validators=[Required("Enter the date of release")],
     )
     submit = SubmitField("Release child", widget=GovSubmitInput())
 

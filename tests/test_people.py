@@ -1,0 +1,239 @@
+"""Registering a child, and admitting, transferring and releasing them."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from sqlmodel import func, select
+
+from tests.factories import World, create_child, create_placement, sign_in
+from yoi_welfare import db
+from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def world(app):
+    return World()
+
+
+def child_form(world, **changes):
+    data = {
+        "given_name": "Jordan",
+        "family_name": "Ellis",
+        "date_of_birth": ["14", "3", "2010"],
+        "sex": "MALE",
+        "ethnicity": "White",
+        "local_reference": "nth-0042",
+        "pnc_number": "",
+        "home_area": str(world.area.id),
+        "legal_status": "REMAND",
+        "looked_after": "yes",
+        "child_protection_plan": "no",
+    }
+    data.update(changes)
+    return data
+
+
+def count_children() -> int:
+    return db.session().exec(select(func.count()).select_from(YoungPerson)).one()
+
+
+def test_officer_registers_a_child(client, world):
+    sign_in(client, world.officer)
+    response = client.post("/children/new", data=child_form(world, pnc_number="2024/0123456x"))
+    assert response.status_code in (302, 303)
+    page = client.get(response.location)
+    assert "Jordan Ellis" in page.text
+    assert "Jordan Ellis has been registered" in page.text
+    child = db.session().exec(select(YoungPerson)).one()
+    assert child.local_reference == "NTH-0042"
+    assert child.pnc_number == "2024/0123456X"
+    assert child.date_of_birth == date(2010, 3, 14)
+    assert child.looked_after and not child.child_protection_plan
+    assert child.created_by_id == world.officer.id
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"date_of_birth": ["1", "1", "2027"]}, "Date of birth must be in the past"),
+        ({"date_of_birth": ["31", "2", "2010"]}, "Date of birth must be a real date"),
+        ({"date_of_birth": ["", "2", "2010"]}, "Date of birth must include a day, month and year"),
+        ({"date_of_birth": ["aa", "bb", "cccc"]}, "Date of birth must be a real date"),
+        ({"date_of_birth": ["", "", ""]}, "Enter a date of birth"),
+        ({"date_of_birth": ["1", "1", "2023"]}, "at least 10 years ago"),
+        ({"given_name": "x" * 101}, "Given name must be 100 characters or fewer"),
+        ({"given_name": "   "}, "Enter the child&#39;s given name"),
+        ({"family_name": ""}, "Enter the child&#39;s family name"),
+        ({"sex": ""}, "Select the child&#39;s sex"),
+        ({"sex": "UNICORN"}, "Select one of the options"),
+        ({"ethnicity": ""}, "Select the child&#39;s ethnicity"),
+        ({"legal_status": ""}, "Select the child&#39;s legal status"),
+        ({"looked_after": ""}, "Select yes if the child is looked after"),
+        ({"local_reference": "a b c"}, "Local reference must only include letters"),
+        ({"local_reference": "A" * 31}, "Local reference must be 30 characters or fewer"),
+        ({"pnc_number": "not-a-pnc"}, "Enter a PNC number in the format"),
+        ({"home_area": ""}, "Select the child&#39;s home area"),
+    ],
+)
+def test_register_child_validation(client, world, changes, message):
+    sign_in(client, world.officer)
+    response = client.post("/children/new", data=child_form(world, **changes))
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert message in response.text
+    assert response.text.count("<title>Error: ") == 1
+    assert count_children() == 0
+
+
+def test_a_post_that_omits_the_date_boxes_is_an_error_not_a_crash(client, world):
+    sign_in(client, world.officer)
+    data = child_form(world)
+    data["date_of_birth"] = ["14"]
+    response = client.post("/children/new", data=data)
+    assert response.status_code == 200
+    assert "Date of birth must include a day, month and year" in response.text
+
+
+def test_local_reference_is_unique_in_an_area(client, world):
+    create_child(world.area, local_reference="NTH-0042")
+    sign_in(client, world.officer)
+    response = client.post("/children/new", data=child_form(world))
+    assert "already registered in this area" in response.text
+    assert count_children() == 1
+
+
+def test_establishment_staff_cannot_register_children(client, world):
+    sign_in(client, world.staff)
+    assert client.get("/children/new").status_code == 403
+
+
+def admission_form(child, **changes):
+    data = {
+        "home_area": str(child.home_area_id),
+        "local_reference": child.local_reference.lower(),
+        "date_of_birth": [
+            str(child.date_of_birth.day),
+            str(child.date_of_birth.month),
+            str(child.date_of_birth.year),
+        ],
+        "on_date": ["25", "11", "2026"],
+        "at_time": "09:15",
+    }
+    data.update(changes)
+    return data
+
+
+def placements(child) -> list[Placement]:
+    db.session().expire_all()
+    return list(
+        db.session().exec(
+            select(Placement)
+            .where(Placement.young_person_id == child.id)
+            .order_by(Placement.admitted_at)
+        )
+    )
+
+
+def test_staff_admit_transfer_and_release_a_child_keeping_the_history(client, world):
+    child = create_child(world.area)
+    sign_in(client, world.staff)
+    response = client.post("/admissions/new", data=admission_form(child))
+    assert response.status_code in (302, 303), response.text
+    page = client.get(response.location).text
+    assert "Held at <strong>Ashgrove YOI</strong> since 25 November 2026 at 9:15am" in page
+
+    response = client.post(
+        f"/children/{child.id}/transfer",
+        data={
+            "destination": str(world.other_yoi.id),
+            "on_date": ["25", "11", "2026"],
+            "at_time": "11:00",
+        },
+    )
+    assert response.status_code in (302, 303), response.text
+    sign_in(client_for_other := client.application.test_client(), world.other_staff)
+    page = client_for_other.get(f"/children/{child.id}").text
+    assert "Held at <strong>Cedar Lodge STC</strong>" in page
+    response = client_for_other.post(
+        f"/children/{child.id}/release", data={"on_date": ["25", "11", "2026"], "at_time": "11:45"}
+    )
+    assert response.status_code in (302, 303), response.text
+    history = placements(child)
+    assert [(p.establishment_id, p.leaving_reason) for p in history] == [
+        (world.yoi.id, LeavingReason.TRANSFER),
+        (world.other_yoi.id, LeavingReason.RELEASE),
+    ]
+    assert history[0].left_at == history[1].admitted_at
+    page = client_for_other.get(f"/children/{child.id}").text
+    assert "Not in custody." in page
+    assert page.count("Transferred") == 1 and page.count("Released") == 1
+
+
+def test_admission_needs_all_three_identifiers_to_match(client, world):
+    child = create_child(world.area)
+    sign_in(client, world.staff)
+    response = client.post(
+        "/admissions/new", data=admission_form(child, date_of_birth=["1", "1", "2009"])
+    )
+    assert "No registered child matches" in response.text
+    assert placements(child) == []
+
+
+def test_cannot_admit_a_child_held_elsewhere(client, world):
+    child = create_child(world.area)
+    create_placement(child, world.other_yoi)
+    sign_in(client, world.staff)
+    response = client.post("/admissions/new", data=admission_form(child))
+    assert "held at another establishment" in response.text
+    assert len(placements(child)) == 1
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"on_date": ["26", "11", "2026"]}, "must not be in the future"),
+        ({"at_time": "25:00"}, "Enter a time such as 14:30"),
+        ({"at_time": ""}, "Enter the time"),
+        ({"on_date": ["", "", ""]}, "Enter the date of admission"),
+        ({"home_area": "abc"}, "Select an option from the list"),
+    ],
+)
+def test_admission_validation(client, world, changes, message):
+    child = create_child(world.area)
+    sign_in(client, world.staff)
+    response = client.post("/admissions/new", data=admission_form(child, **changes))
+    assert message in response.text
+    assert placements(child) == []
+
+
+def test_a_move_cannot_be_dated_before_the_last_one(client, world):
+    child = create_child(world.area)
+    create_placement(child, world.yoi, admitted_at=NOW - timedelta(hours=2))
+    sign_in(client, world.staff)
+    response = client.post(
+        f"/children/{child.id}/release", data={"on_date": ["24", "11", "2026"], "at_time": "10:00"}
+    )
+    assert "after the child&#39;s last recorded move" in response.text
+    assert placements(child)[0].left_at is None
+
+
+def test_search_is_paginated(client, world, app):
+    app.config["PAGE_SIZE"] = 5
+    for n in range(12):
+        create_child(world.area, family_name=f"Pager{n:02d}")
+    sign_in(client, world.officer)
+    first = client.get("/children?q=pager").text
+    assert "12 children matching" in first
+    assert "Pager00" in first and "Pager05" not in first
+    third = client.get("/children?q=pager&page=3").text
+    assert "Pager10" in third and "Pager11" in third and "Pager00" not in third
+    assert client.get("/children?page=banana").status_code == 200
