@@ -1,0 +1,59 @@
+import json
+
+from sqlmodel import func, select
+
+from yoi_welfare import db
+from yoi_welfare.accounts.models import Role
+from yoi_welfare.agencies.models import Agency, AgencyKind, Area
+from yoi_welfare.people.models import Placement, YoungPerson
+
+
+def counts():
+    session = db.session()
+    return {
+        model.__name__: session.exec(select(func.count()).select_from(model)).one()
+        for model in (Area, Agency, YoungPerson, Placement)
+    }
+
+
+def test_demo_data_loads_once_and_lists_accounts(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded demo data." in result.output
+    first = counts()
+    assert first["Area"] >= 3 and first["YoungPerson"] >= 40
+    kinds = set(db.session().exec(select(Agency.kind)).all())
+    assert {
+        AgencyKind.YOT,
+        AgencyKind.ACPC,
+        AgencyKind.YOI,
+        AgencyKind.STC,
+        AgencyKind.SCH,
+    } <= kinds
+
+    again = runner.invoke(args=["demo-data", "--json"])
+    assert again.exit_code == 0
+    db.session().rollback()
+    assert counts() == first
+    accounts = json.loads(again.output)
+    assert {a["role"] for a in accounts} == {r.value for r in Role}
+    assert set(accounts[0]) == {"email", "role", "agency", "area"}
+
+
+def test_demo_accounts_can_sign_in(app, client):
+    app.test_cli_runner().invoke(args=["demo-data"])
+    response = client.post(
+        "/sign-in",
+        data={"email": "officer.northmoor@yot.example.org", "password": "demo-password-2026"},
+    )
+    assert response.status_code in (302, 303)
+    assert "Northmoor YOT" in client.get("/").text
+
+
+def test_demo_data_refuses_to_run_in_production(app):
+    app.config["ENV_NAME"] = "production"
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code != 0
+    assert "refuses to run when YOI_WELFARE_ENV=production" in result.output
+    assert counts()["Area"] == 0
