@@ -1,4 +1,4 @@
-"""Every HTML page a test renders must parse, have one h1, a title that starts with it, unique ids."""
+"""Every HTML page a test renders must parse and have one h1, a matching title and unique ids."""
 
 import contextvars
 from collections import Counter
