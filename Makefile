@@ -31,7 +31,7 @@ run: install
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/honcho start -f Procfile.dev
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

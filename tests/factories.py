@@ -7,6 +7,7 @@ from argon2 import PasswordHasher
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
+from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency, AgencyKind, Area
 from yoi_welfare.people.models import LegalStatus, Placement, Sex, YoungPerson
 
@@ -88,6 +89,68 @@ def create_placement(
             admitted_at=admitted_at,
             left_at=left_at,
             **f,
+        )
+    )
+
+
+def create_action(
+    child: YoungPerson, owner: Agency, due_at: datetime | None = None, **fields
+) -> WelfareAction:
+    """An action as stored, without going through the rules: for lists, filters and access."""
+    due_at = due_at or datetime.now(UTC) + timedelta(days=1)
+    fields.setdefault("kind", "manual")
+    fields.setdefault("title", f"Action {next(_numbers)}")
+    fields.setdefault("acpc_due_at", due_at + timedelta(days=2))
+    return _save(
+        WelfareAction(young_person_id=child.id, owner_agency_id=owner.id, due_at=due_at, **fields)
+    )
+
+
+# Every screening question answered "no" (and who to contact): a complete, LOW screening.
+SCREENING_ANSWERS_ALL_NO = {
+    "physical_health_needs": False,
+    "mental_health_diagnosis": False,
+    "camhs_involvement": False,
+    "mental_health_medication": False,
+    "self_harm_ever": False,
+    "self_harm_recent": False,
+    "substance_misuse": False,
+    "neurodisability": False,
+    "looked_after": False,
+    "child_protection_plan": False,
+    "child_protection_concerns": False,
+    "bullying": False,
+    "exploitation": False,
+    "gang_association": False,
+    "family_contacts": "Mother, 07700 900123",
+    "contact_restrictions": False,
+    "first_time_in_custody": False,
+    "must_know_tonight": False,
+}
+
+
+def create_screening(child: YoungPerson, author: User, submitted_at=None, **fields):
+    """A complete screening as stored (every answer "no" unless given), without the services.
+
+    A draft unless ``submitted_at`` is given; submitted at LOW unless levels are given.
+    """
+    from yoi_welfare.domain.wellbeing import Level
+    from yoi_welfare.screenings.models import ScreeningStatus, WelfareScreening
+
+    values = {**SCREENING_ANSWERS_ALL_NO, "indicated_level": Level.LOW, **fields}
+    if submitted_at is not None:
+        values.setdefault("practitioner_level", values["indicated_level"])
+        values.update(
+            status=ScreeningStatus.SUBMITTED,
+            submitted_at=submitted_at,
+            submitted_by_id=author.id,
+        )
+    return _save(
+        WelfareScreening(
+            young_person_id=child.id,
+            created_by_id=author.id,
+            updated_by_id=author.id,
+            **values,
         )
     )
 

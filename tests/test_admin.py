@@ -1,12 +1,16 @@
 """Administrators manage areas, agencies and users, and see no child."""
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
-from tests.factories import World, sign_in
+from tests.factories import PASSWORD, World, sign_in
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.agencies.models import Agency, Area
+from yoi_welfare.audit.models import AuditEvent
+
+GOOD_PASSWORD = "tangerine kettle rowboat"
 
 
 @pytest.fixture
@@ -103,7 +107,7 @@ def test_administrator_creates_an_area_an_agency_and_a_user(client, world):
                 "email": "not-an-email",
                 "role": "YOT_OFFICER",
                 "agency": "{yot}",
-                "password": "p" * 12,
+                "password": GOOD_PASSWORD,
             },
             "Enter an email address in the correct format",
             User,
@@ -115,7 +119,7 @@ def test_administrator_creates_an_area_an_agency_and_a_user(client, world):
                 "email": "a@example.org",
                 "role": "YOT_OFFICER",
                 "agency": "{yoi}",
-                "password": "p" * 12,
+                "password": GOOD_PASSWORD,
             },
             "A yot officer cannot belong to Ashgrove YOI",
             User,
@@ -139,7 +143,7 @@ def test_administrator_creates_an_area_an_agency_and_a_user(client, world):
                 "email": "a@example.org",
                 "role": "",
                 "agency": "{yot}",
-                "password": "p" * 12,
+                "password": GOOD_PASSWORD,
             },
             "Select a role",
             User,
@@ -151,7 +155,7 @@ def test_administrator_creates_an_area_an_agency_and_a_user(client, world):
                 "email": "a@example.org",
                 "role": "YOT_OFFICER",
                 "agency": "99999",
-                "password": "p" * 12,
+                "password": GOOD_PASSWORD,
             },
             "Select an option from the list",
             User,
@@ -177,3 +181,173 @@ def test_practitioners_cannot_use_administration(client, world, role):
     response = client.post("/admin/areas/new", data={"code": "HACK", "name": "Hack"})
     assert response.status_code == 403
     assert count(Area) == 2
+
+
+# Changing users --------------------------------------------------------------------------------
+
+
+def _fresh(user: User) -> User:
+    db.session().rollback()
+    db.session().expire_all()
+    return db.session().get(User, user.id)
+
+
+def _events(action: str) -> list[AuditEvent]:
+    db.session().rollback()
+    return list(db.session().exec(select(AuditEvent).where(AuditEvent.action == action)).all())
+
+
+def _change(client, user, version, **fields):
+    data = {
+        "role": user.role.value,
+        "agency": str(user.agency_id),
+        "version": str(version),
+        **fields,
+    }
+    if user.is_manager and "is_manager" not in fields:
+        data["is_manager"] = "y"
+    return client.post(f"/admin/users/{user.id}", data=data)
+
+
+def test_administrator_changes_a_users_role_agency_and_manager_flag(client, world):
+    sign_in(client, world.admin)
+    page = client.get(f"/admin/users/{world.officer.id}")
+    assert page.status_code == 200
+    assert "Olive Officer" in page.text and "Northmoor YOT" in page.text
+    response = _change(client, world.officer, 0, agency=str(world.other_yot.id), is_manager="y")
+    assert response.location == f"/admin/users/{world.officer.id}"
+    assert "Olive Officer&#39;s details have been changed" in client.get(response.location).text
+    user = _fresh(world.officer)
+    assert (user.agency_id, user.is_manager, user.version) == (world.other_yot.id, True, 1)
+    (event,) = _events("user_changed")
+    assert event.object_id == user.id and event.user_id == world.admin.id
+    assert event.detail == f"agency: {world.yot.id} -> {world.other_yot.id}; manager: no -> yes"
+
+
+def test_a_stale_form_does_not_overwrite_a_newer_change(app, world):
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, world.admin)
+    sign_in(second, world.admin)
+    first.get(f"/admin/users/{world.officer.id}")
+    second.get(f"/admin/users/{world.officer.id}")
+    assert _change(second, world.officer, 0, is_manager="y").status_code in (302, 303)
+    stale = _change(first, world.officer, 0, agency=str(world.other_yot.id))
+    assert stale.status_code == 200
+    assert "Someone else changed this user" in stale.text
+    assert "There is a problem" in stale.text
+    user = _fresh(world.officer)
+    assert (user.agency_id, user.is_manager) == (world.yot.id, True)
+    # The form now carries the current version: saving again is a deliberate overwrite.
+    assert BeautifulSoup(stale.text, "html5lib").select_one("#version")["value"] == "1"
+    assert len(_events("user_changed")) == 1
+
+
+def test_deactivating_a_user_ends_their_sessions_and_stale_buttons_are_refused(app, world):
+    officer, admin = app.test_client(), app.test_client()
+    sign_in(officer, world.officer)
+    sign_in(admin, world.admin)
+    response = admin.post(f"/admin/users/{world.officer.id}/deactivate", data={"version": "0"})
+    assert response.location == f"/admin/users/{world.officer.id}"
+    assert "has been deactivated" in admin.get(response.location).text
+    assert officer.get("/").location.startswith("/sign-in")
+    assert not _fresh(world.officer).active
+    stale = admin.post(f"/admin/users/{world.officer.id}/reactivate", data={"version": "0"})
+    assert "Someone else changed this user" in admin.get(stale.location).text
+    assert not _fresh(world.officer).active
+    admin.post(f"/admin/users/{world.officer.id}/reactivate", data={"version": "1"})
+    assert _fresh(world.officer).active
+    sign_in(officer, world.officer)
+    assert [len(_events(a)) for a in ("user_deactivated", "user_reactivated")] == [1, 1]
+
+
+def test_administrator_resets_a_users_second_factor(app, world):
+    world.officer.mfa_secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    world.officer.mfa_last_timestep = 123
+    db.session().commit()
+    admin = app.test_client()
+    sign_in(admin, world.admin)
+    assert "Reset two-factor authentication" in admin.get(f"/admin/users/{world.officer.id}").text
+    admin.post(f"/admin/users/{world.officer.id}/reset-two-factor", data={"version": "0"})
+    user = _fresh(world.officer)
+    assert (user.mfa_secret, user.mfa_last_timestep, user.session_version) == (None, None, 1)
+    assert len(_events("user_two_factor_reset")) == 1
+    # At their next sign-in they set up a new authenticator.
+    app.config["MFA_REQUIRED"] = True
+    officer = app.test_client()
+    response = officer.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.location == "/sign-in/set-up-two-factor"
+
+
+def test_administrators_cannot_lock_themselves_out(client, world):
+    sign_in(client, world.admin)
+    response = _change(client, world.admin, 0, role="YOT_OFFICER")
+    assert "You cannot change your own role" in response.text
+    response = client.post(f"/admin/users/{world.admin.id}/deactivate", data={"version": "0"})
+    assert "You cannot deactivate your own account" in client.get(response.location).text
+    admin = _fresh(world.admin)
+    assert admin.role is Role.ADMINISTRATOR and admin.active
+
+
+def test_a_role_that_cannot_belong_to_the_agency_is_refused(client, world):
+    sign_in(client, world.admin)
+    response = _change(client, world.officer, 0, agency=str(world.yoi.id))
+    assert "A yot officer cannot belong to Ashgrove YOI" in response.text
+    assert _fresh(world.officer).agency_id == world.yot.id
+
+
+def test_unknown_user_is_not_found(client, world):
+    sign_in(client, world.admin)
+    assert client.get("/admin/users/999999").status_code == 404
+    assert client.post("/admin/users/999999/deactivate", data={"version": "0"}).status_code == 404
+
+
+def test_creating_areas_agencies_and_users_is_audited_with_what_was_made(client, world):
+    sign_in(client, world.admin)
+    client.post("/admin/areas/new", data={"code": "est", "name": "Eastvale"})
+    area = db.session().exec(select(Area).where(Area.code == "EST")).one()
+    client.post(
+        "/admin/agencies/new",
+        data={"code": "EST-YOT", "name": "Eastvale YOT", "kind": "YOT", "area": str(area.id)},
+    )
+    agency = db.session().exec(select(Agency).where(Agency.code == "EST-YOT")).one()
+    client.post(
+        "/admin/users/new",
+        data={
+            "name": "Eve",
+            "email": "eve@example.org",
+            "role": "YOT_OFFICER",
+            "agency": str(agency.id),
+            "password": GOOD_PASSWORD,
+        },
+    )
+    (area_event,) = _events("area_created")
+    (agency_event,) = _events("agency_created")
+    (user_event,) = _events("user_created")
+    assert area_event.detail == "code: EST"
+    assert agency_event.detail == f"code: EST-YOT; kind: YOT; area: {area.id}"
+    assert user_event.detail == f"role: YOT_OFFICER; agency: {agency.id}; manager: no"
+    assert all(e.user_id == world.admin.id for e in (area_event, agency_event, user_event))
+    assert GOOD_PASSWORD not in str([e.content() for e in _events("user_created")])
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("password123456", "harder to guess"),
+        ("welfare team 2026", "name of this service"),
+    ],
+)
+def test_initial_passwords_follow_the_password_policy(client, world, password, message):
+    sign_in(client, world.admin)
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Eve",
+            "email": "eve@example.org",
+            "role": "YOT_OFFICER",
+            "agency": str(world.yot.id),
+            "password": password,
+        },
+    )
+    assert message in response.text
+    assert count(User) == 7

@@ -48,12 +48,40 @@ def create_app(overrides: dict | None = None) -> "Flask":
     web.init_app(app)
 
     from yoi_welfare.accounts.views import bp as accounts_bp
+    from yoi_welfare.actions.timescale_views import bp as timescales_bp
+    from yoi_welfare.actions.views import bp as actions_bp
     from yoi_welfare.admin.views import bp as admin_bp
+    from yoi_welfare.audit.views import bp as audit_bp
+    from yoi_welfare.custody.views import bp as custody_bp
+    from yoi_welfare.escalations.views import bp as escalations_bp
     from yoi_welfare.home.views import bp as home_bp
     from yoi_welfare.people.views import bp as people_bp
+    from yoi_welfare.reports.views import bp as reports_bp
+    from yoi_welfare.reviews.views import bp as reviews_bp
+    from yoi_welfare.screenings.views import bp as screenings_bp
+    from yoi_welfare.self_harm.views import bp as self_harm_bp
 
-    for blueprint in (accounts_bp, admin_bp, home_bp, people_bp):
+    blueprints = (
+        accounts_bp,
+        actions_bp,
+        admin_bp,
+        audit_bp,
+        custody_bp,
+        escalations_bp,
+        home_bp,
+        people_bp,
+        reports_bp,
+        reviews_bp,
+        screenings_bp,
+        self_harm_bp,
+        timescales_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
+
+    from yoi_welfare.accounts import throttling
+
+    throttling.init_app(app)  # after the blueprints: it limits some of their views
 
     from yoi_welfare.cli import register_commands
 

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
-from yoi_welfare.agencies.models import Agency
+from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.people.models import Placement, YoungPerson
 
@@ -28,17 +28,70 @@ class Permission(StrEnum):
     REGISTER_CHILD = "REGISTER_CHILD"
     MOVE_CHILD = "MOVE_CHILD"
     ADMINISTER = "ADMINISTER"
+    VIEW_ACCESS_LOG = "VIEW_ACCESS_LOG"
+    VIEW_ACTIONS = "VIEW_ACTIONS"
+    MANAGE_ACTIONS = "MANAGE_ACTIONS"
+    VIEW_AGENCY_ESCALATIONS = "VIEW_AGENCY_ESCALATIONS"
+    VIEW_ACPC_ESCALATIONS = "VIEW_ACPC_ESCALATIONS"
+    VIEW_ESCALATION = "VIEW_ESCALATION"
+    RESPOND_TO_ESCALATIONS = "RESPOND_TO_ESCALATIONS"
+    # Custody welfare notes, self-harm flags and placement reviews; only while holding the child.
+    WRITE_CUSTODY_RECORDS = "WRITE_CUSTODY_RECORDS"
+    VIEW_ACPC_REPORTS = "VIEW_ACPC_REPORTS"
+    # Welfare screenings: read by every practitioner who sees the child, written by their YOT.
+    VIEW_SCREENINGS = "VIEW_SCREENINGS"
+    WRITE_SCREENINGS = "WRITE_SCREENINGS"
+
+
+# Granted by role, but only to users flagged as their agency's managers.
+MANAGER_PERMISSIONS = frozenset({Permission.VIEW_AGENCY_ESCALATIONS})
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.YOT_OFFICER: frozenset({Permission.VIEW_CHILDREN, Permission.REGISTER_CHILD}),
-    Role.ESTABLISHMENT_STAFF: frozenset({Permission.VIEW_CHILDREN, Permission.MOVE_CHILD}),
-    Role.ACPC_MEMBER: frozenset({Permission.VIEW_CHILDREN}),
-    Role.ADMINISTRATOR: frozenset({Permission.ADMINISTER}),
+    Role.YOT_OFFICER: frozenset(
+        {
+            Permission.VIEW_CHILDREN,
+            Permission.REGISTER_CHILD,
+            Permission.VIEW_SCREENINGS,
+            Permission.WRITE_SCREENINGS,
+            Permission.VIEW_ACTIONS,
+            Permission.MANAGE_ACTIONS,
+            Permission.VIEW_AGENCY_ESCALATIONS,
+            Permission.VIEW_ESCALATION,
+            # Managers only, and only for their area's children: see can_view_access_log.
+            Permission.VIEW_ACCESS_LOG,
+        }
+    ),
+    Role.ESTABLISHMENT_STAFF: frozenset(
+        {
+            Permission.VIEW_CHILDREN,
+            Permission.MOVE_CHILD,
+            Permission.VIEW_SCREENINGS,
+            Permission.WRITE_CUSTODY_RECORDS,
+            Permission.VIEW_ACTIONS,
+            Permission.MANAGE_ACTIONS,
+            Permission.VIEW_AGENCY_ESCALATIONS,
+            Permission.VIEW_ESCALATION,
+        }
+    ),
+    Role.ACPC_MEMBER: frozenset(
+        {
+            Permission.VIEW_CHILDREN,
+            Permission.VIEW_ACTIONS,
+            Permission.VIEW_ACPC_ESCALATIONS,
+            Permission.VIEW_ESCALATION,
+            Permission.RESPOND_TO_ESCALATIONS,
+            Permission.VIEW_SCREENINGS,
+            Permission.VIEW_ACPC_REPORTS,
+        }
+    ),
+    Role.ADMINISTRATOR: frozenset({Permission.ADMINISTER, Permission.VIEW_ACCESS_LOG}),
 }
 
 
 def has_permission(user: User, permission: Permission) -> bool:
+    if permission in MANAGER_PERMISSIONS and not user.is_manager:
+        return False
     return permission in ROLE_PERMISSIONS.get(user.role, frozenset())
 
 
@@ -140,3 +193,26 @@ def holds_child(child: YoungPerson) -> bool:
         return False
     placement = current_placement(child)
     return placement is not None and placement.establishment_id == current_user.agency_id
+
+
+def can_view_access_log(user: User, agency: Agency, child: YoungPerson) -> bool:
+    """Who may see who has seen a child's record: administrators, and managers of the child's YOT.
+
+    The page shows audit events only, never the record itself.
+    """
+    if user.role is Role.ADMINISTRATOR:
+        return True
+    return (
+        user.role is Role.YOT_OFFICER
+        and user.is_manager
+        and agency.kind is AgencyKind.YOT
+        and agency.area_id == child.home_area_id
+    )
+
+
+def get_child_for_access_log(child_id: int) -> YoungPerson:
+    """The child whose access log the signed-in user may read; otherwise audit and 404."""
+    child = db.session().get(YoungPerson, child_id)
+    if child is None or not can_view_access_log(current_user, user_agency(), child):
+        deny(young_person_id=child_id, object_type="access_log", object_id=child_id)
+    return child

@@ -2,6 +2,8 @@
 
 import json
 import os
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -13,6 +15,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(audit_group)
     app.cli.add_command(db_group)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(outbox_group)
+    app.cli.add_command(escalations_group)
+    app.cli.add_command(reports_group)
 
 
 def refuse_in_production(what: str) -> None:
@@ -54,19 +60,22 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 def audit_verify() -> None:
-    """Check the whole hash chain; exit 1 naming the first broken event."""
+    """Check the whole hash chain and its head; exit 1 naming the first broken event."""
     from yoi_welfare.audit.services import verify_chain
 
     with db.job_session():
         result = verify_chain()
     if result.first_broken_id is not None:
         click.echo(
-            f"Audit chain broken: event {result.first_broken_id} {result.problem} "
-            f"({result.checked} events checked before it).",
+            f"Audit chain broken: event {result.first_broken_id} {result.problem}; "
+            f"the {result.checked} events before it are intact.",
             err=True,
         )
         raise SystemExit(1)
-    click.echo(f"Audit chain intact: {result.checked} events checked.")
+    # The newest hash, to keep somewhere the database's administrators cannot write.
+    click.echo(
+        f"Audit chain intact: {result.checked} events checked. Newest hash: {result.last_hash}"
+    )
 
 
 @click.group("db")
@@ -82,3 +91,112 @@ def db_upgrade(revision: str) -> None:
 
     upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"Database upgraded to {revision}.")
+
+
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduler process: escalation scans, mail delivery and weekly reports."""
+    import logging
+
+    from yoi_welfare.jobs import run_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # WeasyPrint reports every layout step at INFO; only its warnings matter here.
+    for noisy in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    click.echo("Scheduler started. Stop it with Ctrl-C; the current job finishes first.")
+    run_scheduler(current_app._get_current_object())
+    click.echo("Scheduler stopped.")
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """Outgoing mail."""
+
+
+@outbox_group.command("deliver")
+def outbox_deliver() -> None:
+    """Send every message that is due now (the scheduler does this every minute)."""
+    from yoi_welfare.jobs import deliver_mail
+
+    with db.job_session():
+        result = deliver_mail.run(current_app)
+    click.echo(f"Sent {result.sent}; {result.retrying} waiting to retry; {result.failed} failed.")
+
+
+def parse_instant(value: str, flag: str) -> datetime:
+    """An ISO 8601 instant with a time zone, such as 2026-11-30T09:00:00Z, as aware UTC."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date and time; use ISO 8601, such as 2026-11-30T09:00:00Z",
+            param_hint=flag,
+        ) from None
+    if parsed.tzinfo is None:
+        raise click.BadParameter(
+            f"{value!r} has no time zone; add Z for UTC, such as 2026-11-30T09:00:00Z",
+            param_hint=flag,
+        )
+    return parsed.astimezone(UTC)
+
+
+@click.group("escalations")
+def escalations_group() -> None:
+    """Escalation of overdue welfare actions."""
+
+
+@escalations_group.command("run")
+@click.option("--at", "at", help="Scan as of this instant (ISO 8601 with zone); default now.")
+def escalations_run(at: str | None) -> None:
+    """Run one escalation scan and print what it raised."""
+    from yoi_welfare.jobs import escalation_scan
+
+    now = parse_instant(at, "--at") if at else datetime.now(UTC)
+    with db.job_session():
+        result = escalation_scan.run(now)
+    click.echo(
+        f"Raised {result.raised_agency} to owner agencies and {result.raised_acpc} to ACPCs; "
+        f"resolved {result.resolved}; {result.still_open} escalations open; "
+        f"{result.emails} emails queued."
+    )
+
+
+@click.group("reports")
+def reports_group() -> None:
+    """The weekly ACPC escalation reports."""
+
+
+@reports_group.command("weekly")
+@click.option("--week", help="ISO week such as 2026-W47; default: the last complete week.")
+@click.option("--area", "area_code", help="Only this area (its code); default: every area.")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, writable=True, path_type=Path),
+    help="Also write each PDF to this folder.",
+)
+@click.option("--force", is_flag=True, help="Produce again a week already stored.")
+def reports_weekly(week: str | None, area_code: str | None, output: Path | None, force: bool):
+    """Produce the weekly reports on demand and print each file with its page count."""
+    from yoi_welfare.reports.services import ReportError, filename, produce_week
+    from yoi_welfare.reports.weeks import IsoWeek
+
+    now = datetime.now(UTC)
+    try:
+        iso_week = IsoWeek.parse(week) if week else IsoWeek.previous_to(now)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--week") from None
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+    try:
+        with db.job_session():
+            produced = produce_week(iso_week, now, area_code=area_code, force=force)
+    except ReportError as error:
+        raise click.BadParameter(error.message, param_hint="--area") from None
+    for item in produced:
+        name = filename(item.area, iso_week)
+        if output is not None:
+            (output / name).write_bytes(item.report.pdf)
+            name = str(output / name)
+        state = "produced" if item.created else "already stored (use --force to produce again)"
+        click.echo(f"{name}: {item.report.page_count} pages, {state}")

@@ -18,6 +18,15 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} is {value!r}; set it to a whole number of 1 or more.")
+    return int(value)
+
+
 def load_settings(overrides: dict | None = None) -> dict:
     """Return the Flask config mapping built from the environment (and test overrides)."""
     overrides = overrides or {}
@@ -35,7 +44,8 @@ def load_settings(overrides: dict | None = None) -> dict:
                 "SECRET_KEY is not set. In production set SECRET_KEY to a long random value, "
                 "for example: python -c 'import secrets; print(secrets.token_hex(32))'."
             )
-        secret_key = "development-only-secret-key"  # noqa: S105 - never used in production
+        # Never used in production, which refuses to start without SECRET_KEY.
+        secret_key = "development-only-secret-key"  # noqa: S105  # nosec B105
     production = env == "production"
     config = {
         "ENV_NAME": env,
@@ -52,6 +62,22 @@ def load_settings(overrides: dict | None = None) -> dict:
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
+        # Sign-in and sessions (README "Security").
+        "MFA_REQUIRED": _flag("MFA_REQUIRED", production),
+        "MFA_ISSUER": os.environ.get("MFA_ISSUER", "YOI Welfare"),
+        "SESSION_IDLE_MINUTES": _number("SESSION_IDLE_MINUTES", 30),
+        "SESSION_ABSOLUTE_HOURS": _number("SESSION_ABSOLUTE_HOURS", 12),
+        "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
+        "LOCKOUT_ATTEMPTS": _number("LOCKOUT_ATTEMPTS", 10),
+        "LOCKOUT_WINDOW_MINUTES": _number("LOCKOUT_WINDOW_MINUTES", 15),
+        "LOCKOUT_MINUTES": _number("LOCKOUT_MINUTES", 15),
+        # Flask-Limiter: memory is per process; Redis lets every web process share the counts.
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_KEY_PREFIX": "yoi_welfare",
+        # A sliding window: no burst of twice the limit across the turn of a minute.
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }
     config.update(overrides)

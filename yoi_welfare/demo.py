@@ -8,7 +8,11 @@ from sqlmodel import select
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.accounts.passwords import hash_password
+from yoi_welfare.actions import services as actions
 from yoi_welfare.agencies.models import Agency, AgencyKind, Area
+from yoi_welfare.custody import services as custody
+from yoi_welfare.custody.models import NoteCategory
+from yoi_welfare.people import services as people
 from yoi_welfare.people.models import (
     ETHNICITIES,
     LeavingReason,
@@ -17,6 +21,11 @@ from yoi_welfare.people.models import (
     Sex,
     YoungPerson,
 )
+from yoi_welfare.reviews import services as reviews
+from yoi_welfare.reviews.models import PlacementOutcome, ReviewKind
+from yoi_welfare.screenings.demo import create_demo_screenings
+from yoi_welfare.self_harm import services as self_harm
+from yoi_welfare.self_harm.models import Attendee, ObservationLevel, RiskLevel
 
 DEFAULT_DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - fictional accounts only
 
@@ -197,6 +206,7 @@ def _create(password: str) -> None:
 
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     today = now.date()
+    held = []
     for number in range(40):
         area = areas[number % len(areas)]
         yot = yots[number % len(yots)]
@@ -220,7 +230,13 @@ def _create(password: str) -> None:
         )
         session.add(child)
         session.flush()
-        _placement_history(session, rng, child, establishments, now, still_held=number % 5 != 4)
+        still_held = number % 5 != 4
+        _placement_history(session, rng, child, establishments, now, still_held)
+        if still_held:
+            held.append((child, officer))
+    _welfare_actions(held, now)
+    create_demo_screenings(held, now)
+    _custody_welfare([child for child, _ in held], users, now)
 
 
 def _pnc(rng: random.Random, year: int, number: int) -> str:
@@ -249,3 +265,200 @@ def _placement_history(session, rng, child, establishments, now, still_held: boo
             placement.leaving_reason = LeavingReason.RELEASE
         session.add(placement)
     session.flush()
+
+
+def _welfare_actions(held: list[tuple[YoungPerson, User]], now: datetime) -> None:
+    """The actions each held child's admission made, most done on time, some overdue.
+
+    Through the same service as a real admission, so the due times follow the rules.
+    """
+    rng = random.Random(2013)  # noqa: S311 - fictional data; 2013: the PPO's deaths-in-custody review
+    session = db.session()
+    for number, (child, officer) in enumerate(held):
+        first = session.exec(
+            select(Placement)
+            .where(Placement.young_person_id == child.id)
+            .order_by(Placement.admitted_at)
+        ).first()
+        made = actions.on_event(
+            "child_admitted", child=child, source=first, at=first.admitted_at, by=None
+        )
+        for action in made:
+            # One in five is left undone, so the demo shows overdue work to chase.
+            if action.due_at > now or rng.random() < 0.2:
+                continue
+            done_at = min(now, action.due_at - timedelta(hours=rng.randint(1, 20)))
+            actions.complete_action(action, by=officer, at=done_at)
+            if action.kind == "first_lac_review":
+                actions.on_event("lac_review_held", child=child, at=done_at, by=officer)
+        if number % 4 == 0:
+            actions.add_manual_action(
+                child,
+                title="Arrange a visit from the child's family",
+                owner_agency_id=officer.agency_id,
+                due=now + timedelta(hours=rng.randint(2, 72)),
+                by=officer,
+                now=now,
+            )
+
+
+DEMO_NOTES = [
+    (NoteCategory.DAILY_WELFARE, "Settled on the wing. Ate well and went to education."),
+    (
+        NoteCategory.FAMILY_CONTACT,
+        "Phone call with their mother; upset afterwards, spoke to staff.",
+    ),
+    (NoteCategory.HEALTH, "Seen by the nurse for a sore wrist after football. No injury found."),
+    (NoteCategory.EDUCATION, "Attended all morning sessions; asked about the catering course."),
+    (NoteCategory.INCIDENT, "Argument with another young person at association; separated."),
+    (NoteCategory.SELF_HARM_OBSERVATION, "Quiet and withdrawn at evening checks. No marks seen."),
+]
+
+
+def _custody_welfare(held: list[YoungPerson], users: list[User], now: datetime) -> None:
+    """Notes (one amended), an open and a closed self-harm flag, and a LAC review.
+
+    Through the same services as the web pages, so the actions they make follow the rules.
+    """
+    placements = {child.id: people.dao_current_placement(child.id) for child in held}
+
+    def staff_of(child: YoungPerson) -> User:
+        establishment_id = placements[child.id].establishment_id
+        return next(u for u in users if u.agency_id == establishment_id and not u.is_manager)
+
+    def settled(days: int) -> list[YoungPerson]:
+        """Children held at the same establishment for at least ``days``."""
+        since = now - timedelta(days=days)
+        return [child for child in held if placements[child.id].admitted_at <= since]
+
+    for number, child in enumerate(settled(3)[: len(DEMO_NOTES)]):
+        category, text = DEMO_NOTES[number]
+        written = now - timedelta(hours=5 * (number + 1))
+        note = custody.write_note(
+            child, by=staff_of(child), category=category, text=text, now=written
+        )
+        if number == 1:
+            custody.amend_note(
+                note,
+                by=staff_of(child),
+                category=category,
+                text=text.replace("their mother", "their grandmother"),
+                reason="It was their grandmother who called, not their mother",
+                now=written + timedelta(hours=1),
+            )
+
+    candidates = settled(12)
+    _open_flag_with_review(candidates[0], staff_of(candidates[0]), now)
+    _closed_flag(candidates[1], staff_of(candidates[1]), now)
+
+    looked_after = [child for child in settled(10) if reviews.lac_reviews_apply(child)]
+    if looked_after:
+        child = looked_after[0]
+        reviews.record_review(
+            child,
+            by=staff_of(child),
+            kind=ReviewKind.LAC_REVIEW,
+            since=0,
+            held_at=now - timedelta(days=1),
+            reason=None,
+            attendees="Independent reviewing officer; social worker; YOT case manager; the child",
+            yot_attended=True,
+            outcome=PlacementOutcome.REMAIN,
+            summary="Placement meeting the child's needs; family visits to be arranged monthly.",
+            transfer_to=None,
+            transfer_reason=None,
+            next_review_due=None,
+            now=now,
+        )
+
+
+def _open_flag_with_review(child: YoungPerson, staff: User, now: datetime) -> None:
+    opened = now - timedelta(days=2)
+    flag = self_harm.open_flag(
+        child,
+        by=staff,
+        concern="Told a teacher they did not see the point any more after a court date was moved.",
+        risk_level=RiskLevel.RAISED,
+        observation_level=ObservationLevel.EVERY_30_MINUTES,
+        triggers="Court dates; missed family visits",
+        warning_signs="Not coming out for meals; giving belongings away",
+        opened_at=opened,
+        now=opened,
+    )
+    self_harm.record_immediate_action_plan(
+        flag,
+        by=staff,
+        version=flag.version_id,
+        plan="Observations every 30 minutes; keyworker session this evening.",
+        now=opened + timedelta(minutes=40),
+    )
+    self_harm.record_assessment_interview(
+        flag,
+        by=staff,
+        version=flag.version_id,
+        summary="Low mood linked to the court delay; no plan to self-harm.",
+        held_at=opened + timedelta(hours=20),
+        now=opened + timedelta(hours=21),
+    )
+    self_harm.record_case_review(
+        flag,
+        by=staff,
+        version=flag.version_id,
+        held_at=opened + timedelta(hours=23),
+        attendees=[Attendee.CHILD, Attendee.HEALTHCARE, Attendee.MENTAL_HEALTH],
+        yot_attended=True,
+        outcome="Keep the flag open; mental health in-reach to visit this week.",
+        risk_level=RiskLevel.RAISED,
+        observation_level=ObservationLevel.HOURLY,
+        close=False,
+        next_review_due=now + timedelta(days=1),
+        now=opened + timedelta(hours=23, minutes=30),
+    )
+
+
+def _closed_flag(child: YoungPerson, staff: User, now: datetime) -> None:
+    opened = now - timedelta(days=10)
+    flag = self_harm.open_flag(
+        child,
+        by=staff,
+        concern="Scratches found on the forearm at the morning check.",
+        risk_level=RiskLevel.HIGH,
+        observation_level=ObservationLevel.EVERY_15_MINUTES,
+        triggers=None,
+        warning_signs=None,
+        opened_at=opened,
+        now=opened,
+    )
+    self_harm.record_immediate_action_plan(
+        flag,
+        by=staff,
+        version=flag.version_id,
+        plan="Observations every 15 minutes; healthcare to dress the scratches.",
+        now=opened + timedelta(minutes=30),
+    )
+    self_harm.record_assessment_interview(
+        flag,
+        by=staff,
+        version=flag.version_id,
+        summary="Distress after a fight with a cell mate; moved to a single cell.",
+        held_at=opened + timedelta(hours=18),
+        now=opened + timedelta(hours=18),
+    )
+    for day, close in ((1, False), (7, True)):
+        held_at = opened + timedelta(days=day)
+        self_harm.record_case_review(
+            flag,
+            by=staff,
+            version=flag.version_id,
+            held_at=held_at,
+            attendees=[Attendee.CHILD, Attendee.HEALTHCARE],
+            yot_attended=not close,
+            outcome="Settled, no further marks: close the flag."
+            if close
+            else "Improving; reduce observations to hourly.",
+            risk_level=RiskLevel.LOW,
+            observation_level=ObservationLevel.HOURLY,
+            close=close,
+            next_review_due=None if close else opened + timedelta(days=7),
+            now=held_at,
+        )

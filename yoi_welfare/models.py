@@ -4,10 +4,41 @@ from sqlmodel import SQLModel
 
 from yoi_welfare import models_base  # noqa: F401 - sets the constraint naming convention first
 from yoi_welfare.accounts.models import User
+from yoi_welfare.actions.models import TimescaleRule, WelfareAction
 from yoi_welfare.agencies.models import Agency, Area
 from yoi_welfare.audit.models import AuditEvent
+from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NotesSeen
+from yoi_welfare.escalations.models import Escalation, EscalationResponse
+from yoi_welfare.outbox.models import EmailAttachment, OutboundEmail
 from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.reports.models import EscalationReport
+from yoi_welfare.reviews.models import PlacementReview
+from yoi_welfare.screenings.models import ScreeningRead, WelfareScreening
+from yoi_welfare.self_harm.models import CaseReview, SelfHarmFlag
 
 metadata = SQLModel.metadata
 
-__all__ = ["Agency", "Area", "AuditEvent", "Placement", "User", "YoungPerson", "metadata"]
+__all__ = [
+    "Agency",
+    "Area",
+    "AuditEvent",
+    "CaseReview",
+    "CustodyWelfareNote",
+    "EmailAttachment",
+    "Escalation",
+    "EscalationReport",
+    "EscalationResponse",
+    "NoteAmendment",
+    "NotesSeen",
+    "OutboundEmail",
+    "Placement",
+    "PlacementReview",
+    "ScreeningRead",
+    "SelfHarmFlag",
+    "TimescaleRule",
+    "User",
+    "WelfareAction",
+    "WelfareScreening",
+    "YoungPerson",
+    "metadata",
+]

@@ -4,6 +4,7 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import declared_attr
 from sqlmodel import SQLModel
 
 # Stable constraint names, so migrations can alter them on SQLite and PostgreSQL alike. Set here,
@@ -21,14 +22,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def enum_column(enum_class: type[enum.Enum], **kwargs) -> sa.Enum:
-    """Store an enum by name in a VARCHAR with a CHECK constraint: portable and readable in SQL."""
+def enum_column(enum_class: type[enum.Enum], name: str | None = None, **kwargs) -> sa.Enum:
+    """Store an enum by name in a VARCHAR with a CHECK constraint: portable and readable in SQL.
+
+    ``name`` names the CHECK constraint; give one when a table has two columns of the same enum.
+    """
     return sa.Enum(
         enum_class,
         native_enum=False,
         create_constraint=True,
         length=max(len(m.name) for m in enum_class),
         validate_strings=True,
-        name=enum_class.__name__.lower(),
+        name=name or enum_class.__name__.lower(),
         **kwargs,
     )
+
+
+class Versioned:
+    """Optimistic locking on a ``version_id`` column: an UPDATE of a row changed since it was
+    read raises StaleDataError instead of silently overwriting the newer change."""
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version_id}

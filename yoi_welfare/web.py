@@ -49,13 +49,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "govuk_date")
     app.add_template_filter(format_datetime, "govuk_datetime")
 
-    @app.before_request
-    def make_nonce():
-        g.csp_nonce = secrets.token_urlsafe(16)
-
     @app.context_processor
     def template_globals():
-        return {"csp_nonce": g.get("csp_nonce", "")}
+        return {"csp_nonce": csp_nonce()}
 
     @app.after_request
     def finish(response):
@@ -68,12 +64,19 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.rollback()
-        template = {403: "errors/403.html", 404: "errors/404.html"}.get(error.code)
+        template = {
+            403: "errors/403.html",
+            404: "errors/404.html",
+            429: "errors/429.html",
+        }.get(error.code)
         if template is None:
             if error.code and error.code < 500:
                 return render_template("errors/generic.html", error=error), error.code
             return render_template("errors/500.html"), 500
-        return render_template(template), error.code
+        response = app.make_response((render_template(template), error.code))
+        if error.code == 429:
+            response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
@@ -82,8 +85,16 @@ def init_app(app: Flask) -> None:
         return render_template("errors/500.html"), 500
 
 
+def csp_nonce() -> str:
+    """This response's script nonce, made on first use (an error may come before any view)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
 def add_security_headers(app: Flask, response):
-    nonce = g.get("csp_nonce", "")
+    """Headers for every response, error pages and downloads included."""
+    nonce = csp_nonce()
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
         f"script-src 'self' 'nonce-{nonce}'; "

@@ -1,8 +1,17 @@
-from flask import Flask
+"""Accounts: who is signed in, and for how long (throttling.py: how often they may try)."""
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.extensions import login_manager
+
+# Keys this package keeps in the (signed) session cookie.
+SIGNED_IN_AT = "signed_in_at"
+LAST_SEEN = "last_seen"
 
 
 def init_app(app: Flask) -> None:
@@ -17,3 +26,44 @@ def init_app(app: Flask) -> None:
         if user is None or not user.active or user.session_version != int(version):
             return None
         return user
+
+    app.before_request(end_expired_session)
+
+
+def now_timestamp() -> float:
+    return datetime.now(UTC).timestamp()
+
+
+def start_session_clock() -> None:
+    now = now_timestamp()
+    session[SIGNED_IN_AT] = now
+    session[LAST_SEEN] = now
+
+
+def end_expired_session():
+    """Sign out a session idle too long or older than the absolute limit, and say why."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    config = current_app.config
+    now = now_timestamp()
+    signed_in_at = session.get(SIGNED_IN_AT)
+    last_seen = session.get(LAST_SEEN)
+    idle_limit = config["SESSION_IDLE_MINUTES"] * 60
+    absolute_limit = config["SESSION_ABSOLUTE_HOURS"] * 3600
+    if signed_in_at is None or last_seen is None or now - signed_in_at > absolute_limit:
+        hours = config["SESSION_ABSOLUTE_HOURS"]
+        reason = f"You have been signed out because you signed in more than {hours} hours ago."
+    elif now - last_seen > idle_limit:
+        minutes = config["SESSION_IDLE_MINUTES"]
+        reason = f"You have been signed out because you did nothing for {minutes} minutes."
+    else:
+        session[LAST_SEEN] = now
+        return None
+    from yoi_welfare.audit import services as audit
+
+    audit.record("session_expired")
+    logout_user()
+    session.clear()
+    flash(f"{reason} Sign in again to continue.", "info")
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("accounts.sign_in", next=target))

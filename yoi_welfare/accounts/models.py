@@ -49,6 +49,13 @@ class User(SQLModel, table=True):
     active: bool = True
     # Bumped to end every session of this user at once (sign-out, deactivation, password change).
     session_version: int = 0
+    # The TOTP secret (base32) once the user has set up their second factor, and the last time step
+    # whose code they used: a code is accepted once only.
+    mfa_secret: str | None = Field(default=None, max_length=64)
+    mfa_last_timestep: int | None = None
+    # Bumped by every administrator's change; their forms carry it, so a stale form is refused
+    # instead of silently overwriting a newer change.
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
 
     # Flask-Login protocol
@@ -63,6 +70,10 @@ class User(SQLModel, table=True):
     @property
     def is_anonymous(self) -> bool:
         return False
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.mfa_secret is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

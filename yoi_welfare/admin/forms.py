@@ -4,9 +4,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import Email, Length, Regexp
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import Email, Length, Regexp, ValidationError
 
+from yoi_welfare.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from yoi_welfare.forms import GovForm, GovRadioField, GovSelectField, Required, optional_int
 
 
@@ -102,7 +103,45 @@ class UserForm(GovForm):
         ),
         validators=[
             Required("Enter an initial password"),
-            Length(min=12, max=256, message="Password must be between 12 and 256 characters"),
+            Length(
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
+                message=f"Password must be between {MIN_LENGTH} and {MAX_LENGTH} characters",
+            ),
         ],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
+
+    def validate_password(self, field):
+        if field.errors:
+            return
+        problem = password_problem(field.data, (self.name.data or "", self.email.data or ""))
+        if problem:
+            raise ValidationError(problem)
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was filled in against; a stale form is refused."""
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0] if valuelist else ""
+        self.data = int(raw) if raw.isdigit() and len(raw) < 10 else -1
+
+
+class UserChangeForm(GovForm):
+    role = GovRadioField("Role", validators=[Required("Select a role")])
+    agency = GovSelectField(
+        "Agency", coerce=optional_int, validators=[Required("Select an agency")]
+    )
+    is_manager = BooleanField(
+        "Agency manager: receives first-level escalations for the agency",
+        widget=GovCheckboxInput(),
+    )
+    version = VersionField()
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class UserActionForm(GovForm):
+    """One button (deactivate, reactivate, reset two-factor) with the version it acts on."""
+
+    version = VersionField()

@@ -1,5 +1,6 @@
 """Managing areas, agencies and users."""
 
+import sqlalchemy as sa
 from sqlmodel import func, select
 
 from yoi_welfare import db
@@ -49,7 +50,7 @@ def create_area(code: str, name: str) -> Area:
     area = Area(code=code.upper(), name=name)
     db.session().add(area)
     db.session().flush()
-    audit.record("area_created", object_type="area", object_id=area.id)
+    audit.record("area_created", object_type="area", object_id=area.id, detail=f"code: {area.code}")
     return area
 
 
@@ -77,7 +78,12 @@ def create_agency(code: str, name: str, kind: AgencyKind, area_id: int | None) -
     agency = Agency(code=code.upper(), name=name, kind=kind, area_id=area_id)
     db.session().add(agency)
     db.session().flush()
-    audit.record("agency_created", object_type="agency", object_id=agency.id)
+    audit.record(
+        "agency_created",
+        object_type="agency",
+        object_id=agency.id,
+        detail=f"code: {agency.code}; kind: {kind.value}; area: {area_id or 'none'}",
+    )
     return agency
 
 
@@ -101,5 +107,102 @@ def create_user(
     )
     db.session().add(user)
     db.session().flush()
-    audit.record("user_created", object_type="user", object_id=user.id)
+    audit.record(
+        "user_created",
+        object_type="user",
+        object_id=user.id,
+        detail=f"role: {role.value}; agency: {agency.id}; manager: {_yes_no(is_manager)}",
+    )
     return user
+
+
+class StaleChange(AdminError):
+    """The user was changed by someone else after the form was loaded."""
+
+    def __init__(self):
+        super().__init__(
+            "Someone else changed this user while you were working on it. Check their details "
+            "as they are now, then make your change again"
+        )
+
+
+def dao_agency(agency_id: int) -> Agency | None:
+    return db.session().get(Agency, agency_id)
+
+
+def dao_user(user_id: int) -> User | None:
+    return db.session().get(User, user_id)
+
+
+def _claim_version(user: User, expected_version: int) -> None:
+    """Move the user to the next version, if it is still the one the form was filled in against.
+
+    One conditional UPDATE, so that of two administrators saving at once only one succeeds.
+    """
+    result = db.session().execute(
+        sa.update(User)
+        .where(User.id == user.id, User.version == expected_version)
+        .values(version=User.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleChange()
+    user.version = expected_version + 1
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def change_user(
+    user: User, expected_version: int, role: Role, agency_id: int, is_manager: bool, by: User
+) -> list[str]:
+    """Change a user's role, agency and manager flag; return what changed (audited)."""
+    agency = db.session().get(Agency, agency_id)
+    if agency is None:
+        raise AdminError("Select an agency from the list", "agency")
+    if not role.allows_agency(agency.kind):
+        raise AdminError(f"A {role.label.lower()} cannot belong to {agency.name}", "agency")
+    if user.id == by.id and role is not user.role:
+        raise AdminError("You cannot change your own role: ask another administrator", "role")
+    changes = []
+    if role is not user.role:
+        changes.append(f"role: {user.role.value} -> {role.value}")
+    if agency.id != user.agency_id:
+        changes.append(f"agency: {user.agency_id} -> {agency.id}")
+    if is_manager != user.is_manager:
+        changes.append(f"manager: {_yes_no(user.is_manager)} -> {_yes_no(is_manager)}")
+    if not changes:
+        return changes
+    _claim_version(user, expected_version)
+    user.role, user.agency_id, user.is_manager = role, agency.id, is_manager
+    db.session().add(user)
+    audit.record("user_changed", object_type="user", object_id=user.id, detail="; ".join(changes))
+    return changes
+
+
+def set_user_active(user: User, expected_version: int, active: bool, by: User) -> None:
+    """Deactivate (ending every session at once) or reactivate a user."""
+    if user.id == by.id and not active:
+        raise AdminError("You cannot deactivate your own account: ask another administrator")
+    _claim_version(user, expected_version)
+    if user.active == active:
+        return
+    user.active = active
+    user.session_version += 1
+    db.session().add(user)
+    action = "user_reactivated" if active else "user_deactivated"
+    audit.record(action, object_type="user", object_id=user.id)
+
+
+def reset_second_factor(user: User, expected_version: int) -> None:
+    """Forget the user's authenticator: they set up a new one at their next sign-in.
+
+    Their sessions end too, since the reset is usually because a device was lost.
+    """
+    _claim_version(user, expected_version)
+    user.mfa_secret = None
+    user.mfa_last_timestep = None
+    user.session_version += 1
+    db.session().add(user)
+    audit.record("user_two_factor_reset", object_type="user", object_id=user.id)

@@ -1,13 +1,22 @@
 """Administration of areas, agencies and users. Administrators see no child's record."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from yoi_welfare import db
 from yoi_welfare.access import Permission, permission_required
-from yoi_welfare.accounts.models import Role
+from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.admin import services
-from yoi_welfare.admin.forms import AgencyForm, AreaForm, UserForm
+from yoi_welfare.admin.forms import (
+    AgencyForm,
+    AreaForm,
+    UserActionForm,
+    UserChangeForm,
+    UserForm,
+)
 from yoi_welfare.agencies.models import AgencyKind
+from yoi_welfare.audit import services as audit
+from yoi_welfare.audit.views import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -92,3 +101,117 @@ def new_user():
             flash(f"User {user.email} has been created", "success")
             return redirect(url_for("admin.index"))
     return render_template("admin/form.html", form=form, title="Create a user")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = services.dao_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _agency_choices() -> list:
+    return [("", "Select agency")] + [
+        (agency.id, agency.name) for agency, _area in services.dao_agencies()
+    ]
+
+
+def _user_page(user: User, form: UserChangeForm):
+    return render_template(
+        "admin/user.html",
+        user=user,
+        agency=services.dao_agency(user.agency_id),
+        form=form,
+    )
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@permission_required(Permission.ADMINISTER)
+def user(user_id: int):
+    user = _user_or_404(user_id)
+    form = UserChangeForm(
+        data={
+            "role": user.role.value,
+            "agency": user.agency_id,
+            "is_manager": user.is_manager,
+            "version": user.version,
+        }
+    )
+    form.role.choices = [(r.value, r.label) for r in Role]
+    form.agency.choices = _agency_choices()
+    if form.validate_on_submit():
+        try:
+            changes = services.change_user(
+                user,
+                form.version.data,
+                Role(form.role.data),
+                form.agency.data,
+                form.is_manager.data,
+                by=current_user,
+            )
+        except services.AdminError as error:
+            _show_error(form, error)
+            user = _user_or_404(user_id)
+            # Saving again applies this form over the change that was made meanwhile.
+            form.version.data = user.version
+        else:
+            flash(
+                f"{user.name}'s details have been changed" if changes else "Nothing was changed",
+                "success",
+            )
+            return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, form)
+
+
+def _user_action(user_id: int, action, message: str):
+    user = _user_or_404(user_id)
+    form = UserActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action(user, form.version.data)
+    except services.AdminError as error:
+        db.rollback()
+        flash(error.message, "error")
+    else:
+        flash(message.format(name=user.name), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@permission_required(Permission.ADMINISTER)
+def deactivate_user(user_id: int):
+    return _user_action(
+        user_id,
+        lambda user, version: services.set_user_active(user, version, False, by=current_user),
+        "{name} has been deactivated and signed out everywhere",
+    )
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@permission_required(Permission.ADMINISTER)
+def reactivate_user(user_id: int):
+    return _user_action(
+        user_id,
+        lambda user, version: services.set_user_active(user, version, True, by=current_user),
+        "{name} has been reactivated",
+    )
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+@permission_required(Permission.ADMINISTER)
+def reset_two_factor(user_id: int):
+    return _user_action(
+        user_id,
+        services.reset_second_factor,
+        "{name}'s two-factor authentication has been reset: they set it up again at next sign-in",
+    )
+
+
+@bp.get("/users/<int:user_id>/activity")
+@permission_required(Permission.ADMINISTER)
+def user_activity(user_id: int):
+    user = _user_or_404(user_id)
+    audit.record("user_activity_viewed", object_type="user", object_id=user.id)
+    events = audit.dao_events_by_user(user, page_number(), current_app.config["PAGE_SIZE"])
+    return render_template("admin/activity.html", user=user, events=events)

@@ -10,7 +10,11 @@ from yoi_welfare.models_base import utcnow
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_young_person", "young_person_id", "occurred_at"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_young_person", "young_person_id", "occurred_at"),
+        # Recent failed sign-ins for one email address (the lock-out counts them).
+        sa.Index("ix_audit_event_user_email", "user_email", "occurred_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow)
@@ -25,12 +29,14 @@ class AuditEvent(SQLModel, table=True):
     object_id: int | None = None
     remote_addr: str | None = Field(default=None, max_length=64)
     path: str | None = Field(default=None, max_length=300)
+    # A short, fixed description of a change, such as "role: YOT_OFFICER -> ADMINISTRATOR".
+    detail: str | None = Field(default=None, max_length=200)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
 
     def content(self) -> dict:
         """The fields the hash covers; never welfare text, passwords or tokens."""
-        return {
+        content = {
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
             "action": self.action,
             "outcome": self.outcome,
@@ -44,3 +50,22 @@ class AuditEvent(SQLModel, table=True):
             "remote_addr": self.remote_addr,
             "path": self.path,
         }
+        # Added later: covered only when present, so events written before it still verify.
+        if self.detail is not None:
+            content["detail"] = self.detail
+        return content
+
+
+class AuditChainHead(SQLModel, table=True):
+    """The newest event and the number of events, kept beside the chain.
+
+    The chain itself shows an edited or deleted event anywhere but at its end; the head shows
+    events cut from the end. It is one row, moved on in the same transaction as each event.
+    """
+
+    __tablename__ = "audit_chain_head"
+
+    id: int = Field(default=1, primary_key=True)
+    event_id: int | None = None
+    hash: str = Field(max_length=64)
+    event_count: int = 0

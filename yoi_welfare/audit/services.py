@@ -1,4 +1,4 @@
-"""Writing and checking the audit trail."""
+"""Writing, reading and checking the audit trail."""
 
 import hashlib
 import json
@@ -7,19 +7,51 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import func, select
 
 from yoi_welfare import db
-from yoi_welfare.audit.models import AuditEvent
+from yoi_welfare.accounts.models import User
+from yoi_welfare.agencies.models import Agency
+from yoi_welfare.audit.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
-# Serialises writers of the chain on PostgreSQL; SQLite already has one writer at a time.
-AUDIT_CHAIN_LOCK = 7_100_001
+HEAD_ID = 1
 
 
 def chain_hash(prev_hash: str, content: dict) -> str:
     payload = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(f"{prev_hash}|{payload}".encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    """The form in which an email address is stored and compared: trimmed, lower case."""
+    return email.strip().lower()[:254]
+
+
+def _email(email: str | None) -> str | None:
+    return normalise_email(email) if email else None
+
+
+def _chain_head() -> AuditChainHead:
+    """The head row, locked until the end of the transaction (PostgreSQL; SQLite has one writer)."""
+    session = db.session()
+    head = session.exec(
+        select(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if head is None:
+        # Only a database built without the migrations lacks the row.
+        last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+        count = session.exec(select(func.count()).select_from(AuditEvent)).one()
+        head = AuditChainHead(
+            id=HEAD_ID,
+            event_id=last.id if last else None,
+            hash=last.hash if last else GENESIS_HASH,
+            event_count=count,
+        )
+    return head
 
 
 def record(
@@ -31,8 +63,12 @@ def record(
     outcome: str = "ok",
     user=None,
     user_email: str | None = None,
+    detail: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction."""
+    """Append one event to the chain, in the caller's transaction.
+
+    `detail` is a short fixed description of a change (never welfare text, a password or a token).
+    """
     session = db.session()
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
@@ -40,7 +76,7 @@ def record(
         action=action,
         outcome=outcome,
         user_id=getattr(user, "id", None),
-        user_email=getattr(user, "email", None) or user_email,
+        user_email=_email(getattr(user, "email", None) or user_email),
         role=str(user.role) if user is not None else None,
         agency_id=getattr(user, "agency_id", None),
         young_person_id=young_person_id,
@@ -48,13 +84,17 @@ def record(
         object_id=object_id,
         remote_addr=request.remote_addr if has_request_context() else None,
         path=request.path[:300] if has_request_context() else None,
+        detail=detail[:200] if detail else None,
     )
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(AUDIT_CHAIN_LOCK)))
-    last = session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-    event.prev_hash = last or GENESIS_HASH
+    head = _chain_head()
+    event.prev_hash = head.hash
     event.hash = chain_hash(event.prev_hash, event.content())
     session.add(event)
+    session.flush()
+    head.event_id = event.id
+    head.hash = event.hash
+    head.event_count += 1
+    session.add(head)
     session.flush()
     return event
 
@@ -64,10 +104,14 @@ class ChainCheck:
     checked: int
     first_broken_id: int | None
     problem: str | None
+    last_hash: str = GENESIS_HASH
 
 
 def verify_chain(batch_size: int = 5000) -> ChainCheck:
-    """Walk the whole chain in id order; report the first event whose hash or link is wrong."""
+    """Walk the whole chain in id order; report the first event whose hash or link is wrong.
+
+    Then compare the end of the chain with the head row, so that events cut from the end show too.
+    """
     session = db.session()
     prev_hash = GENESIS_HASH
     checked = 0
@@ -80,7 +124,7 @@ def verify_chain(batch_size: int = 5000) -> ChainCheck:
             .limit(batch_size)
         ).all()
         if not rows:
-            return ChainCheck(checked, None, None)
+            break
         for event in rows:
             if event.prev_hash != prev_hash:
                 return ChainCheck(checked, event.id, "does not follow the event before it")
@@ -90,3 +134,63 @@ def verify_chain(batch_size: int = 5000) -> ChainCheck:
             checked += 1
             last_id = event.id
         session.expunge_all()
+    head = session.get(AuditChainHead, HEAD_ID)
+    if head is not None and (head.hash != prev_hash or head.event_count != checked):
+        missing = head.event_count - checked
+        return ChainCheck(
+            checked,
+            head.event_id,
+            f"is recorded as the newest event but is missing ({missing} event"
+            f"{'' if missing == 1 else 's'} cut from the end of the chain)"
+            if missing > 0
+            else "is recorded as the newest event but the chain does not end with it",
+        )
+    return ChainCheck(checked, None, None, prev_hash)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An audit event with the names of who did it, for display."""
+
+    event: AuditEvent
+    user_name: str | None
+    agency_name: str | None
+
+
+@dataclass(frozen=True)
+class EventPage:
+    items: list[EventRow]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _event_page(condition, page: int, per_page: int) -> EventPage:
+    session = db.session()
+    total = session.exec(select(func.count()).select_from(AuditEvent).where(condition)).one()
+    rows = session.exec(
+        select(AuditEvent, User.name, Agency.name)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .outerjoin(Agency, Agency.id == AuditEvent.agency_id)
+        .where(condition)
+        .order_by(AuditEvent.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    items = [EventRow(event, user_name, agency_name) for event, user_name, agency_name in rows]
+    return EventPage(items=items, page=page, per_page=per_page, total=total)
+
+
+def dao_events_for_child(young_person_id: int, page: int, per_page: int) -> EventPage:
+    """Everything recorded about one child's record, newest first."""
+    return _event_page(AuditEvent.young_person_id == young_person_id, page, per_page)
+
+
+def dao_events_by_user(user: User, page: int, per_page: int) -> EventPage:
+    """Everything one user did or was refused, newest first, with failed sign-ins as them."""
+    by_email = sa.and_(AuditEvent.user_id.is_(None), AuditEvent.user_email == user.email)
+    return _event_page(sa.or_(AuditEvent.user_id == user.id, by_email), page, per_page)

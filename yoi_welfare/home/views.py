@@ -1,13 +1,18 @@
 """Each role's home page."""
 
+from datetime import UTC, datetime
 from itertools import groupby
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from yoi_welfare.access import current_children_clause, signed_in, user_agency
 from yoi_welfare.accounts.models import Role
+from yoi_welfare.custody import services as custody
+from yoi_welfare.home import caseload
 from yoi_welfare.people import services as people
+from yoi_welfare.screenings import services as screenings
+from yoi_welfare.self_harm.views import open_flags_list
 
 bp = Blueprint("home", __name__)
 
@@ -20,12 +25,29 @@ def index():
         return redirect(url_for("admin.index"))
     if current_user.role is Role.ESTABLISHMENT_STAFF:
         held = people.dao_children_in_custody(current_children_clause(), establishment_id=agency.id)
-        return render_template("home/establishment.html", agency=agency, held=held)
-    in_custody = people.dao_children_in_custody(current_children_clause())
+        return render_template(
+            "home/establishment.html",
+            agency=agency,
+            held=held,
+            unread_screenings=screenings.dao_unread_at(agency.id),
+            open_flags=open_flags_list(agency.id),
+        )
     if current_user.role is Role.ACPC_MEMBER:
+        in_custody = people.dao_children_in_custody(current_children_clause())
         by_establishment = [
             (establishment, list(rows))
             for establishment, rows in groupby(in_custody, key=lambda row: row[2])
         ]
         return render_template("home/acpc.html", agency=agency, by_establishment=by_establishment)
-    return render_template("home/yot.html", agency=agency, in_custody=in_custody)
+    sort, order = caseload.parse_sort(request.args.get("sort"), request.args.get("order"))
+    rows = caseload.dao_caseload(
+        current_children_clause(), sort=sort, order=order, now=datetime.now(UTC)
+    )
+    return render_template(
+        "home/yot.html",
+        agency=agency,
+        caseload=rows,
+        sort_links=caseload.sort_links(sort, order),
+        new_notes=custody.dao_new_note_counts(current_user.id, [row.child.id for row in rows]),
+        open_flags={listing.child.id: listing for listing in open_flags_list()},
+    )

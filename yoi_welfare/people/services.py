@@ -9,20 +9,17 @@ from sqlmodel import func, or_, select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
+from yoi_welfare.actions import services as actions
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, Area
 from yoi_welfare.audit import services as audit
+from yoi_welfare.errors import ServiceError
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
 
 LONDON = ZoneInfo("Europe/London")
 
 
-class PeopleError(Exception):
-    """A request that cannot be carried out; `field` names the form field to show it on."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class PeopleError(ServiceError):
+    """A request about a child or a placement that cannot be carried out."""
 
 
 def london_instant(on: date, at: time) -> datetime:
@@ -193,7 +190,10 @@ def _check_moment(child_id: int, when: datetime, now: datetime) -> None:
 def admit(
     user: User, child: YoungPerson, establishment: Agency, when: datetime, now: datetime
 ) -> Placement:
-    """Open a placement at the user's establishment for a child not in custody."""
+    """Open a placement at the user's establishment for a child not in custody.
+
+    This starts a custody episode, so the actions an admission makes due are created too.
+    """
     current = dao_current_placement(child.id)
     if current is not None:
         if current.establishment_id == establishment.id:
@@ -215,6 +215,7 @@ def admit(
     audit.record(
         "child_admitted", young_person_id=child.id, object_type="placement", object_id=placement.id
     )
+    actions.on_event("child_admitted", child=child, source=placement, at=when, by=user)
     return placement
 
 
@@ -252,6 +253,8 @@ def transfer(
         object_type="placement",
         object_id=placement.id,
     )
+    # A transfer continues the custody episode: no new screening, but ACCT actions follow.
+    actions.on_event("child_transferred", child=child, source=placement, at=when, by=user)
     return placement
 
 

@@ -15,7 +15,10 @@ from yoi_welfare.access import (
     permission_required,
     user_agency,
 )
+from yoi_welfare.actions.views import child_actions_panel
 from yoi_welfare.audit import services as audit
+from yoi_welfare.chronology import timeline
+from yoi_welfare.custody.views import notes_panel
 from yoi_welfare.people import services
 from yoi_welfare.people.forms import (
     FindChildForAdmissionForm,
@@ -25,22 +28,12 @@ from yoi_welfare.people.forms import (
     TransferForm,
 )
 from yoi_welfare.people.models import LegalStatus, Sex
+from yoi_welfare.reviews.views import reviews_panel
+from yoi_welfare.screenings.views import child_screenings_panel
+from yoi_welfare.self_harm.views import flag_panel
+from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("people", __name__)
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
-
-
-def _show_error(form, error: services.PeopleError) -> None:
-    db.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.get("/children")
@@ -49,7 +42,7 @@ def search():
     form = SearchForm(request.args)
     query = form.q.data or "" if form.validate() else ""
     results = services.dao_search_children(
-        current_children_clause(), query, _page_number(), current_app.config["PAGE_SIZE"]
+        current_children_clause(), query, page_number(), current_app.config["PAGE_SIZE"]
     )
     return render_template("people/search.html", form=form, query=query, results=results)
 
@@ -81,7 +74,7 @@ def register():
                 child_protection_plan=form.child_protection_plan.data == "yes",
             )
         except services.PeopleError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash(f"{child.full_name} has been registered", "success")
             return redirect(url_for("people.child", child_id=child.id))
@@ -97,13 +90,27 @@ def child(child_id: int):
     )
     history = services.dao_placement_history(child_id)
     current = next(((p, a) for p, a in history if p.left_at is None), None)
+    kind = request.args.get("kind") or None
+    entries = timeline.chronology(young_person, kind)
+    per_page = current_app.config["PAGE_SIZE"]
+    page = page_number()
     return render_template(
         "people/child.html",
+        chronology=services.Page(
+            entries[(page - 1) * per_page : page * per_page], page, per_page, len(entries)
+        ),
+        chronology_kinds=timeline.kind_choices(),
+        chronology_kind=kind if kind in timeline.KINDS else "",
         child=young_person,
         history=history,
         current=current,
         home_area=db.session().get(services.Area, young_person.home_area_id),
         can_move=holds_child(young_person),
+        actions=child_actions_panel(young_person),
+        screenings=child_screenings_panel(young_person),
+        self_harm=flag_panel(young_person),
+        notes=notes_panel(young_person),
+        reviews=reviews_panel(young_person),
     )
 
 
@@ -128,7 +135,7 @@ def admit():
             when = services.london_instant(form.on_date.data, form.at_time.time_value)
             services.admit(current_user, child, user_agency(), when, _now())
         except services.PeopleError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash(f"{child.full_name} has been admitted", "success")
             return redirect(url_for("people.child", child_id=child.id))
@@ -160,7 +167,7 @@ def transfer(child_id: int):
             when = services.london_instant(form.on_date.data, form.at_time.time_value)
             services.transfer(current_user, young_person, destination, when, _now())
         except services.PeopleError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash(f"{young_person.full_name} has been transferred to {destination.name}", "success")
             return redirect(url_for("home.index"))
@@ -179,7 +186,7 @@ def release(child_id: int):
             when = services.london_instant(form.on_date.data, form.at_time.time_value)
             services.release(current_user, young_person, when, _now())
         except services.PeopleError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash(f"{young_person.full_name} has been released", "success")
             return redirect(url_for("people.child", child_id=child_id))

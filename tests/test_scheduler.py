@@ -1,0 +1,116 @@
+"""The scheduler process and its jobs: concurrent scans, clean shutdown, failures change nothing."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from tests.factories import World, create_action, create_child, create_placement, create_user
+from yoi_welfare import db
+from yoi_welfare.actions.models import WelfareAction
+from yoi_welfare.escalations.models import Escalation
+from yoi_welfare.jobs import build_scheduler, run_job
+from yoi_welfare.outbox.models import OutboundEmail
+
+ROOT = Path(__file__).resolve().parent.parent
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(app):
+    world = World()
+    create_user(world.yoi, is_manager=True)
+    world.child = create_child(world.area)
+    create_placement(world.child, world.yoi, admitted_at=T0 - timedelta(days=5))
+    return world
+
+
+def flask(database_url: str, tmp_path: Path, *args: str, **popen) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "YOI_WELFARE_ENV": "test",
+        "YOI_WELFARE_INSTANCE": str(tmp_path),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **popen,
+    )
+
+
+def test_two_scans_at_the_same_moment_raise_each_escalation_once(world, database_url, tmp_path):
+    for n in range(150):
+        create_action(world.child, world.yoi, due_at=T0 - timedelta(minutes=n), acpc_due_at=T0)
+    scans = [
+        flask(database_url, tmp_path, "escalations", "run", "--at", "2026-11-23T10:00:00Z")
+        for _ in range(3)
+    ]
+    outputs = [scan.communicate(timeout=120)[0] for scan in scans]
+    assert [scan.returncode for scan in scans] == [0, 0, 0], outputs
+    assert "database is locked" not in "".join(outputs)
+    db.session().rollback()
+    assert db.session().exec(select(func.count()).select_from(Escalation)).one() == 300
+    raised = sorted(int(out.split("Raised ")[1].split(" ")[0]) for out in outputs)
+    assert raised == [0, 0, 150]
+    # One email per escalation and recipient (one YOI manager, one ACPC member), never two.
+    assert db.session().exec(select(func.count()).select_from(OutboundEmail)).one() == 300
+
+
+def test_scheduler_stops_cleanly_on_sigterm(world, database_url, tmp_path):
+    process = flask(database_url, tmp_path, "scheduler", start_new_session=True)
+    deadline = time.monotonic() + 60
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        lines.append(line)
+        if "job escalation_scan finished" in line or not line:
+            break
+    assert any("Scheduler started" in line for line in lines), lines
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, "".join(lines) + output
+    assert "Scheduler stopped." in output
+
+
+def test_scheduler_jobs_are_coalesced_single_instance_with_generous_misfire_grace(app):
+    scheduler = build_scheduler(app)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert {"escalation_scan", "deliver_mail"} <= set(jobs)
+    for job in jobs.values():
+        assert job.coalesce is True
+        assert job.max_instances == 1
+        assert job.misfire_grace_time >= 3600
+    assert jobs["escalation_scan"].trigger.interval == timedelta(minutes=15)
+    assert jobs["deliver_mail"].trigger.interval == timedelta(minutes=1)
+
+
+def test_a_failing_job_leaves_the_data_as_it_was(app, world):
+    def writes_then_fails():
+        db.session().add(
+            WelfareAction(
+                young_person_id=world.child.id,
+                owner_agency_id=world.yoi.id,
+                kind="manual",
+                title="Never saved",
+                due_at=T0,
+                acpc_due_at=T0,
+            )
+        )
+        db.session().flush()
+        raise RuntimeError("job broke half way")
+
+    assert run_job(app, "test_job", writes_then_fails) is None
+    db.session().rollback()
+    titles = db.session().exec(select(WelfareAction.title)).all()
+    assert "Never saved" not in titles

@@ -1,0 +1,1 @@
+"""Welfare actions: every deadline is an action with an owner agency, made by a timescale rule."""

@@ -1,0 +1,39 @@
+"""Welfare actions in the chronology: set, completed, cancelled."""
+
+from collections.abc import Iterator
+
+from yoi_welfare.actions import services
+from yoi_welfare.chronology.entry import Entry
+from yoi_welfare.domain.timescales import describe_overdue
+from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.web import format_datetime
+
+
+def action_entries(child: YoungPerson) -> Iterator[Entry]:
+    for action, owner in services.dao_child_actions(child.id):
+        yield Entry(
+            action.created_at,
+            "action",
+            f"Action set: {action.title}",
+            agency=owner.name,
+            detail=f"Due {format_datetime(action.due_at)}",
+        )
+        if action.completed_at is not None:
+            late = action.completed_at - action.due_at
+            yield Entry(
+                action.completed_at,
+                "action",
+                f"Action completed: {action.title}",
+                agency=owner.name,
+                detail=f"Completed late: {describe_overdue(late)}"
+                if late.total_seconds() > 0
+                else None,
+            )
+        elif action.cancelled_at is not None:
+            yield Entry(
+                action.cancelled_at,
+                "action",
+                f"Action cancelled: {action.title}",
+                agency=owner.name,
+                detail=f"Reason: {action.cancellation_reason}",
+            )

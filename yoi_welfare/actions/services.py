@@ -1,0 +1,669 @@
+"""Welfare actions: made by timescale rules or by hand, then completed or cancelled.
+
+Deadlines are computed here and only here, with ``yoi_welfare.domain.timescales``. Other features
+say what happened (``on_event``) and this module decides which actions that implies, who owns
+them and when they are due. Nothing here commits: the request cycle or the job does.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import SQLModel, func, or_, select
+
+from yoi_welfare import db
+from yoi_welfare.accounts.models import User
+from yoi_welfare.actions.models import (
+    MANUAL,
+    MAX_OFFSET,
+    OwnerKind,
+    TimescaleRule,
+    WelfareAction,
+)
+from yoi_welfare.agencies.models import Agency, AgencyKind
+from yoi_welfare.audit import services as audit
+from yoi_welfare.domain.timescales import (
+    OverdueState,
+    Unit,
+    describe_overdue,
+    due_at,
+    escalation_due,
+    overdue_state,
+)
+from yoi_welfare.errors import ServiceError
+from yoi_welfare.escalations.models import Escalation
+from yoi_welfare.people.models import Placement, YoungPerson
+
+# Manual actions have no rule; they go to the ACPC after the default grace of DESIGN.md.
+MANUAL_ACPC_GRACE = (2, Unit.WORKING_DAYS)
+MANUAL_LABEL = "Added by hand"
+MAX_TITLE = 200
+MAX_TEXT = 1000
+STALE_ACTION = "This action changed while you were working on it. Check it and try again"
+STALE_RULE = (
+    "This rule changed while you were editing. The form now shows the current values: "
+    "make your change again"
+)
+
+
+class ActionError(ServiceError):
+    """A request about a welfare action or a rule that cannot be carried out."""
+
+
+class StaleRuleError(ActionError):
+    """The rule changed between reading it into a form and saving the form."""
+
+    def __init__(self):
+        super().__init__(STALE_RULE)
+
+
+class Event(StrEnum):
+    """What other features report to ``on_event``."""
+
+    CHILD_ADMITTED = "child_admitted"
+    CHILD_TRANSFERRED = "child_transferred"
+    SELF_HARM_FLAG_OPENED = "self_harm_flag_opened"
+    CASE_REVIEW_HELD = "case_review_held"
+    SELF_HARM_FLAG_CLOSED = "self_harm_flag_closed"
+    LAC_REVIEW_HELD = "lac_review_held"
+    PLACEMENT_REVIEW_HELD = "placement_review_held"
+
+
+# A rule's trigger: an event, narrowed where the rules differ by the child's circumstances.
+TRIGGER_LABELS = {
+    "child_admitted": "Child admitted to an establishment",
+    "remanded_child_admitted": "Remanded child admitted (looked after)",
+    "sentenced_child_admitted": "Sentenced child admitted",
+    "self_harm_flag_opened": "Self-harm flag opened",
+    "case_review_held": "Case review held",
+    "self_harm_flag_closed": "Self-harm flag closed",
+    "first_lac_review_held": "First LAC review held",
+    "later_lac_review_held": "Second or later LAC review held",
+    "placement_review_held": "Placement review meeting held",
+}
+
+
+# Queries
+
+
+def dao_rules() -> list[TimescaleRule]:
+    return list(db.session().exec(select(TimescaleRule).order_by(TimescaleRule.id)).all())
+
+
+def dao_rule(rule_id: int) -> TimescaleRule | None:
+    return db.session().get(TimescaleRule, rule_id)
+
+
+def dao_kind_choices() -> list[tuple[str, str]]:
+    """(kind, label) for every kind of action: one per rule, then manual."""
+    return [(rule.key, rule.action_label) for rule in dao_rules()] + [(MANUAL, MANUAL_LABEL)]
+
+
+def dao_visible_action(
+    action_id: int, visible: sa.ColumnElement[bool]
+) -> tuple[WelfareAction, YoungPerson, Agency] | None:
+    """(action, child, owner) if the action's child is among those the caller may see."""
+    return (
+        db.session()
+        .exec(
+            select(WelfareAction, YoungPerson, Agency)
+            .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
+            .join(Agency, Agency.id == WelfareAction.owner_agency_id)
+            .where(WelfareAction.id == action_id, visible)
+        )
+        .first()
+    )
+
+
+def dao_child_actions(child_id: int) -> list[tuple[WelfareAction, Agency]]:
+    """Every action of the child with its owner, soonest due first."""
+    return list(
+        db.session()
+        .exec(
+            select(WelfareAction, Agency)
+            .join(Agency, Agency.id == WelfareAction.owner_agency_id)
+            .where(WelfareAction.young_person_id == child_id)
+            .order_by(WelfareAction.due_at, WelfareAction.id)
+        )
+        .all()
+    )
+
+
+def _is_open():
+    return sa.and_(WelfareAction.completed_at.is_(None), WelfareAction.cancelled_at.is_(None))
+
+
+STATUS_FILTERS = {
+    "open": lambda now: _is_open(),
+    "overdue": lambda now: sa.and_(_is_open(), WelfareAction.due_at <= now),
+    "completed": lambda now: WelfareAction.completed_at.is_not(None),
+    "cancelled": lambda now: WelfareAction.cancelled_at.is_not(None),
+}
+STATUS_ORDER = {
+    "open": (WelfareAction.due_at, WelfareAction.id),
+    "overdue": (WelfareAction.due_at, WelfareAction.id),
+    "completed": (WelfareAction.completed_at.desc(), WelfareAction.id.desc()),
+    "cancelled": (WelfareAction.cancelled_at.desc(), WelfareAction.id.desc()),
+}
+
+
+def dao_actions(
+    visible: sa.ColumnElement[bool],
+    *,
+    owner_agency_id: int | None,
+    status: str,
+    now: datetime,
+    child_text: str = "",
+    kind: str | None = None,
+    page: int = 1,
+    per_page: int = 25,
+) -> tuple[list[tuple[WelfareAction, YoungPerson, Agency]], int]:
+    """One page of actions of visible children, and how many there are in all.
+
+    Open and overdue actions come soonest due first; completed and cancelled ones most recently
+    closed first. ``owner_agency_id`` None means any owner.
+    """
+    conditions = [visible, STATUS_FILTERS[status](now)]
+    if owner_agency_id is not None:
+        conditions.append(WelfareAction.owner_agency_id == owner_agency_id)
+    if kind:
+        conditions.append(WelfareAction.kind == kind)
+    for word in child_text.split()[:5]:
+        like = f"%{word.lower()}%"
+        conditions.append(
+            or_(
+                func.lower(YoungPerson.given_name).like(like),
+                func.lower(YoungPerson.family_name).like(like),
+                func.lower(YoungPerson.local_reference).like(like),
+            )
+        )
+    session = db.session()
+    total = session.exec(
+        select(func.count())
+        .select_from(WelfareAction)
+        .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
+        .where(*conditions)
+    ).one()
+    rows = session.exec(
+        select(WelfareAction, YoungPerson, Agency)
+        .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
+        .join(Agency, Agency.id == WelfareAction.owner_agency_id)
+        .where(*conditions)
+        .order_by(*STATUS_ORDER[status])
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def dao_user_names(user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = db.session().exec(select(User.id, User.name).where(User.id.in_(user_ids))).all()
+    return dict(rows)
+
+
+def dao_child_yots(child: YoungPerson) -> list[Agency]:
+    """The YOTs of the child's home area, oldest first."""
+    return list(
+        db.session()
+        .exec(
+            select(Agency)
+            .where(Agency.area_id == child.home_area_id, Agency.kind == AgencyKind.YOT)
+            .order_by(Agency.id)
+        )
+        .all()
+    )
+
+
+def dao_holding_establishment(child: YoungPerson) -> Agency | None:
+    return (
+        db.session()
+        .exec(
+            select(Agency)
+            .join(Placement, Placement.establishment_id == Agency.id)
+            .where(Placement.young_person_id == child.id, Placement.left_at.is_(None))
+        )
+        .first()
+    )
+
+
+def allowed_owners(child: YoungPerson) -> list[Agency]:
+    """Agencies that may own an action for the child: its YOTs, and the establishment holding it.
+
+    An establishment that held the child before sees their record read-only, so it owns nothing
+    new; an ACPC owns no actions.
+    """
+    holding = dao_holding_establishment(child)
+    return dao_child_yots(child) + ([holding] if holding else [])
+
+
+# The status a person sees
+
+
+@dataclass(frozen=True)
+class ActionStatus:
+    text: str
+    colour: str  # the GOV.UK tag modifier
+
+    @property
+    def classes(self) -> str:
+        return f"govuk-tag--{self.colour}"
+
+
+def status_of(action: WelfareAction, now: datetime) -> ActionStatus:
+    """Completed, cancelled, due later, due today, or overdue by how long."""
+    if action.completed_at is not None:
+        return ActionStatus("Completed", "green")
+    if action.cancelled_at is not None:
+        return ActionStatus("Cancelled", "grey")
+    state = overdue_state(action.due_at, now)
+    if state.state is OverdueState.OVERDUE:
+        text = describe_overdue(state.overdue_by)
+        return ActionStatus(text[0].upper() + text[1:], "red")
+    if state.state is OverdueState.DUE_TODAY:
+        return ActionStatus("Due today", "yellow")
+    return ActionStatus("Due later", "blue")
+
+
+# Creating actions
+
+
+def on_event(
+    event: str,
+    *,
+    child: YoungPerson,
+    at: datetime,
+    by: User | None,
+    source: SQLModel | None = None,
+    owner_agency_id: int | None = None,
+    due: datetime | None = None,
+) -> list[WelfareAction]:
+    """Create the actions that ``event`` implies for ``child``, and return them.
+
+    ``at`` is when it happened: rule deadlines count from it. ``by`` is who recorded it (None for
+    the system). ``source`` is the record it created (a placement, a flag, a review), kept on each
+    action. ``owner_agency_id`` gives every action to that agency instead of the rule's owner; it
+    must be one that may own the child's actions. ``due`` is the due time for a rule without an
+    offset (the next case review), and is refused for any other.
+
+    - ``child_admitted``: the first admission of a custody episode (``people.services.admit``).
+      Welfare screening, owned by the child's YOT; for a remanded child (looked after by law) the
+      first LAC review, and for a sentenced child the initial planning meeting, both owned by the
+      YOT: the service models no local authority children's services, and the YOT is the
+      authority's team nearest the child.
+    - ``child_transferred``: creates nothing, because the YOT already knows the child. Open
+      rule-made actions owned by an establishment move to the one now holding the child, so
+      that self-harm reviews follow the child; actions added by hand stay with their owner.
+    - ``self_harm_flag_opened``: immediate action plan, assessment interview and first case
+      review, owned by the establishment holding the child.
+    - ``case_review_held``: the next case review, due at ``due`` (required).
+    - ``self_harm_flag_closed``: the post-closure review.
+    - ``lac_review_held``: the second LAC review after the first of the custody episode, the
+      next LAC review after any later one.
+    - ``placement_review_held``: the next placement review meeting, due at ``due`` (required).
+
+    Raises ActionError when no agency can own an action (no YOT in the child's home area, or no
+    establishment holding the child) and ValueError for an unknown event or a misused ``due``.
+    """
+    event = Event(event)
+    if event is Event.CHILD_TRANSFERRED:
+        _follow_child(child, by)
+        return []
+    rules = _rules_for(_triggers(event, child))
+    if due is not None and all(rule.due_offset is not None for rule in rules):
+        raise ValueError(f"{event} sets its due times by rule; do not pass due")
+    if owner_agency_id is not None:
+        _check_owner(child, owner_agency_id)
+    actions = []
+    for rule in rules:
+        if rule.due_offset is None or rule.due_unit is None:
+            if due is None:
+                raise ValueError(f"{event} needs due: the {rule.action_label} has no set offset")
+            rule_due = due
+        else:
+            rule_due = due_at(at, rule.due_offset, rule.due_unit)
+        owner_id = owner_agency_id or _rule_owner(rule, child).id
+        actions.append(
+            _create(
+                child,
+                kind=rule.key,
+                rule=rule,
+                title=rule.action_label,
+                owner_agency_id=owner_id,
+                due=rule_due,
+                acpc_due=escalation_due(rule_due, rule.acpc_grace_offset, rule.acpc_grace_unit),
+                source=source,
+                by=by,
+            )
+        )
+    return actions
+
+
+def _triggers(event: Event, child: YoungPerson) -> list[str]:
+    if event is Event.CHILD_ADMITTED:
+        status = "remanded" if child.legal_status.is_remand else "sentenced"
+        return ["child_admitted", f"{status}_child_admitted"]
+    if event is Event.LAC_REVIEW_HELD:
+        return [_lac_review_trigger(child)]
+    return [event.value]
+
+
+def _lac_review_trigger(child: YoungPerson) -> str:
+    """First or later LAC review, counted within the custody episode.
+
+    The episode's first LAC review action marks its start; once a second LAC review has been
+    set since then, every further review held is a later one.
+    """
+    session = db.session()
+    episode_start = session.exec(
+        select(func.max(WelfareAction.id)).where(
+            WelfareAction.young_person_id == child.id, WelfareAction.kind == "first_lac_review"
+        )
+    ).one()
+    second_set = session.exec(
+        select(func.count())
+        .select_from(WelfareAction)
+        .where(
+            WelfareAction.young_person_id == child.id,
+            WelfareAction.kind == "second_lac_review",
+            WelfareAction.cancelled_at.is_(None),
+            WelfareAction.id > (episode_start or 0),
+        )
+    ).one()
+    return "later_lac_review_held" if second_set else "first_lac_review_held"
+
+
+def _rules_for(triggers: list[str]) -> list[TimescaleRule]:
+    return list(
+        db.session()
+        .exec(
+            select(TimescaleRule)
+            .where(TimescaleRule.trigger_event.in_(triggers))
+            .order_by(TimescaleRule.id)
+        )
+        .all()
+    )
+
+
+def _rule_owner(rule: TimescaleRule, child: YoungPerson) -> Agency:
+    if rule.owner_kind is OwnerKind.YOT:
+        yots = dao_child_yots(child)
+        if not yots:
+            raise ActionError(
+                "The child's home area has no youth offending team to own the action "
+                f"“{rule.action_label}”. Ask an administrator to add one"
+            )
+        return yots[0]
+    holding = dao_holding_establishment(child)
+    if holding is None:
+        raise ActionError(
+            "The child is not held by any establishment, so none can own the action "
+            f"“{rule.action_label}”"
+        )
+    return holding
+
+
+def _check_owner(child: YoungPerson, owner_agency_id: int | None) -> None:
+    if owner_agency_id in {agency.id for agency in allowed_owners(child)}:
+        return
+    agency = db.session().get(Agency, owner_agency_id) if owner_agency_id else None
+    who = agency.name if agency else "That agency"
+    raise ActionError(
+        f"{who} cannot own an action for this child. Select the child's youth offending team "
+        "or the establishment holding the child",
+        "owner",
+    )
+
+
+def _create(
+    child: YoungPerson,
+    *,
+    kind: str,
+    rule: TimescaleRule | None,
+    title: str,
+    owner_agency_id: int,
+    due: datetime,
+    acpc_due: datetime,
+    source: SQLModel | None,
+    by: User | None,
+) -> WelfareAction:
+    if source is not None and getattr(source, "id", None) is None:
+        raise ValueError("source must be saved (flushed) before actions can refer to it")
+    action = WelfareAction(
+        young_person_id=child.id,
+        kind=kind,
+        rule_id=rule.id if rule else None,
+        title=title,
+        source_type=source.__tablename__ if source is not None else None,
+        source_id=source.id if source is not None else None,
+        owner_agency_id=owner_agency_id,
+        due_at=due,
+        acpc_due_at=acpc_due,
+        created_by_id=by.id if by else None,
+    )
+    session = db.session()
+    session.add(action)
+    session.flush()
+    audit.record(
+        "welfare_action_created",
+        young_person_id=child.id,
+        object_type="welfare_action",
+        object_id=action.id,
+        user=by,
+    )
+    return action
+
+
+def add_manual_action(
+    child: YoungPerson,
+    *,
+    title: str,
+    owner_agency_id: int | None,
+    due: datetime,
+    by: User,
+    now: datetime,
+    source: SQLModel | None = None,
+) -> WelfareAction:
+    """An action a practitioner sets by hand: what, who owns it, and when it is due.
+
+    The owner must be one of ``allowed_owners(child)`` and the due time in the future.
+    """
+    title = (title or "").strip()
+    if not title:
+        raise ActionError("Enter what needs to be done", "title")
+    if len(title) > MAX_TITLE:
+        raise ActionError(f"What needs to be done must be {MAX_TITLE} characters or fewer", "title")
+    _check_owner(child, owner_agency_id)
+    if due <= now:
+        raise ActionError("The due date and time must be in the future", "due_date")
+    return _create(
+        child,
+        kind=MANUAL,
+        rule=None,
+        title=title,
+        owner_agency_id=owner_agency_id,
+        due=due,
+        acpc_due=escalation_due(due, *MANUAL_ACPC_GRACE),
+        source=source,
+        by=by,
+    )
+
+
+def _follow_child(child: YoungPerson, by: User | None) -> None:
+    holding = dao_holding_establishment(child)
+    if holding is None:
+        return
+    establishment_rules = select(TimescaleRule.id).where(
+        TimescaleRule.owner_kind == OwnerKind.ESTABLISHMENT
+    )
+    moving = db.session().exec(
+        select(WelfareAction).where(
+            WelfareAction.young_person_id == child.id,
+            _is_open(),
+            WelfareAction.rule_id.in_(establishment_rules),
+            WelfareAction.owner_agency_id != holding.id,
+        )
+    )
+    for action in moving.all():
+        action.owner_agency_id = holding.id
+        _save(action)
+        audit.record(
+            "welfare_action_reassigned",
+            young_person_id=child.id,
+            object_type="welfare_action",
+            object_id=action.id,
+            user=by,
+        )
+
+
+# Completing and cancelling
+
+
+def _save(row: SQLModel, stale: ActionError | None = None) -> None:
+    """Flush a change; a row changed by someone else since it was read raises ``stale``."""
+    session = db.session()
+    session.add(row)
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise stale or ActionError(STALE_ACTION) from error
+
+
+def _check_can_close(action: WelfareAction, by: User, verb: str) -> None:
+    if by.agency_id != action.owner_agency_id:
+        owner = db.session().get(Agency, action.owner_agency_id)
+        raise ActionError(f"Only {owner.name} can {verb} this action")
+    if action.completed_at is not None:
+        if verb == "complete":
+            raise ActionError("This action has already been completed")
+        raise ActionError("This action has been completed, so it cannot be cancelled")
+    if action.cancelled_at is not None:
+        if verb == "cancel":
+            raise ActionError("This action has already been cancelled")
+        raise ActionError("This action has been cancelled, so it cannot be completed")
+
+
+def _resolve_escalations(action: WelfareAction, at: datetime) -> None:
+    """Closing an action resolves its escalations at once, not at the next scan."""
+    db.session().execute(
+        sa.update(Escalation)
+        .where(Escalation.action_id == action.id, Escalation.resolved_at.is_(None))
+        .values(resolved_at=at)
+    )
+
+
+def _complete(action: WelfareAction, by: User | None, at: datetime, note: str | None) -> None:
+    note = (note or "").strip() or None
+    if note is not None and len(note) > MAX_TEXT:
+        raise ActionError(f"Note must be {MAX_TEXT} characters or fewer", "note")
+    action.completed_at = at
+    action.completed_by_id = by.id if by else None
+    action.completion_note = note
+    _save(action)
+    _resolve_escalations(action, at)
+    audit.record(
+        "welfare_action_completed",
+        young_person_id=action.young_person_id,
+        object_type="welfare_action",
+        object_id=action.id,
+        user=by,
+    )
+
+
+def complete_action(
+    action: WelfareAction, *, by: User, at: datetime, note: str | None = None
+) -> None:
+    """Mark an open action done. Only users of the owner agency may; others see it read-only."""
+    _check_can_close(action, by, "complete")
+    _complete(action, by, at, note)
+
+
+def cancel_action(action: WelfareAction, *, by: User, at: datetime, reason: str) -> None:
+    """Withdraw an open action that is no longer needed; the reason is kept on the record."""
+    _check_can_close(action, by, "cancel")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError("Enter why the action is being cancelled", "reason")
+    if len(reason) > MAX_TEXT:
+        raise ActionError(f"Reason must be {MAX_TEXT} characters or fewer", "reason")
+    action.cancelled_at = at
+    action.cancelled_by_id = by.id
+    action.cancellation_reason = reason
+    _save(action)
+    _resolve_escalations(action, at)
+    audit.record(
+        "welfare_action_cancelled",
+        young_person_id=action.young_person_id,
+        object_type="welfare_action",
+        object_id=action.id,
+        user=by,
+    )
+
+
+def complete_open_actions(
+    child: YoungPerson, kind: str, *, by: User | None, at: datetime, note: str | None = None
+) -> list[WelfareAction]:
+    """Complete the child's open actions of ``kind``, for the feature that did what they ask.
+
+    For example a submitted welfare screening completes the open "welfare_screening_due"
+    action, whichever agency's user submitted it.
+    """
+    actions = list(
+        db.session()
+        .exec(
+            select(WelfareAction)
+            .where(
+                WelfareAction.young_person_id == child.id,
+                WelfareAction.kind == kind,
+                _is_open(),
+            )
+            .order_by(WelfareAction.id)
+        )
+        .all()
+    )
+    for action in actions:
+        _complete(action, by, at, note)
+    return actions
+
+
+# Timescale rules
+
+
+def update_rule(
+    rule: TimescaleRule,
+    *,
+    by: User,
+    version_id: int | None,
+    due_offset: int | None,
+    due_unit: Unit | None,
+    acpc_grace_offset: int,
+    acpc_grace_unit: Unit,
+    now: datetime,
+) -> None:
+    """Change a rule's timescales for actions created from now on; existing ones keep theirs.
+
+    ``version_id`` is the version the editor started from: a rule changed since is refused.
+    A rule whose due time the triggering event sets keeps no offset: pass None for both.
+    """
+    if version_id != rule.version_id:
+        raise StaleRuleError()
+    has_offset = rule.due_offset is not None
+    if (due_offset is not None, due_unit is not None) != (has_offset, has_offset):
+        raise ValueError("give a due offset and unit exactly when the rule has one")
+    for value, field, what in (
+        (due_offset, "due_offset", "Due period"),
+        (acpc_grace_offset, "acpc_grace_offset", "ACPC grace period"),
+    ):
+        if value is not None and not 0 <= value <= MAX_OFFSET:
+            raise ActionError(f"{what} must be between 0 and {MAX_OFFSET}", field)
+    rule.due_offset = due_offset
+    rule.due_unit = Unit(due_unit) if due_unit else None
+    rule.acpc_grace_offset = acpc_grace_offset
+    rule.acpc_grace_unit = Unit(acpc_grace_unit)
+    rule.updated_at = now
+    rule.updated_by_id = by.id
+    _save(rule, StaleRuleError())
+    audit.record("timescale_rule_changed", object_type="timescale_rule", object_id=rule.id, user=by)

@@ -1,0 +1,227 @@
+"""Welfare actions: the agency's list, a child's actions, adding, completing and cancelling.
+
+An action is visible to every agency that can see its child. Only users of the owner agency
+complete or cancel it; everyone else sees it read-only. Adding an action is for the child's YOT
+and the establishment holding the child: an establishment the child has left reads only.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from yoi_welfare.access import (
+    Permission,
+    current_children_clause,
+    deny,
+    get_visible_child,
+    has_permission,
+    holds_child,
+    permission_required,
+    user_agency,
+)
+from yoi_welfare.accounts.models import Role
+from yoi_welfare.actions import services
+from yoi_welfare.actions.forms import (
+    STATUS_CHOICES,
+    ActionFilterForm,
+    CancelActionForm,
+    CompleteActionForm,
+    ManualActionForm,
+)
+from yoi_welfare.actions.models import WelfareAction
+from yoi_welfare.agencies.models import Agency
+from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.services import Page, london_instant
+from yoi_welfare.view_helpers import page_number, show_error
+
+bp = Blueprint("actions", __name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def can_add_actions(child: YoungPerson) -> bool:
+    """The child's YOT, or the establishment holding the child, may add actions for them."""
+    if not has_permission(current_user, Permission.MANAGE_ACTIONS):
+        return False
+    if current_user.role is Role.ESTABLISHMENT_STAFF:
+        return holds_child(child)
+    return any(agency.id == current_user.agency_id for agency in services.dao_child_yots(child))
+
+
+def can_close(action: WelfareAction) -> bool:
+    """Only users of the owner agency complete or cancel an open action."""
+    return (
+        action.is_open
+        and action.owner_agency_id == current_user.agency_id
+        and has_permission(current_user, Permission.MANAGE_ACTIONS)
+    )
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: WelfareAction
+    owner: Agency
+    status: services.ActionStatus
+    can_close: bool
+    child: YoungPerson | None = None
+    closed_by: str | None = None
+
+
+@bp.get("/actions")
+@permission_required(Permission.VIEW_ACTIONS)
+def index():
+    """The agency's own actions; an ACPC, which owns none, sees those of its area's children."""
+    agency = user_agency()
+    owned = current_user.role is not Role.ACPC_MEMBER
+    form = ActionFilterForm(request.args)
+    form.kind.choices = [("", "All kinds")] + services.dao_kind_choices()
+    valid = form.validate()
+    child_text = (form.child.data or "") if valid else ""
+    kind = (form.kind.data or None) if valid else None
+    status = form.status.data if valid else "open"
+    now = _now()
+    per_page = current_app.config["PAGE_SIZE"]
+    page = page_number()
+    rows, total = services.dao_actions(
+        current_children_clause(),
+        owner_agency_id=agency.id if owned else None,
+        status=status,
+        now=now,
+        child_text=child_text,
+        kind=kind,
+        page=page,
+        per_page=per_page,
+    )
+    results = Page(
+        items=[
+            ActionRow(
+                action=action,
+                owner=owner,
+                status=services.status_of(action, now),
+                can_close=can_close(action),
+                child=child,
+            )
+            for action, child, owner in rows
+        ],
+        page=page,
+        per_page=per_page,
+        total=total,
+    )
+    filters = {"child": child_text, "kind": kind or "", "status": status}
+    return render_template(
+        "actions/index.html",
+        form=form,
+        agency=agency,
+        owned=owned,
+        results=results,
+        filters=filters,
+        status_label=dict(STATUS_CHOICES)[status].lower(),
+    )
+
+
+def child_actions_panel(child: YoungPerson) -> dict | None:
+    """What the child's page shows of their actions: open ones, then the closed history."""
+    if not has_permission(current_user, Permission.VIEW_ACTIONS):
+        return None
+    now = _now()
+    actions = services.dao_child_actions(child.id)
+    names = services.dao_user_names(
+        {a.completed_by_id or a.cancelled_by_id for a, _ in actions} - {None}
+    )
+    rows = [
+        ActionRow(
+            action=action,
+            owner=owner,
+            status=services.status_of(action, now),
+            can_close=can_close(action),
+            closed_by=names.get(action.completed_by_id or action.cancelled_by_id),
+        )
+        for action, owner in actions
+    ]
+    closed = [row for row in rows if not row.action.is_open]
+    closed.sort(key=lambda row: row.action.completed_at or row.action.cancelled_at, reverse=True)
+    return {
+        "open": [row for row in rows if row.action.is_open],
+        "closed": closed,
+        "can_add": can_add_actions(child),
+    }
+
+
+@bp.route("/children/<int:child_id>/actions/new", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_ACTIONS)
+def new(child_id: int):
+    child = get_visible_child(child_id)
+    if not can_add_actions(child):
+        deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
+    form = ManualActionForm()
+    form.owner.choices = [(agency.id, agency.name) for agency in services.allowed_owners(child)]
+    if request.method == "GET":
+        form.owner.data = current_user.agency_id
+    if form.validate_on_submit():
+        try:
+            action = services.add_manual_action(
+                child,
+                title=form.title.data,
+                owner_agency_id=form.owner.data,
+                due=london_instant(form.due_date.data, form.due_time.time_value),
+                by=current_user,
+                now=_now(),
+            )
+        except services.ActionError as error:
+            show_error(form, error)
+        else:
+            flash(f"Action added: {action.title}", "success")
+            return redirect(url_for("people.child", child_id=child.id))
+    return render_template("actions/new.html", form=form, child=child)
+
+
+def _closable_action_or_404(action_id: int) -> tuple[WelfareAction, YoungPerson, Agency]:
+    """The action, if the user can see its child and belongs to the owner agency; else 404."""
+    row = services.dao_visible_action(action_id, current_children_clause())
+    if row is None:
+        deny(object_type="welfare_action", object_id=action_id)
+    action, child, owner = row
+    if action.owner_agency_id != current_user.agency_id:
+        # Seeing an action is not enough to close it: only its owner may.
+        deny(young_person_id=child.id, object_type="welfare_action", object_id=action_id)
+    return action, child, owner
+
+
+@bp.route("/actions/<int:action_id>/complete", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_ACTIONS)
+def complete(action_id: int):
+    action, child, owner = _closable_action_or_404(action_id)
+    form = CompleteActionForm()
+    if form.validate_on_submit():
+        try:
+            services.complete_action(action, by=current_user, at=_now(), note=form.note.data)
+        except services.ActionError as error:
+            show_error(form, error)
+        else:
+            flash(f"Action completed: {action.title}", "success")
+            return redirect(url_for("people.child", child_id=child.id))
+    return render_template(
+        "actions/close.html", form=form, action=action, child=child, owner=owner, verb="Complete"
+    )
+
+
+@bp.route("/actions/<int:action_id>/cancel", methods=["GET", "POST"])
+@permission_required(Permission.MANAGE_ACTIONS)
+def cancel(action_id: int):
+    action, child, owner = _closable_action_or_404(action_id)
+    form = CancelActionForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_action(action, by=current_user, at=_now(), reason=form.reason.data)
+        except services.ActionError as error:
+            show_error(form, error)
+        else:
+            flash(f"Action cancelled: {action.title}", "success")
+            return redirect(url_for("people.child", child_id=child.id))
+    return render_template(
+        "actions/close.html", form=form, action=action, child=child, owner=owner, verb="Cancel"
+    )

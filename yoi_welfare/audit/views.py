@@ -1,0 +1,56 @@
+"""Who has seen a child's record: the audit trail for that record, for those who oversee it."""
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+
+from yoi_welfare.access import (
+    Permission,
+    can_view_access_log,
+    get_child_for_access_log,
+    permission_required,
+    user_agency,
+)
+from yoi_welfare.accounts.models import Role
+from yoi_welfare.audit import services as audit
+from yoi_welfare.audit.labels import action_label, role_label
+
+bp = Blueprint("audit", __name__)
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    return max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
+
+
+@bp.get("/children/<int:child_id>/access-log")
+@permission_required(Permission.VIEW_ACCESS_LOG)
+def child_access_log(child_id: int):
+    child = get_child_for_access_log(child_id)
+    # Looking at the log is itself an access to the record, and shows in the log.
+    audit.record(
+        "access_log_viewed", young_person_id=child_id, object_type="access_log", object_id=child_id
+    )
+    events = audit.dao_events_for_child(child_id, page_number(), current_app.config["PAGE_SIZE"])
+    return render_template(
+        "audit/access_log.html",
+        child_id=child_id,
+        # Administrators see no child's record, so not even the name.
+        child=None if current_user.role is Role.ADMINISTRATOR else child,
+        events=events,
+    )
+
+
+@bp.app_template_filter("audit_action")
+def _action_label(action: str) -> str:
+    return action_label(action)
+
+
+@bp.app_template_filter("audit_role")
+def _role_label(role: str | None) -> str:
+    return role_label(role)
+
+
+@bp.app_template_global("can_view_access_log")
+def _can_view_access_log(child) -> bool:
+    """For a link to the log on the child's page: whether the signed-in user may follow it."""
+    return current_user.is_authenticated and can_view_access_log(current_user, user_agency(), child)

@@ -1,0 +1,36 @@
+"""Every feature's entries, merged newest first."""
+
+from collections.abc import Callable, Iterable
+
+from yoi_welfare.actions.chronology import action_entries
+from yoi_welfare.chronology.entry import Entry
+from yoi_welfare.custody.chronology import note_entries
+from yoi_welfare.people.chronology import placement_entries
+from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.reviews.chronology import review_entries
+from yoi_welfare.screenings.chronology import screening_entries
+from yoi_welfare.self_harm.chronology import flag_entries
+
+Provider = Callable[[YoungPerson], Iterable[Entry]]
+
+# kind -> (label for the filter, provider). Order is the order of the filter's options.
+KINDS: dict[str, tuple[str, Provider]] = {
+    "placement": ("Placements", placement_entries),
+    "action": ("Welfare actions", action_entries),
+    "screening": ("Welfare screenings", screening_entries),
+    "note": ("Custody welfare notes", note_entries),
+    "self_harm": ("Self-harm flags", flag_entries),
+    "review": ("Placement reviews", review_entries),
+}
+
+
+def chronology(child: YoungPerson, kind: str | None = None) -> list[Entry]:
+    """Entries of one kind, or of every kind, newest first."""
+    kinds = [kind] if kind in KINDS else list(KINDS)
+    entries = [entry for k in kinds for entry in KINDS[k][1](child)]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [("", "Everything")] + [(kind, label) for kind, (label, _) in KINDS.items()]

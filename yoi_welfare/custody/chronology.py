@@ -1,0 +1,33 @@
+"""Custody welfare notes in the chronology: each note as written, and each amendment."""
+
+from collections.abc import Iterator
+
+from flask import url_for
+
+from yoi_welfare.chronology.entry import Entry
+from yoi_welfare.custody import services
+from yoi_welfare.people.models import YoungPerson
+
+
+def note_entries(child: YoungPerson) -> Iterator[Entry]:
+    for row in services.dao_notes(child.id):
+        href = url_for("custody.show", note_id=row.note.id)
+        yield Entry(
+            row.note.written_at,
+            "note",
+            f"Custody welfare note: {row.note.category.label}",
+            agency=row.agency,
+            author=row.author,
+            detail=row.note.text,
+            href=href,
+        )
+        for amended in row.amendments:
+            yield Entry(
+                amended.amendment.amended_at,
+                "note",
+                f"Custody welfare note amended: {amended.amendment.category.label}",
+                agency=amended.agency,
+                author=amended.author,
+                detail=f"{amended.amendment.text} (Reason: {amended.amendment.reason})",
+                href=href,
+            )

@@ -1,0 +1,247 @@
+"""Writing, amending and reading custody welfare notes; what is new to each YOT officer.
+
+Notes are append-only. An amendment records the corrected category and text with who changed
+them, when and why; the note as first written stays as it was. Nothing here commits.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import func, select
+
+from yoi_welfare import db
+from yoi_welfare.accounts.models import User
+from yoi_welfare.agencies.models import Agency
+from yoi_welfare.audit import services as audit
+from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NoteCategory, NotesSeen
+from yoi_welfare.errors import ServiceError
+from yoi_welfare.people import services as people
+from yoi_welfare.people.models import YoungPerson
+
+MAX_TEXT = 5000
+MAX_REASON = 500
+
+
+class CustodyError(ServiceError):
+    """A request about a custody welfare note that cannot be carried out."""
+
+
+@dataclass(frozen=True)
+class AmendmentRow:
+    amendment: NoteAmendment
+    author: str
+    agency: str
+
+
+@dataclass
+class NoteRow:
+    """A note with its author, establishment and amendments (oldest first)."""
+
+    note: CustodyWelfareNote
+    author: str
+    agency: str
+    amendments: list[AmendmentRow] = field(default_factory=list)
+
+    @property
+    def category(self) -> NoteCategory:
+        return self.amendments[-1].amendment.category if self.amendments else self.note.category
+
+    @property
+    def text(self) -> str:
+        """The note as it reads now: the latest amendment, or the original."""
+        return self.amendments[-1].amendment.text if self.amendments else self.note.text
+
+    @property
+    def last_changed_at(self) -> datetime:
+        return self.amendments[-1].amendment.amended_at if self.amendments else self.note.written_at
+
+
+# Queries
+
+
+def dao_notes(child_id: int, note_id: int | None = None) -> list[NoteRow]:
+    """The child's notes, newest first, each with its amendments; or the one note asked for."""
+    session = db.session()
+    statement = (
+        select(CustodyWelfareNote, User.name, Agency.name)
+        .join(User, User.id == CustodyWelfareNote.author_id)
+        .join(Agency, Agency.id == CustodyWelfareNote.establishment_id)
+        .where(CustodyWelfareNote.young_person_id == child_id)
+        .order_by(CustodyWelfareNote.written_at.desc(), CustodyWelfareNote.id.desc())
+    )
+    if note_id is not None:
+        statement = statement.where(CustodyWelfareNote.id == note_id)
+    rows = {
+        note.id: NoteRow(note, author, agency) for note, author, agency in session.exec(statement)
+    }
+    if rows:
+        amendments = session.exec(
+            select(NoteAmendment, User.name, Agency.name)
+            .join(User, User.id == NoteAmendment.amended_by_id)
+            .join(Agency, Agency.id == User.agency_id)
+            .where(NoteAmendment.note_id.in_(rows))
+            .order_by(NoteAmendment.amended_at, NoteAmendment.id)
+        )
+        for amendment, author, agency in amendments:
+            rows[amendment.note_id].amendments.append(AmendmentRow(amendment, author, agency))
+    return list(rows.values())
+
+
+def dao_note(note_id: int) -> CustodyWelfareNote | None:
+    return db.session().get(CustodyWelfareNote, note_id)
+
+
+def dao_notes_seen_at(user_id: int, child_id: int) -> datetime | None:
+    return (
+        db.session()
+        .exec(
+            select(NotesSeen.seen_at).where(
+                NotesSeen.user_id == user_id, NotesSeen.young_person_id == child_id
+            )
+        )
+        .first()
+    )
+
+
+def dao_new_note_counts(user_id: int, child_ids: list[int]) -> dict[int, int]:
+    """For each child, how many notes were written or amended since the user last looked."""
+    if not child_ids:
+        return {}
+    seen = (
+        select(NotesSeen.seen_at)
+        .where(
+            NotesSeen.user_id == user_id,
+            NotesSeen.young_person_id == CustodyWelfareNote.young_person_id,
+        )
+        .correlate(CustodyWelfareNote)
+        .scalar_subquery()
+    )
+    last_amended = (
+        select(func.max(NoteAmendment.amended_at))
+        .where(NoteAmendment.note_id == CustodyWelfareNote.id)
+        .correlate(CustodyWelfareNote)
+        .scalar_subquery()
+    )
+    changed = func.coalesce(last_amended, CustodyWelfareNote.written_at)
+    rows = db.session().exec(
+        select(CustodyWelfareNote.young_person_id, func.count())
+        .where(
+            CustodyWelfareNote.young_person_id.in_(child_ids),
+            sa.or_(seen.is_(None), changed > seen),
+        )
+        .group_by(CustodyWelfareNote.young_person_id)
+    )
+    return dict(rows.all())
+
+
+# Changes
+
+
+def _check_holds(child: YoungPerson, by: User, what: str) -> None:
+    placement = people.dao_current_placement(child.id)
+    if placement is None or placement.establishment_id != by.agency_id:
+        raise CustodyError(f"Only the establishment holding {child.full_name} can {what}")
+
+
+def _clean_text(text: str | None, field_name: str, missing: str, what: str, limit: int) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise CustodyError(missing, field_name)
+    if len(text) > limit:
+        raise CustodyError(f"{what} must be {limit} characters or fewer", field_name)
+    return text
+
+
+def write_note(
+    child: YoungPerson, *, by: User, category: NoteCategory, text: str, now: datetime
+) -> CustodyWelfareNote:
+    """A new note by a user of the establishment holding the child, written now."""
+    _check_holds(child, by, "write notes about them")
+    note = CustodyWelfareNote(
+        young_person_id=child.id,
+        establishment_id=by.agency_id,
+        category=NoteCategory(category),
+        text=_clean_text(text, "text", "Enter the note", "The note", MAX_TEXT),
+        author_id=by.id,
+        written_at=now,
+    )
+    session = db.session()
+    session.add(note)
+    session.flush()
+    audit.record(
+        "custody_note_written",
+        young_person_id=child.id,
+        object_type="custody_welfare_note",
+        object_id=note.id,
+        user=by,
+        detail=note.category.label,
+    )
+    return note
+
+
+def can_amend(note: CustodyWelfareNote, user: User) -> bool:
+    """Users of the author's establishment, while it holds the child."""
+    if user.agency_id != note.establishment_id:
+        return False
+    placement = people.dao_current_placement(note.young_person_id)
+    return placement is not None and placement.establishment_id == user.agency_id
+
+
+def amend_note(
+    note: CustodyWelfareNote,
+    *,
+    by: User,
+    category: NoteCategory,
+    text: str,
+    reason: str,
+    now: datetime,
+) -> NoteAmendment:
+    """Correct a note: the original stays, the amendment says what it reads now and why."""
+    if by.agency_id != note.establishment_id:
+        author = db.session().get(Agency, note.establishment_id)
+        raise CustodyError(f"Only {author.name}, who wrote this note, can amend it")
+    child = db.session().get(YoungPerson, note.young_person_id)
+    _check_holds(child, by, "amend notes about them")
+    text = _clean_text(text, "text", "Enter the note as it should read", "The note", MAX_TEXT)
+    reason = _clean_text(
+        reason, "reason", "Enter why the note is being amended", "The reason", MAX_REASON
+    )
+    current = dao_notes(child.id, note.id)[0]
+    if text == current.text and NoteCategory(category) is current.category:
+        raise CustodyError(
+            "Change the note's category or text, or go back without amending", "text"
+        )
+    amendment = NoteAmendment(
+        note_id=note.id,
+        category=NoteCategory(category),
+        text=text,
+        reason=reason,
+        amended_by_id=by.id,
+        amended_at=now,
+    )
+    session = db.session()
+    session.add(amendment)
+    session.flush()
+    audit.record(
+        "custody_note_amended",
+        young_person_id=child.id,
+        object_type="custody_welfare_note",
+        object_id=note.id,
+        user=by,
+    )
+    return amendment
+
+
+def mark_notes_seen(user: User, child: YoungPerson, now: datetime) -> None:
+    """Remember that the user has read the child's notes as they are now."""
+    values = {"user_id": user.id, "young_person_id": child.id, "seen_at": now}
+    dialect = postgresql if db.session().get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(NotesSeen).values(**values)
+    # Two tabs opening the record at once must not fail on the primary key.
+    db.session().execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "young_person_id"], set_={"seen_at": now}
+        )
+    )

@@ -1,0 +1,161 @@
+"""Custody welfare notes: the child's notes, writing one, reading one, amending one.
+
+Everyone who can see the child reads every note. Only the establishment holding the child
+writes; only the author's establishment amends, and only while it still holds the child.
+A YOT officer's reading of the notes (on the child's page or the notes page) is remembered,
+so their home page can show what is new since.
+"""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from yoi_welfare.access import (
+    Permission,
+    deny,
+    get_visible_child,
+    has_permission,
+    holds_child,
+    permission_required,
+)
+from yoi_welfare.accounts.models import Role
+from yoi_welfare.audit import services as audit
+from yoi_welfare.custody import services
+from yoi_welfare.custody.forms import AmendNoteForm, NoteForm
+from yoi_welfare.custody.models import NoteCategory
+from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.view_helpers import show_error
+
+bp = Blueprint("custody", __name__)
+LATEST = 5
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def can_write_notes(child: YoungPerson) -> bool:
+    return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
+
+
+def _read_notes(child: YoungPerson) -> tuple[list[services.NoteRow], set[int]]:
+    """The child's notes, and which are new to a YOT officer, who has now seen them all."""
+    rows = services.dao_notes(child.id)
+    if current_user.role is not Role.YOT_OFFICER:
+        return rows, set()
+    seen_at = services.dao_notes_seen_at(current_user.id, child.id)
+    new = {row.note.id for row in rows if seen_at is None or row.last_changed_at > seen_at}
+    services.mark_notes_seen(current_user, child, _now())
+    return rows, new
+
+
+def notes_panel(child: YoungPerson) -> dict | None:
+    """What the child's page shows of the notes: the latest, marked if new to the reader."""
+    if not has_permission(current_user, Permission.VIEW_CHILDREN):
+        return None
+    rows, new = _read_notes(child)
+    return {
+        "latest": rows[:LATEST],
+        "total": len(rows),
+        "new": new,
+        "can_write": can_write_notes(child),
+    }
+
+
+@bp.get("/children/<int:child_id>/notes")
+@permission_required(Permission.VIEW_CHILDREN)
+def index(child_id: int):
+    child = get_visible_child(child_id)
+    rows, new = _read_notes(child)
+    audit.record(
+        "custody_notes_viewed",
+        young_person_id=child.id,
+        object_type="young_person",
+        object_id=child.id,
+    )
+    return render_template(
+        "custody/index.html", child=child, rows=rows, new=new, can_write=can_write_notes(child)
+    )
+
+
+@bp.route("/children/<int:child_id>/notes/new", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_CUSTODY_RECORDS)
+def new(child_id: int):
+    child = get_visible_child(child_id)
+    if not holds_child(child):
+        # An establishment the child has left reads their notes but writes no more.
+        deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            services.write_note(
+                child,
+                by=current_user,
+                category=NoteCategory(form.category.data),
+                text=form.text.data,
+                now=_now(),
+            )
+        except services.CustodyError as error:
+            show_error(form, error)
+        else:
+            flash(f"Note saved. {child.full_name}'s YOT can read it now", "success")
+            return redirect(url_for("people.child", child_id=child.id))
+    return render_template("custody/new.html", form=form, child=child)
+
+
+def _note_or_404(note_id: int):
+    note = services.dao_note(note_id)
+    if note is None:
+        deny(object_type="custody_welfare_note", object_id=note_id)
+    return note, get_visible_child(note.young_person_id)
+
+
+@bp.get("/notes/<int:note_id>")
+@permission_required(Permission.VIEW_CHILDREN)
+def show(note_id: int):
+    note, child = _note_or_404(note_id)
+    (row,) = services.dao_notes(child.id, note.id)
+    audit.record(
+        "custody_note_viewed",
+        young_person_id=child.id,
+        object_type="custody_welfare_note",
+        object_id=note.id,
+    )
+    return render_template(
+        "custody/show.html",
+        child=child,
+        row=row,
+        can_amend=has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS)
+        and services.can_amend(note, current_user),
+    )
+
+
+@bp.route("/notes/<int:note_id>/amend", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_CUSTODY_RECORDS)
+def amend(note_id: int):
+    note, child = _note_or_404(note_id)
+    if not services.can_amend(note, current_user):
+        # Another agency's note, or a child no longer held: refused, and nothing changes.
+        deny(young_person_id=child.id, object_type="custody_welfare_note", object_id=note.id)
+    (row,) = services.dao_notes(child.id, note.id)
+    form = AmendNoteForm()
+    if request.method == "GET":
+        form.category.data = row.category.value
+        form.text.data = row.text
+    if form.validate_on_submit():
+        try:
+            services.amend_note(
+                note,
+                by=current_user,
+                category=NoteCategory(form.category.data),
+                text=form.text.data,
+                reason=form.reason.data,
+                now=_now(),
+            )
+        except services.CustodyError as error:
+            show_error(form, error)
+        else:
+            flash("Note amended. The original is kept with your amendment", "success")
+            return redirect(url_for("custody.show", note_id=note.id))
+    return render_template("custody/amend.html", form=form, child=child, row=row)

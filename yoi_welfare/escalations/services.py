@@ -1,0 +1,383 @@
+"""The escalation scan and the pages' queries.
+
+The scan is set-based: a fixed number of statements however many actions exist. Each level is
+one INSERT … SELECT that skips what is already raised (ON CONFLICT DO NOTHING on the unique
+(action, level)), so a rerun, or two scans at once, raise each escalation exactly once.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import make_msgid
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import func, select
+
+from yoi_welfare import db
+from yoi_welfare.accounts.models import Role, User
+from yoi_welfare.actions.models import WelfareAction
+from yoi_welfare.actions.services import allowed_owners
+from yoi_welfare.agencies.models import Agency, AgencyKind
+from yoi_welfare.audit import services as audit
+from yoi_welfare.domain.timescales import EscalationLevel, describe_overdue
+from yoi_welfare.errors import ServiceError
+from yoi_welfare.escalations.models import Escalation, EscalationResponse, ResponseKind
+from yoi_welfare.outbox.models import OutboundEmail
+from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.services import Page
+
+SCAN_LOCK = 7_100_002
+
+
+class EscalationError(ServiceError):
+    """An escalation request that cannot be carried out."""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    raised_agency: int
+    raised_acpc: int
+    resolved: int
+    still_open: int
+    emails: int
+
+
+def _open_action():
+    return sa.and_(WelfareAction.completed_at.is_(None), WelfareAction.cancelled_at.is_(None))
+
+
+def _not_yet_raised(level: EscalationLevel):
+    raised = sa.orm.aliased(Escalation)
+    return ~sa.exists().where(raised.action_id == WelfareAction.id, raised.level == level)
+
+
+def _insert_escalations(selection: sa.Select) -> int:
+    table = Escalation.__table__
+    insert = (
+        postgresql.insert if db.session().get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    statement = (
+        insert(table)
+        .from_select(["action_id", "level", "agency_id", "became_due_at", "raised_at"], selection)
+        .on_conflict_do_nothing(index_elements=["action_id", "level"])
+        .returning(table.c.id)
+    )
+    return len(db.session().execute(statement).all())
+
+
+def _raise_agency_level(now: datetime) -> int:
+    """Overdue open actions, raised to their owner agency at their due time."""
+    when = sa.bindparam("now", now, type_=Escalation.__table__.c.raised_at.type)
+    selection = select(
+        WelfareAction.id,
+        sa.literal(EscalationLevel.AGENCY.value),
+        WelfareAction.owner_agency_id,
+        WelfareAction.due_at,
+        when,
+    ).where(_open_action(), WelfareAction.due_at <= when, _not_yet_raised(EscalationLevel.AGENCY))
+    return _insert_escalations(selection)
+
+
+def _raise_acpc_level(now: datetime) -> int:
+    """Actions still open after the rule's grace, raised to the ACPC of the child's home area."""
+    when = sa.bindparam("now", now, type_=Escalation.__table__.c.raised_at.type)
+    acpc = sa.orm.aliased(Agency)
+    selection = (
+        select(
+            WelfareAction.id,
+            sa.literal(EscalationLevel.ACPC.value),
+            acpc.id,
+            WelfareAction.acpc_due_at,
+            when,
+        )
+        .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
+        .join(acpc, sa.and_(acpc.area_id == YoungPerson.home_area_id, acpc.kind == AgencyKind.ACPC))
+        .where(
+            _open_action(), WelfareAction.acpc_due_at <= when, _not_yet_raised(EscalationLevel.ACPC)
+        )
+    )
+    return _insert_escalations(selection)
+
+
+def _resolve_closed(now: datetime) -> int:
+    """Resolve open escalations whose action has been completed or cancelled."""
+    closed = select(WelfareAction.id).where(
+        sa.or_(WelfareAction.completed_at.is_not(None), WelfareAction.cancelled_at.is_not(None))
+    )
+    statement = (
+        sa.update(Escalation)
+        .where(Escalation.resolved_at.is_(None), Escalation.action_id.in_(closed))
+        .values(resolved_at=now)
+    )
+    return db.session().execute(statement).rowcount
+
+
+def _queue_emails(now: datetime) -> int:
+    """One email per recipient for each escalation raised now that has no mail yet."""
+    already = sa.exists().where(
+        OutboundEmail.cause_type == "escalation", OutboundEmail.cause_id == Escalation.id
+    )
+    rows = (
+        db.session()
+        .exec(
+            select(Escalation, WelfareAction.title, WelfareAction.due_at, YoungPerson, User.email)
+            .join(WelfareAction, WelfareAction.id == Escalation.action_id)
+            .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
+            .join(User, User.agency_id == Escalation.agency_id)
+            .where(
+                Escalation.raised_at == now,
+                ~already,
+                User.active.is_(True),
+                sa.or_(
+                    sa.and_(Escalation.level == EscalationLevel.AGENCY, User.is_manager.is_(True)),
+                    sa.and_(
+                        Escalation.level == EscalationLevel.ACPC, User.role == Role.ACPC_MEMBER
+                    ),
+                ),
+            )
+            .order_by(Escalation.id, User.email)
+        )
+        .all()
+    )
+    if not rows:
+        return 0
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    emails = [
+        {
+            "message_id": make_msgid(domain="yoi-welfare.invalid"),
+            "to_address": to_address,
+            "subject": _subject(escalation, child),
+            "body_text": _body(escalation, title, due, child, now, base_url),
+            "cause_type": "escalation",
+            "cause_id": escalation.id,
+            "status": "PENDING",
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+        for escalation, title, due, child, to_address in rows
+    ]
+    db.session().execute(sa.insert(OutboundEmail), emails)
+    return len(emails)
+
+
+def _subject(escalation: Escalation, child: YoungPerson) -> str:
+    where = "ACPC" if escalation.level is EscalationLevel.ACPC else "your agency"
+    return f"Overdue welfare action escalated to {where}: {child.initials} {child.local_reference}"
+
+
+def _body(escalation, title, due, child, now, base_url) -> str:
+    # Only what is needed to act: initials, reference, the action, how overdue, a link.
+    level = (
+        "the area child protection committee"
+        if escalation.level is EscalationLevel.ACPC
+        else "your agency's managers"
+    )
+    return (
+        f"A welfare action is overdue and has been escalated to {level}.\n\n"
+        f"Child: {child.initials} ({child.local_reference})\n"
+        f"Action: {title}\n"
+        f"{describe_overdue(now - due).capitalize()}\n\n"
+        f"Sign in to see it and record what is being done:\n"
+        f"{base_url}/escalations/{escalation.id}\n"
+    )
+
+
+def scan(now: datetime) -> ScanResult:
+    """Raise every overdue open action at the levels now due, resolve closed ones, queue mail.
+
+    Scans run one at a time: on PostgreSQL a transaction-scoped advisory lock makes a second scan
+    wait for the first to commit (then find nothing left to raise); SQLite's BEGIN IMMEDIATE does
+    the same.
+    """
+    if db.session().get_bind().dialect.name == "postgresql":
+        db.session().execute(select(func.pg_advisory_xact_lock(SCAN_LOCK)))
+    resolved = _resolve_closed(now)
+    agency = _raise_agency_level(now)
+    acpc = _raise_acpc_level(now)
+    emails = _queue_emails(now) if agency or acpc else 0
+    still_open = (
+        db.session()
+        .exec(select(func.count()).select_from(Escalation).where(Escalation.resolved_at.is_(None)))
+        .one()
+    )
+    return ScanResult(agency, acpc, resolved, still_open, emails)
+
+
+@dataclass(frozen=True)
+class EscalationRow:
+    escalation: Escalation
+    action: WelfareAction
+    child: YoungPerson
+    owner: Agency
+
+
+def _rows_statement(visible: sa.ColumnElement[bool]):
+    owner = sa.orm.aliased(Agency)
+    return (
+        select(Escalation, WelfareAction, YoungPerson, owner)
+        .join(WelfareAction, WelfareAction.id == Escalation.action_id)
+        .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
+        .join(owner, owner.id == WelfareAction.owner_agency_id)
+        .where(visible)
+    ), owner
+
+
+def _page(statement, page: int, per_page: int):
+    total = db.session().exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = db.session().exec(statement.offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(
+        items=[EscalationRow(*row) for row in rows], page=page, per_page=per_page, total=total
+    )
+
+
+def dao_agency_escalations(
+    visible: sa.ColumnElement[bool], agency_id: int, page: int, per_page: int
+):
+    """Open escalations of the actions an agency owns, at either level, oldest first."""
+    statement, _owner = _rows_statement(visible)
+    statement = statement.where(
+        WelfareAction.owner_agency_id == agency_id, Escalation.resolved_at.is_(None)
+    ).order_by(Escalation.became_due_at, Escalation.id)
+    return _page(statement, page, per_page)
+
+
+def dao_acpc_escalations(
+    visible: sa.ColumnElement[bool],
+    acpc_id: int,
+    *,
+    owner_id: int | None,
+    kind: str | None,
+    status: str,
+    page: int,
+    per_page: int,
+):
+    """ACPC-level escalations raised to this ACPC, filtered; open ones oldest first."""
+    statement, owner = _rows_statement(visible)
+    statement = statement.where(
+        Escalation.agency_id == acpc_id, Escalation.level == EscalationLevel.ACPC
+    )
+    if owner_id is not None:
+        statement = statement.where(owner.id == owner_id)
+    if kind:
+        statement = statement.where(WelfareAction.kind == kind)
+    if status == "open":
+        statement = statement.where(Escalation.resolved_at.is_(None))
+    elif status == "resolved":
+        statement = statement.where(Escalation.resolved_at.is_not(None))
+    statement = statement.order_by(Escalation.became_due_at, Escalation.id)
+    return _page(statement, page, per_page)
+
+
+def dao_escalation(visible: sa.ColumnElement[bool], escalation_id: int) -> EscalationRow | None:
+    statement, _owner = _rows_statement(visible)
+    row = db.session().exec(statement.where(Escalation.id == escalation_id)).first()
+    return EscalationRow(*row) if row else None
+
+
+def dao_responses(
+    escalation_ids: list[int],
+) -> dict[int, list[tuple[EscalationResponse, str, str | None]]]:
+    """Responses by escalation, oldest first, with who responded and any agency asked to act."""
+    if not escalation_ids:
+        return {}
+    requested = sa.orm.aliased(Agency)
+    rows = (
+        db.session()
+        .exec(
+            select(EscalationResponse, User.name, requested.name)
+            .join(User, User.id == EscalationResponse.responded_by_id)
+            .outerjoin(requested, requested.id == EscalationResponse.requested_agency_id)
+            .where(EscalationResponse.escalation_id.in_(escalation_ids))
+            .order_by(EscalationResponse.responded_at, EscalationResponse.id)
+        )
+        .all()
+    )
+    by_escalation: dict[int, list] = {}
+    for response, who, agency_name in rows:
+        by_escalation.setdefault(response.escalation_id, []).append((response, who, agency_name))
+    return by_escalation
+
+
+def dao_action_escalations(action_ids: list[int]) -> dict[int, list[Escalation]]:
+    if not action_ids:
+        return {}
+    rows = (
+        db.session()
+        .exec(
+            select(Escalation).where(Escalation.action_id.in_(action_ids)).order_by(Escalation.id)
+        )
+        .all()
+    )
+    by_action: dict[int, list[Escalation]] = {}
+    for escalation in rows:
+        by_action.setdefault(escalation.action_id, []).append(escalation)
+    return by_action
+
+
+def record_response(
+    row: EscalationRow,
+    *,
+    by: User,
+    kind: ResponseKind,
+    requested_agency_id: int | None,
+    note: str | None,
+    agencies_that_can_act: list[Agency],
+    at: datetime,
+) -> EscalationResponse:
+    """The ACPC's response to an escalation raised to it."""
+    escalation = row.escalation
+    if escalation.level is not EscalationLevel.ACPC or escalation.agency_id != by.agency_id:
+        raise EscalationError("Only the ACPC this was escalated to can respond")
+    if kind is ResponseKind.ACTION_REQUESTED:
+        if requested_agency_id is None:
+            raise EscalationError("Select the agency you have asked to act", "requested_agency")
+        if requested_agency_id not in {a.id for a in agencies_that_can_act}:
+            raise EscalationError("Select an agency that works with this child", "requested_agency")
+    else:
+        requested_agency_id = None
+    response = EscalationResponse(
+        escalation_id=escalation.id,
+        kind=kind,
+        requested_agency_id=requested_agency_id,
+        note=note or None,
+        responded_at=at,
+        responded_by_id=by.id,
+    )
+    db.session().add(response)
+    db.session().flush()
+    audit.record(
+        "escalation_response_recorded",
+        young_person_id=row.child.id,
+        object_type="escalation",
+        object_id=escalation.id,
+    )
+    return response
+
+
+def dao_owner_choices(acpc_id: int) -> list[tuple[int, str]]:
+    """Agencies owning actions that have been escalated to this ACPC, for the filter."""
+    rows = (
+        db.session()
+        .exec(
+            select(Agency.id, Agency.name)
+            .where(
+                Agency.id.in_(
+                    select(WelfareAction.owner_agency_id)
+                    .join(Escalation, Escalation.action_id == WelfareAction.id)
+                    .where(Escalation.agency_id == acpc_id)
+                )
+            )
+            .order_by(Agency.name)
+        )
+        .all()
+    )
+    return [(agency_id, name) for agency_id, name in rows]
+
+
+def agencies_for(row: EscalationRow) -> list[Agency]:
+    """Agencies the ACPC may ask to act: the owner, the child's YOT, the holding establishment."""
+    agencies = {agency.id: agency for agency in allowed_owners(row.child)}
+    agencies.setdefault(row.owner.id, row.owner)
+    return sorted(agencies.values(), key=lambda agency: agency.name)

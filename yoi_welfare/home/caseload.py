@@ -1,0 +1,134 @@
+"""The YOT officer's caseload: their area's children in custody, and what needs their attention.
+
+One statement for the whole list, however long: each child's latest screening, overdue actions
+and open self-harm flag come from subqueries joined once, never from a query per child.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import func, select
+
+from yoi_welfare import db
+from yoi_welfare.actions.models import WelfareAction
+from yoi_welfare.agencies.models import Agency
+from yoi_welfare.domain.wellbeing import Level
+from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.screenings.models import WelfareScreening
+from yoi_welfare.screenings.services import latest_submitted_subquery
+from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
+
+ASCENDING = "ascending"
+DESCENDING = "descending"
+# Column -> the order its link asks for first: names A to Z, the most urgent children first.
+SORTS = {
+    "name": ASCENDING,
+    "establishment": ASCENDING,
+    "level": DESCENDING,
+    "overdue": DESCENDING,
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    child: YoungPerson
+    placement: Placement
+    establishment: Agency
+    screening_id: int | None
+    level: Level | None
+    overdue: int
+    has_open_flag: bool
+
+
+def dao_caseload(
+    visible: sa.ColumnElement[bool], *, sort: str, order: str, now: datetime
+) -> list[CaseloadRow]:
+    """Visible children held now, with their latest submitted level and overdue action count.
+
+    ``sort`` is one of SORTS (else by name), ``order`` ASCENDING or DESCENDING. Ties, and
+    children never screened (below LOW), fall back to name order.
+    """
+    latest = latest_submitted_subquery()
+    overdue = (
+        select(WelfareAction.young_person_id, func.count().label("overdue"))
+        .where(
+            WelfareAction.completed_at.is_(None),
+            WelfareAction.cancelled_at.is_(None),
+            WelfareAction.due_at <= now,
+        )
+        .group_by(WelfareAction.young_person_id)
+        .subquery("overdue_actions")
+    )
+    has_open_flag = (
+        select(SelfHarmFlag.id)
+        .where(SelfHarmFlag.young_person_id == YoungPerson.id, SelfHarmFlag.state == FlagState.OPEN)
+        .exists()
+    )
+    overdue_count = func.coalesce(overdue.c.overdue, 0)
+    level_rank = sa.case(
+        {level: level.rank + 1 for level in Level},
+        value=WelfareScreening.practitioner_level,
+        else_=0,
+    )
+    by_name = (YoungPerson.family_name, YoungPerson.given_name, YoungPerson.id)
+    primary = {
+        "name": None,
+        "establishment": Agency.name,
+        "level": level_rank,
+        "overdue": overdue_count,
+    }.get(sort)
+    descending = order == DESCENDING
+    ordering = []
+    if primary is not None:
+        ordering.append(primary.desc() if descending else primary.asc())
+        ordering += by_name
+    else:
+        ordering += [column.desc() if descending else column.asc() for column in by_name]
+    rows = db.session().exec(
+        select(
+            YoungPerson,
+            Placement,
+            Agency,
+            WelfareScreening.id,
+            WelfareScreening.practitioner_level,
+            overdue_count,
+            has_open_flag,
+        )
+        .join(
+            Placement,
+            sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None)),
+        )
+        .join(Agency, Agency.id == Placement.establishment_id)
+        .outerjoin(latest, latest.c.young_person_id == YoungPerson.id)
+        .outerjoin(WelfareScreening, WelfareScreening.id == latest.c.screening_id)
+        .outerjoin(overdue, overdue.c.young_person_id == YoungPerson.id)
+        .where(visible)
+        .order_by(*ordering)
+    )
+    return [
+        CaseloadRow(child, placement, establishment, screening_id, level, count, bool(flag))
+        for child, placement, establishment, screening_id, level, count, flag in rows.all()
+    ]
+
+
+def sort_links(sort: str, order: str) -> dict[str, dict]:
+    """For each sortable column: its aria-sort, and the query its header link asks for."""
+    links = {}
+    for column, first_order in SORTS.items():
+        current = column == sort
+        flipped = DESCENDING if order == ASCENDING else ASCENDING
+        next_order = flipped if current else first_order
+        links[column] = {
+            "aria_sort": order if current else "none",
+            "query": {"sort": column, "order": next_order},
+        }
+    return links
+
+
+def parse_sort(sort: str | None, order: str | None) -> tuple[str, str]:
+    """A known column and order from the query string, else the default."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    order = order if order in (ASCENDING, DESCENDING) else SORTS[sort]
+    return sort, order

@@ -1,0 +1,28 @@
+"""Placements in the chronology: each admission, transfer and release."""
+
+from collections.abc import Iterator
+
+from yoi_welfare.chronology.entry import Entry
+from yoi_welfare.people import services
+from yoi_welfare.people.models import LeavingReason, YoungPerson
+
+
+def placement_entries(child: YoungPerson) -> Iterator[Entry]:
+    for placement, establishment in services.dao_placement_history(child.id):
+        yield Entry(
+            placement.admitted_at,
+            "placement",
+            f"Admitted to {establishment.name}",
+            agency=establishment.name,
+        )
+        if placement.left_at is not None:
+            verb = {
+                LeavingReason.TRANSFER: "Transferred from",
+                LeavingReason.RELEASE: "Released from",
+            }.get(placement.leaving_reason, "Left")
+            yield Entry(
+                placement.left_at,
+                "placement",
+                f"{verb} {establishment.name}",
+                agency=establishment.name,
+            )

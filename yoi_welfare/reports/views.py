@@ -1,0 +1,63 @@
+"""The ACPC's archive of weekly reports, and downloads of them."""
+
+from datetime import datetime
+
+from flask import Blueprint, Response, render_template
+from sqlmodel import select
+
+from yoi_welfare import db
+from yoi_welfare.access import Permission, deny, permission_required, user_agency
+from yoi_welfare.agencies.models import Area
+from yoi_welfare.audit import services as audit
+from yoi_welfare.domain.timescales import describe_overdue
+from yoi_welfare.reports.models import EscalationReport
+from yoi_welfare.reports.services import dao_reports_for_area, filename
+from yoi_welfare.reports.weeks import IsoWeek
+
+bp = Blueprint("reports", __name__)
+
+
+@bp.app_template_filter("overdue_at")
+def overdue_at(due: datetime, now: datetime) -> str:
+    return describe_overdue(now - due) if now >= due else "not yet overdue"
+
+
+@bp.get("/acpc/reports")
+@permission_required(Permission.VIEW_ACPC_REPORTS)
+def archive():
+    agency = user_agency()
+    area = db.session().get(Area, agency.area_id)
+    reports = dao_reports_for_area(agency.area_id)
+    return render_template(
+        "reports/archive.html",
+        area=area,
+        rows=[(report, IsoWeek.parse(report.week)) for report in reports],
+    )
+
+
+@bp.get("/acpc/reports/<int:report_id>/download")
+@permission_required(Permission.VIEW_ACPC_REPORTS)
+def download(report_id: int):
+    report = (
+        db.session()
+        .exec(
+            select(EscalationReport).where(
+                EscalationReport.id == report_id,
+                EscalationReport.area_id == user_agency().area_id,
+            )
+        )
+        .first()
+    )
+    if report is None:
+        deny(object_type="escalation_report", object_id=report_id)
+    area = db.session().get(Area, report.area_id)
+    audit.record(
+        "escalation_report_downloaded", object_type="escalation_report", object_id=report.id
+    )
+    response = Response(report.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{filename(area, report.week)}"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Download-Options"] = "noopen"
+    return response

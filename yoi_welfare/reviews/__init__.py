@@ -1,0 +1,1 @@
+"""Placement reviews: LAC reviews on the statutory timetable, and placement review meetings."""

@@ -1,0 +1,40 @@
+"""Placement reviews in the chronology: each LAC review and placement review meeting held."""
+
+from collections.abc import Iterator
+
+from flask import url_for
+
+from yoi_welfare.chronology.entry import Entry
+from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.reviews import services
+from yoi_welfare.reviews.models import PlacementOutcome, PlacementReview
+from yoi_welfare.web import format_datetime
+
+
+def describe_outcome(review: PlacementReview) -> str:
+    """The outcome in one sentence, with where and why if a transfer was recommended."""
+    if review.outcome is PlacementOutcome.TRANSFER_RECOMMENDED:
+        return f"Transfer recommended to {review.transfer_to}: {review.transfer_reason}"
+    return review.outcome.label
+
+
+def review_entries(child: YoungPerson) -> Iterator[Entry]:
+    for row in services.dao_reviews(child.id):
+        review = row.review
+        title = f"{review.kind.label} held"
+        if review.reason is not None:
+            title += f" ({review.reason.label.lower()})"
+        after = (
+            f" Next review due {format_datetime(review.next_review_due)}."
+            if review.next_review_due
+            else ""
+        )
+        yield Entry(
+            review.held_at,
+            "review",
+            title,
+            agency=row.establishment,
+            author=row.recorded_by,
+            detail=f"Outcome: {describe_outcome(review)}.{after}",
+            href=url_for("reviews.show", review_id=review.id),
+        )

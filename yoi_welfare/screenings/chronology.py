@@ -1,0 +1,38 @@
+"""Welfare screenings in the chronology: each submission, and each establishment reading it.
+
+Drafts are the YOT's work in progress, not yet part of the shared record.
+"""
+
+from collections.abc import Iterator
+
+from flask import url_for
+
+from yoi_welfare.chronology.entry import Entry
+from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.screenings import services
+
+
+def screening_entries(child: YoungPerson) -> Iterator[Entry]:
+    for listing in services.dao_child_screenings(child.id, include_drafts=False):
+        screening = listing.screening
+        detail = f"Safety and wellbeing level: {screening.practitioner_level.label.lower()}"
+        if screening.practitioner_level is not screening.indicated_level:
+            detail += f" (indicated: {screening.indicated_level.label.lower()})"
+        yield Entry(
+            screening.submitted_at,
+            "screening",
+            "Welfare screening submitted",
+            agency=listing.author_agency,
+            author=listing.author,
+            detail=detail,
+            href=url_for("screenings.show", screening_id=screening.id),
+        )
+    for read, establishment, reader in services.dao_child_reads(child.id):
+        yield Entry(
+            read.read_at,
+            "screening",
+            f"Welfare screening read by {establishment.name}",
+            agency=establishment.name,
+            author=reader.name,
+            href=url_for("screenings.show", screening_id=read.screening_id),
+        )

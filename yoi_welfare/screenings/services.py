@@ -1,0 +1,599 @@
+"""Welfare screenings: start, save each section, set the level, add actions arising, submit, read.
+
+A screening is a DRAFT until it is submitted, and then never changes: a change is a new
+screening. Every change to a draft is refused when the screening is no longer a draft, or when the
+form was read at an older version (another officer saved in between). Nothing here commits: the
+request cycle does.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import func, select
+
+from yoi_welfare import db
+from yoi_welfare.accounts.models import Role, User
+from yoi_welfare.actions import services as actions
+from yoi_welfare.actions.models import WelfareAction
+from yoi_welfare.agencies.models import Agency
+from yoi_welfare.audit import services as audit
+from yoi_welfare.domain.wellbeing import Level, WellbeingAnswers, indicated_level
+from yoi_welfare.errors import ServiceError
+from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.screenings.models import (
+    MAX_TEXT,
+    ScreeningRead,
+    ScreeningStatus,
+    WelfareScreening,
+)
+from yoi_welfare.screenings.questions import (
+    FULL_LABELS,
+    SECTIONS,
+    Section,
+    answer_text,
+    shown_questions,
+)
+
+LONDON = ZoneInfo("Europe/London")
+# The action an admission makes due, which a submitted screening completes.
+SCREENING_DUE = "welfare_screening_due"
+SOURCE_TYPE = WelfareScreening.__tablename__
+STALE = (
+    "This screening changed while you were editing. The form now shows the saved answers: "
+    "make your change again"
+)
+SUBMITTED = (
+    "This screening has been submitted, so it cannot be changed. To record a change, start a "
+    "new screening"
+)
+
+
+class ScreeningError(ServiceError):
+    """A request about a welfare screening that cannot be carried out."""
+
+
+class StaleScreeningError(ScreeningError):
+    """The screening changed between reading it into a form and saving the form."""
+
+    def __init__(self):
+        super().__init__(STALE)
+
+
+class SubmittedScreeningError(ScreeningError):
+    def __init__(self):
+        super().__init__(SUBMITTED)
+
+
+def london_today(now: datetime) -> date:
+    return now.astimezone(LONDON).date()
+
+
+# Queries
+
+
+def dao_visible_screening(
+    screening_id: int, visible: sa.ColumnElement[bool]
+) -> tuple[WelfareScreening, YoungPerson] | None:
+    """(screening, child) if the screening's child is among those the caller may see."""
+    return (
+        db.session()
+        .exec(
+            select(WelfareScreening, YoungPerson)
+            .join(YoungPerson, YoungPerson.id == WelfareScreening.young_person_id)
+            .where(WelfareScreening.id == screening_id, visible)
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ScreeningListing:
+    screening: WelfareScreening
+    author: str
+    author_agency: str
+
+
+def dao_child_screenings(child_id: int, *, include_drafts: bool) -> list[ScreeningListing]:
+    """The child's screenings, newest first: drafts (if asked for) then by submission."""
+    author = aliased(User)
+    conditions = [WelfareScreening.young_person_id == child_id]
+    if not include_drafts:
+        conditions.append(WelfareScreening.status == ScreeningStatus.SUBMITTED)
+    rows = db.session().exec(
+        select(WelfareScreening, author.name, Agency.name)
+        .join(
+            author,
+            author.id
+            == func.coalesce(WelfareScreening.submitted_by_id, WelfareScreening.created_by_id),
+        )
+        .join(Agency, Agency.id == author.agency_id)
+        .where(*conditions)
+        .order_by(
+            WelfareScreening.submitted_at.is_(None).desc(),
+            WelfareScreening.submitted_at.desc(),
+            WelfareScreening.id.desc(),
+        )
+    )
+    return [ScreeningListing(s, name, agency) for s, name, agency in rows.all()]
+
+
+def dao_draft(child_id: int) -> WelfareScreening | None:
+    return (
+        db.session()
+        .exec(
+            select(WelfareScreening).where(
+                WelfareScreening.young_person_id == child_id,
+                WelfareScreening.status == ScreeningStatus.DRAFT,
+            )
+        )
+        .first()
+    )
+
+
+def dao_copied_from(screening: WelfareScreening) -> WelfareScreening | None:
+    """The screening whose answers this one started from, if any."""
+    if screening.copied_from_id is None:
+        return None
+    return db.session().get(WelfareScreening, screening.copied_from_id)
+
+
+def _submitted_newest_first(child_id: int):
+    return (
+        select(WelfareScreening)
+        .where(
+            WelfareScreening.young_person_id == child_id,
+            WelfareScreening.status == ScreeningStatus.SUBMITTED,
+        )
+        .order_by(WelfareScreening.submitted_at.desc(), WelfareScreening.id.desc())
+    )
+
+
+def dao_latest_submitted(child_id: int) -> WelfareScreening | None:
+    return db.session().exec(_submitted_newest_first(child_id)).first()
+
+
+def dao_previous_submitted(screening: WelfareScreening) -> WelfareScreening | None:
+    """The child's submitted screening before this one (by submission), if any."""
+    if screening.submitted_at is None:
+        return dao_latest_submitted(screening.young_person_id)
+    statement = _submitted_newest_first(screening.young_person_id).where(
+        sa.or_(
+            WelfareScreening.submitted_at < screening.submitted_at,
+            sa.and_(
+                WelfareScreening.submitted_at == screening.submitted_at,
+                WelfareScreening.id < screening.id,
+            ),
+        )
+    )
+    return db.session().exec(statement).first()
+
+
+def dao_actions_arising(screening: WelfareScreening) -> list[tuple[WelfareAction, Agency]]:
+    return list(
+        db.session()
+        .exec(
+            select(WelfareAction, Agency)
+            .join(Agency, Agency.id == WelfareAction.owner_agency_id)
+            .where(
+                WelfareAction.young_person_id == screening.young_person_id,
+                WelfareAction.source_type == SOURCE_TYPE,
+                WelfareAction.source_id == screening.id,
+            )
+            .order_by(WelfareAction.due_at, WelfareAction.id)
+        )
+        .all()
+    )
+
+
+def dao_reads(screening_id: int) -> list[tuple[ScreeningRead, Agency, User]]:
+    return list(
+        db.session()
+        .exec(
+            select(ScreeningRead, Agency, User)
+            .join(Agency, Agency.id == ScreeningRead.agency_id)
+            .join(User, User.id == ScreeningRead.read_by_id)
+            .where(ScreeningRead.screening_id == screening_id)
+            .order_by(ScreeningRead.read_at)
+        )
+        .all()
+    )
+
+
+def dao_child_reads(child_id: int) -> list[tuple[ScreeningRead, Agency, User]]:
+    return list(
+        db.session()
+        .exec(
+            select(ScreeningRead, Agency, User)
+            .join(WelfareScreening, WelfareScreening.id == ScreeningRead.screening_id)
+            .join(Agency, Agency.id == ScreeningRead.agency_id)
+            .join(User, User.id == ScreeningRead.read_by_id)
+            .where(WelfareScreening.young_person_id == child_id)
+        )
+        .all()
+    )
+
+
+def latest_submitted_subquery():
+    """Each child's latest submitted screening: a subquery of (young_person_id, screening id).
+
+    One statement for any number of children, for lists such as the caseload.
+    """
+    ranked = (
+        select(
+            WelfareScreening.young_person_id,
+            WelfareScreening.id.label("screening_id"),
+            func.row_number()
+            .over(
+                partition_by=WelfareScreening.young_person_id,
+                order_by=(WelfareScreening.submitted_at.desc(), WelfareScreening.id.desc()),
+            )
+            .label("position"),
+        )
+        .where(WelfareScreening.status == ScreeningStatus.SUBMITTED)
+        .subquery()
+    )
+    return (
+        select(ranked.c.young_person_id, ranked.c.screening_id)
+        .where(ranked.c.position == 1)
+        .subquery("latest_screening")
+    )
+
+
+def dao_unread_at(establishment_id: int) -> list[tuple[WelfareScreening, YoungPerson]]:
+    """Screenings new to an establishment: each held child's latest, until someone there reads it.
+
+    Only the latest counts, so a child transferred in brings their current screening with them.
+    """
+    latest = latest_submitted_subquery()
+    read_here = (
+        select(ScreeningRead.id)
+        .where(
+            ScreeningRead.screening_id == WelfareScreening.id,
+            ScreeningRead.agency_id == establishment_id,
+        )
+        .exists()
+    )
+    return list(
+        db.session()
+        .exec(
+            select(WelfareScreening, YoungPerson)
+            .join(latest, latest.c.screening_id == WelfareScreening.id)
+            .join(YoungPerson, YoungPerson.id == WelfareScreening.young_person_id)
+            .join(
+                Placement,
+                sa.and_(
+                    Placement.young_person_id == YoungPerson.id,
+                    Placement.left_at.is_(None),
+                    Placement.establishment_id == establishment_id,
+                ),
+            )
+            .where(~read_here)
+            .order_by(WelfareScreening.submitted_at.desc())
+        )
+        .all()
+    )
+
+
+# Changes
+
+
+def _check_draft(screening: WelfareScreening, version: int | None) -> None:
+    if not screening.is_draft:
+        raise SubmittedScreeningError()
+    if version != screening.version_id:
+        raise StaleScreeningError()
+
+
+def _save(screening: WelfareScreening) -> None:
+    session = db.session()
+    session.add(screening)
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise StaleScreeningError() from error
+
+
+def _refresh_indication(screening: WelfareScreening, today: date) -> None:
+    indication = indicated_level(WellbeingAnswers.from_values(screening), today)
+    screening.indicated_level = indication.level
+    screening.indicated_reasons = "\n".join(reason.text for reason in indication.reasons) or None
+
+
+def start_screening(
+    child: YoungPerson, *, by: User, now: datetime, copy_from: WelfareScreening | None = None
+) -> WelfareScreening:
+    """A new draft for the child, empty or with the answers of ``copy_from`` (a submitted one).
+
+    The level is never copied: the officer decides it again. Nor is what the establishment
+    must know tonight, which is about this custody episode's first night.
+    """
+    if dao_draft(child.id) is not None:
+        raise ScreeningError("A screening of this child is already in progress")
+    screening = WelfareScreening(
+        young_person_id=child.id,
+        created_by_id=by.id,
+        created_at=now,
+        updated_by_id=by.id,
+        updated_at=now,
+    )
+    if copy_from is not None:
+        if copy_from.young_person_id != child.id or copy_from.is_draft:
+            raise ValueError("copy only a submitted screening of the same child")
+        screening.copied_from_id = copy_from.id
+        for section in SECTIONS:
+            if section.copied:
+                for name in section.columns():
+                    setattr(screening, name, getattr(copy_from, name))
+    _refresh_indication(screening, london_today(now))
+    session = db.session()
+    session.add(screening)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        # Another officer started one at the same moment (one draft per child).
+        raise ScreeningError("A screening of this child is already in progress") from error
+    audit.record(
+        "welfare_screening_started",
+        young_person_id=child.id,
+        object_type=SOURCE_TYPE,
+        object_id=screening.id,
+        user=by,
+    )
+    return screening
+
+
+def save_section(
+    screening: WelfareScreening,
+    section: Section,
+    answers: dict,
+    *,
+    version: int | None,
+    by: User,
+    now: datetime,
+) -> None:
+    """Save one section's answers (validated by its form) to a draft, and recompute the level."""
+    _check_draft(screening, version)
+    unknown = set(answers) - set(section.columns())
+    if unknown:
+        raise ValueError(f"not questions of {section.slug}: {sorted(unknown)}")
+    for name, value in answers.items():
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise ScreeningError(f"Answers must be {MAX_TEXT} characters or fewer", name)
+    for name, value in answers.items():
+        setattr(screening, name, value)
+    _changed(screening, by, now, section.slug)
+
+
+def set_level(
+    screening: WelfareScreening,
+    *,
+    level: Level,
+    reason: str | None,
+    version: int | None,
+    by: User,
+    now: datetime,
+) -> None:
+    """Record the practitioner level; one different from the indicated level needs a reason."""
+    _check_draft(screening, version)
+    _refresh_indication(screening, london_today(now))
+    reason = (reason or "").strip() or None
+    if level is not screening.indicated_level and reason is None:
+        raise ScreeningError(
+            "Enter why your level is different from the indicated level", "level_reason"
+        )
+    if reason is not None and len(reason) > MAX_TEXT:
+        raise ScreeningError(f"Reason must be {MAX_TEXT} characters or fewer", "level_reason")
+    screening.practitioner_level = level
+    screening.level_reason = reason
+    _changed(screening, by, now, "level")
+
+
+def _changed(screening: WelfareScreening, by: User, now: datetime, part: str) -> None:
+    _refresh_indication(screening, london_today(now))
+    screening.updated_at = now
+    screening.updated_by_id = by.id
+    _save(screening)
+    audit.record(
+        "welfare_screening_changed",
+        young_person_id=screening.young_person_id,
+        object_type=SOURCE_TYPE,
+        object_id=screening.id,
+        user=by,
+        detail=part,
+    )
+
+
+def add_action_arising(
+    screening: WelfareScreening,
+    child: YoungPerson,
+    *,
+    title: str,
+    owner_agency_id: int | None,
+    due: datetime,
+    by: User,
+    now: datetime,
+) -> WelfareAction:
+    """An action arising from a draft screening: a welfare action from now, like any other.
+
+    It is owned by the child's YOT or the establishment holding the child, and its source is the
+    screening, so the screening page lists it.
+    """
+    if not screening.is_draft:
+        raise SubmittedScreeningError()
+    return actions.add_manual_action(
+        child,
+        title=title,
+        owner_agency_id=owner_agency_id,
+        due=due,
+        by=by,
+        now=now,
+        source=screening,
+    )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a draft cannot be submitted yet; ``part`` is the section slug, or "level"."""
+
+    part: str
+    message: str
+
+
+def submission_problems(screening: WelfareScreening) -> list[Problem]:
+    problems = [
+        Problem(section.slug, f"Complete the section: {section.title}")
+        for section in SECTIONS
+        if not section.is_complete(screening)
+    ]
+    if screening.practitioner_level is None:
+        problems.append(Problem("level", "Select the safety and wellbeing level"))
+    elif screening.practitioner_level is not screening.indicated_level and not (
+        screening.level_reason
+    ):
+        problems.append(
+            Problem(
+                "level",
+                f"The indicated level is now {screening.indicated_level.label.lower()}: confirm "
+                "your level, or say why it is different",
+            )
+        )
+    return problems
+
+
+def level_is_complete(screening: WelfareScreening) -> bool:
+    return not any(problem.part == "level" for problem in submission_problems(screening))
+
+
+def submit(
+    screening: WelfareScreening,
+    child: YoungPerson,
+    *,
+    version: int | None,
+    by: User,
+    now: datetime,
+) -> list[WelfareAction]:
+    """Submit a complete draft; it never changes again. Completes the "screening due" action.
+
+    Returns the actions it completed. From now the establishment holding the child lists the
+    screening as new to read.
+    """
+    _check_draft(screening, version)
+    _refresh_indication(screening, london_today(now))
+    problems = submission_problems(screening)
+    if problems:
+        raise ScreeningError(problems[0].message)
+    screening.status = ScreeningStatus.SUBMITTED
+    screening.submitted_at = now
+    screening.submitted_by_id = by.id
+    screening.updated_at = now
+    screening.updated_by_id = by.id
+    _save(screening)
+    audit.record(
+        "welfare_screening_submitted",
+        young_person_id=child.id,
+        object_type=SOURCE_TYPE,
+        object_id=screening.id,
+        user=by,
+    )
+    return actions.complete_open_actions(
+        child, SCREENING_DUE, by=by, at=now, note="Welfare screening submitted"
+    )
+
+
+def record_view(screening: WelfareScreening, *, user: User, now: datetime) -> bool:
+    """Audit a view of a screening; the first by an establishment's staff records that it read it.
+
+    Returns whether this view was the establishment's first read.
+    """
+    audit.record(
+        "welfare_screening_viewed",
+        young_person_id=screening.young_person_id,
+        object_type=SOURCE_TYPE,
+        object_id=screening.id,
+        user=user,
+    )
+    if screening.is_draft or user.role is not Role.ESTABLISHMENT_STAFF:
+        return False
+    session = db.session()
+    already = session.exec(
+        select(ScreeningRead.id).where(
+            ScreeningRead.screening_id == screening.id,
+            ScreeningRead.agency_id == user.agency_id,
+        )
+    ).first()
+    if already is not None:
+        return False
+    read = ScreeningRead(
+        screening_id=screening.id, agency_id=user.agency_id, read_by_id=user.id, read_at=now
+    )
+    session.add(read)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        # A colleague opened it at the same moment: theirs is the first read.
+        return False
+    audit.record(
+        "welfare_screening_read",
+        young_person_id=screening.young_person_id,
+        object_type="screening_read",
+        object_id=read.id,
+        user=user,
+    )
+    return True
+
+
+# What changed
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str
+    question: str
+    before: str
+    after: str
+
+
+def changes_since(previous: WelfareScreening, screening: WelfareScreening) -> list[Change]:
+    """Every answer, and the levels, that differ between two screenings, in question order."""
+    changes = []
+    for section in SECTIONS:
+        names = {
+            q.name
+            for q in (*shown_questions(section, previous), *shown_questions(section, screening))
+        }
+        for question in section.all_questions():
+            if question.name not in names:
+                continue
+            before = getattr(previous, question.name)
+            after = getattr(screening, question.name)
+            if before != after:
+                changes.append(
+                    Change(
+                        section.title,
+                        FULL_LABELS[question.name],
+                        answer_text(question, before),
+                        answer_text(question, after),
+                    )
+                )
+    for name, label in (
+        ("indicated_level", "Indicated level"),
+        ("practitioner_level", "Practitioner level"),
+    ):
+        before, after = getattr(previous, name), getattr(screening, name)
+        if before != after:
+            changes.append(
+                Change(
+                    "Safety and wellbeing level",
+                    label,
+                    before.label if before else "Not set",
+                    after.label if after else "Not set",
+                )
+            )
+    return changes

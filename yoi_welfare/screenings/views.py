@@ -1,0 +1,408 @@
+"""Welfare screenings: the YOT writes them section by section; every agency of the child reads them.
+
+Writing (start, sections, level, actions arising, check and submit) is for YOT officers of the
+child's home area, and only while the screening is a draft. A draft is the YOT's work in progress:
+only they see it. A submitted screening is read by everyone who can see the child; the first
+time someone at an establishment opens it, the establishment has read it.
+"""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from yoi_welfare import db
+from yoi_welfare.access import (
+    Permission,
+    current_children_clause,
+    deny,
+    get_visible_child,
+    has_permission,
+    permission_required,
+    user_agency,
+)
+from yoi_welfare.actions import services as actions
+from yoi_welfare.actions.forms import ManualActionForm
+from yoi_welfare.domain.wellbeing import Level
+from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.services import london_instant
+from yoi_welfare.screenings import services
+from yoi_welfare.screenings.forms import (
+    SECTION_FORMS,
+    LevelForm,
+    StartScreeningForm,
+    SubmitScreeningForm,
+    section_form_data,
+)
+from yoi_welfare.screenings.models import MAX_TEXT, WelfareScreening
+from yoi_welfare.screenings.questions import (
+    FULL_LABELS,
+    SECTIONS,
+    SECTIONS_BY_SLUG,
+    Kind,
+    Section,
+    answer_text,
+    shown_questions,
+)
+from yoi_welfare.view_helpers import show_error
+
+bp = Blueprint("screenings", __name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def can_write(child: YoungPerson) -> bool:
+    """YOT officers of the child's home area write the child's screenings."""
+    return (
+        has_permission(current_user, Permission.WRITE_SCREENINGS)
+        and user_agency().area_id == child.home_area_id
+    )
+
+
+def _screening_or_404(screening_id: int, *, writing: bool = False):
+    """(screening, child) if the user may see it (and write it); otherwise audit and 404.
+
+    A draft is seen only by those who may write it.
+    """
+    row = services.dao_visible_screening(screening_id, current_children_clause())
+    if row is None:
+        deny(object_type="welfare_screening", object_id=screening_id)
+    screening, child = row
+    if (writing or screening.is_draft) and not can_write(child):
+        deny(young_person_id=child.id, object_type="welfare_screening", object_id=screening_id)
+    return screening, child
+
+
+def _version(form) -> int | None:
+    raw = (form.version.data or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _already_submitted(screening: WelfareScreening):
+    flash(services.SUBMITTED, "important")
+    return redirect(url_for("screenings.show", screening_id=screening.id))
+
+
+def child_screenings_panel(child: YoungPerson) -> dict | None:
+    """What the child's page shows of their screenings; None for a user who reads none."""
+    if not has_permission(current_user, Permission.VIEW_SCREENINGS):
+        return None
+    writer = can_write(child)
+    listings = services.dao_child_screenings(child.id, include_drafts=writer)
+    draft = next((row.screening for row in listings if row.screening.is_draft), None)
+    return {"listings": listings, "can_start": writer, "draft": draft}
+
+
+# Starting
+
+
+@bp.route("/children/<int:child_id>/screenings/new", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_SCREENINGS)
+def start(child_id: int):
+    child = get_visible_child(child_id)
+    if not can_write(child):
+        deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
+    draft = services.dao_draft(child.id)
+    if draft is not None:
+        flash("A screening of this child is already in progress: continue it here")
+        return redirect(url_for("screenings.show", screening_id=draft.id))
+    last = services.dao_latest_submitted(child.id)
+    form = StartScreeningForm()
+    if last is None:
+        del form.copy_last
+    if form.validate_on_submit():
+        copy_from = last if last is not None and form.copy_last.data == "yes" else None
+        try:
+            screening = services.start_screening(
+                child, by=current_user, now=_now(), copy_from=copy_from
+            )
+        except services.ScreeningError as error:
+            show_error(form, error)
+        else:
+            return redirect(url_for("screenings.show", screening_id=screening.id))
+    return render_template(
+        "screenings/start.html", form=form, child=child, last=last, sections=SECTIONS
+    )
+
+
+# Reading
+
+
+@bp.get("/screenings/<int:screening_id>")
+@permission_required(Permission.VIEW_SCREENINGS)
+def show(screening_id: int):
+    """A draft's task list for its writers; a submitted screening's answers for every reader."""
+    screening, child = _screening_or_404(screening_id)
+    services.record_view(screening, user=current_user, now=_now())
+    if screening.is_draft:
+        return render_template(
+            "screenings/task_list.html",
+            screening=screening,
+            child=child,
+            sections=_task_list(screening),
+            level_done=services.level_is_complete(screening),
+            actions_arising=services.dao_actions_arising(screening),
+            copied_from=services.dao_copied_from(screening),
+        )
+    previous = services.dao_previous_submitted(screening)
+    names = actions.dao_user_names({screening.submitted_by_id})
+    return render_template(
+        "screenings/show.html",
+        screening=screening,
+        child=child,
+        submitted_by=names.get(screening.submitted_by_id, ""),
+        answers=_answers(screening),
+        previous=previous,
+        changes=services.changes_since(previous, screening) if previous else [],
+        actions_arising=services.dao_actions_arising(screening),
+        reads=services.dao_reads(screening.id),
+    )
+
+
+def _task_list(screening: WelfareScreening) -> list[dict]:
+    items = []
+    for section in SECTIONS:
+        if section.is_complete(screening):
+            status = {"text": "Completed"}
+        elif section.is_started(screening):
+            status = {"tag": {"text": "In progress", "classes": "govuk-tag--light-blue"}}
+        else:
+            status = {"tag": {"text": "Not yet started", "classes": "govuk-tag--blue"}}
+        items.append(
+            {
+                "title": {"text": section.title},
+                "href": url_for(
+                    "screenings.section", screening_id=screening.id, section=section.slug
+                ),
+                "status": status,
+            }
+        )
+    return items
+
+
+def _answer_value(question, value) -> dict:
+    text = answer_text(question, value)
+    if question.kind is Kind.TEXT and value:
+        return {"html": Markup("<br>").join(escape(line) for line in text.splitlines())}
+    return {"text": text}
+
+
+def _answers(screening: WelfareScreening, *, change_links: bool = False) -> list[dict]:
+    """Each section's title and summary-list rows, revealed answers only after a yes."""
+    sections = []
+    for section in SECTIONS:
+        rows = []
+        for question in shown_questions(section, screening):
+            row = {
+                "key": {"text": question.summary_label},
+                "value": _answer_value(question, getattr(screening, question.name)),
+            }
+            if change_links:
+                href = url_for(
+                    "screenings.section", screening_id=screening.id, section=section.slug
+                )
+                row["actions"] = {
+                    "items": [
+                        {
+                            "href": f"{href}#{question.name}",
+                            "text": "Change",
+                            "visuallyHiddenText": FULL_LABELS[question.name],
+                        }
+                    ]
+                }
+            rows.append(row)
+        sections.append({"section": section, "rows": rows})
+    return sections
+
+
+# Writing
+
+
+@bp.route("/screenings/<int:screening_id>/sections/<section>", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_SCREENINGS)
+def section(screening_id: int, section: str):
+    spec = SECTIONS_BY_SLUG.get(section)
+    if spec is None:
+        abort(404)
+    screening, child = _screening_or_404(screening_id, writing=True)
+    if not screening.is_draft:
+        return _already_submitted(screening)
+    now = _now()
+    form_class = SECTION_FORMS[spec.slug]
+    context = {"date_of_birth": child.date_of_birth, "today": services.london_today(now)}
+    if request.method == "GET":
+        form = form_class(data=section_form_data(spec, screening, child), **context)
+    else:
+        form = form_class(**context)
+    if form.validate_on_submit():
+        try:
+            services.save_section(
+                screening,
+                spec,
+                form.answers(spec),
+                version=_version(form),
+                by=current_user,
+                now=now,
+            )
+        except services.SubmittedScreeningError:
+            db.rollback()
+            return _already_submitted(screening)
+        except services.StaleScreeningError as error:
+            db.rollback()
+            form = form_class(
+                formdata=None, data=section_form_data(spec, screening, child), **context
+            )
+            form.form_errors.append(error.message)
+        except services.ScreeningError as error:
+            show_error(form, error)
+        else:
+            return redirect(_next_step(screening, spec))
+    return render_template(
+        "screenings/section.html",
+        form=form,
+        screening=screening,
+        child=child,
+        section=spec,
+        max_text=MAX_TEXT,
+    )
+
+
+def _next_step(screening: WelfareScreening, after: Section) -> str:
+    """The next section still to do, else the level, else "check your answers"."""
+    later = SECTIONS[SECTIONS.index(after) + 1 :]
+    for section in later:
+        if not section.is_complete(screening):
+            return url_for("screenings.section", screening_id=screening.id, section=section.slug)
+    if not services.level_is_complete(screening):
+        return url_for("screenings.level", screening_id=screening.id)
+    return url_for("screenings.show", screening_id=screening.id)
+
+
+@bp.route("/screenings/<int:screening_id>/level", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_SCREENINGS)
+def level(screening_id: int):
+    screening, child = _screening_or_404(screening_id, writing=True)
+    if not screening.is_draft:
+        return _already_submitted(screening)
+    if request.method == "GET":
+        form = LevelForm(
+            data={
+                "practitioner_level": screening.practitioner_level,
+                "level_reason": screening.level_reason,
+                "version": screening.version_id,
+            },
+            indicated=screening.indicated_level,
+        )
+    else:
+        form = LevelForm(indicated=screening.indicated_level)
+    if form.validate_on_submit():
+        try:
+            services.set_level(
+                screening,
+                level=Level(form.practitioner_level.data),
+                reason=form.level_reason.data,
+                version=_version(form),
+                by=current_user,
+                now=_now(),
+            )
+        except services.SubmittedScreeningError:
+            db.rollback()
+            return _already_submitted(screening)
+        except services.StaleScreeningError as error:
+            db.rollback()
+            form = LevelForm(
+                formdata=None,
+                data={
+                    "practitioner_level": screening.practitioner_level,
+                    "level_reason": screening.level_reason,
+                    "version": screening.version_id,
+                },
+                indicated=screening.indicated_level,
+            )
+            form.form_errors.append(error.message)
+        except services.ScreeningError as error:
+            show_error(form, error)
+        else:
+            return redirect(url_for("screenings.show", screening_id=screening.id))
+    return render_template(
+        "screenings/level.html",
+        form=form,
+        screening=screening,
+        child=child,
+        complete=all(section.is_complete(screening) for section in SECTIONS),
+        max_text=MAX_TEXT,
+    )
+
+
+@bp.route("/screenings/<int:screening_id>/actions", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_SCREENINGS)
+def actions_arising(screening_id: int):
+    screening, child = _screening_or_404(screening_id, writing=True)
+    if not screening.is_draft:
+        return _already_submitted(screening)
+    form = ManualActionForm()
+    form.owner.choices = [(agency.id, agency.name) for agency in actions.allowed_owners(child)]
+    if request.method == "GET":
+        form.owner.data = current_user.agency_id
+    if form.validate_on_submit():
+        try:
+            action = services.add_action_arising(
+                screening,
+                child,
+                title=form.title.data,
+                owner_agency_id=form.owner.data,
+                due=london_instant(form.due_date.data, form.due_time.time_value),
+                by=current_user,
+                now=_now(),
+            )
+        except actions.ActionError as error:
+            show_error(form, error)
+        except services.SubmittedScreeningError:
+            db.rollback()
+            return _already_submitted(screening)
+        else:
+            flash(f"Action added: {action.title}", "success")
+            return redirect(url_for("screenings.actions_arising", screening_id=screening.id))
+    return render_template(
+        "screenings/actions.html",
+        form=form,
+        screening=screening,
+        child=child,
+        actions_arising=services.dao_actions_arising(screening),
+    )
+
+
+@bp.route("/screenings/<int:screening_id>/check", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_SCREENINGS)
+def check(screening_id: int):
+    """Check your answers, then submit."""
+    screening, child = _screening_or_404(screening_id, writing=True)
+    if not screening.is_draft:
+        return _already_submitted(screening)
+    form = SubmitScreeningForm()
+    if request.method == "GET":
+        form.version.data = screening.version_id
+    if form.validate_on_submit():
+        try:
+            services.submit(screening, child, version=_version(form), by=current_user, now=_now())
+        except services.SubmittedScreeningError:
+            db.rollback()
+            return _already_submitted(screening)
+        except services.ScreeningError as error:
+            show_error(form, error)
+            form.version.data = screening.version_id
+        else:
+            flash(f"Welfare screening for {child.full_name} submitted", "success")
+            return redirect(url_for("screenings.show", screening_id=screening.id))
+    return render_template(
+        "screenings/check.html",
+        form=form,
+        screening=screening,
+        child=child,
+        answers=_answers(screening, change_links=True),
+        problems=services.submission_problems(screening),
+        actions_arising=services.dao_actions_arising(screening),
+    )

@@ -1,0 +1,101 @@
+"""Self-harm flags in the chronology: opened, plan, interview, each case review, ended."""
+
+from collections.abc import Iterator
+
+from flask import url_for
+
+from yoi_welfare.actions.services import dao_user_names
+from yoi_welfare.chronology.entry import Entry
+from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.self_harm import services
+from yoi_welfare.self_harm.models import CaseReview, SelfHarmFlag
+from yoi_welfare.web import format_datetime
+
+
+def _levels(review: CaseReview) -> str:
+    parts = []
+    for what, before, after in (
+        ("Risk", review.previous_risk_level, review.risk_level),
+        ("Observations", review.previous_observation_level, review.observation_level),
+    ):
+        change = f"{before.label} to {after.label}" if before is not after else after.label
+        parts.append(f"{what}: {change}.")
+    return " ".join(parts)
+
+
+def flag_entries(child: YoungPerson) -> Iterator[Entry]:
+    flags = services.dao_flags(child.id)
+    if not flags:
+        return
+    reviews = services.dao_case_reviews_of_child(child.id)
+    users = dao_user_names(
+        {user_id for flag in flags for user_id in services.user_ids(flag)}
+        | {review.recorded_by_id for review, _ in reviews}
+    )
+    agencies = services.dao_agency_names({flag.opened_establishment_id for flag in flags})
+    by_flag: dict[int, list] = {}
+    for review, establishment in reviews:
+        by_flag.setdefault(review.flag_id, []).append((review, establishment))
+    for flag in flags:
+        href = url_for("self_harm.show", flag_id=flag.id)
+        yield Entry(
+            flag.opened_at,
+            "self_harm",
+            "Self-harm flag opened",
+            agency=agencies.get(flag.opened_establishment_id),
+            author=users.get(flag.opened_by_id),
+            detail=f"{_opening_levels(flag, by_flag.get(flag.id, []))} {flag.concern}",
+            href=href,
+        )
+        if flag.immediate_action_plan_at:
+            yield Entry(
+                flag.immediate_action_plan_at,
+                "self_harm",
+                "Immediate action plan recorded",
+                author=users.get(flag.immediate_action_plan_by_id),
+                detail=flag.immediate_action_plan,
+                href=href,
+            )
+        if flag.assessment_interview_at:
+            yield Entry(
+                flag.assessment_interview_at,
+                "self_harm",
+                "Assessment interview held",
+                author=users.get(flag.assessment_interview_by_id),
+                detail=flag.assessment_interview,
+                href=href,
+            )
+        for review, establishment in by_flag.get(flag.id, []):
+            after = (
+                "The flag was closed."
+                if review.closes_flag
+                else f"Next review {format_datetime(review.next_review_due)}."
+            )
+            yield Entry(
+                review.held_at,
+                "self_harm",
+                "Case review: self-harm flag closed" if review.closes_flag else "Case review",
+                agency=establishment,
+                author=users.get(review.recorded_by_id),
+                detail=f"{review.outcome} {_levels(review)} {after}",
+                href=href,
+            )
+        if flag.post_closure_review_at:
+            yield Entry(
+                flag.post_closure_review_at,
+                "self_harm",
+                "Post-closure review: self-harm flag ended",
+                author=users.get(flag.post_closure_review_by_id),
+                detail=flag.post_closure_review,
+                href=href,
+            )
+
+
+def _opening_levels(flag: SelfHarmFlag, reviews: list[tuple[CaseReview, str]]) -> str:
+    """The levels the flag was opened with: as it is now, or as its first review found it."""
+    if reviews:
+        first = reviews[0][0]
+        risk, observations = first.previous_risk_level, first.previous_observation_level
+    else:
+        risk, observations = flag.risk_level, flag.observation_level
+    return f"Risk: {risk.label}. Observations: {observations.label}."

@@ -1,0 +1,523 @@
+"""The ACCT lifecycle of a self-harm flag, and the actions each step completes or creates.
+
+Opening a flag makes three actions due (immediate action plan, assessment interview, first case
+review: ``actions.on_event("self_harm_flag_opened")``). Recording the plan or the interview
+completes its action. Each case review completes the review that was due and either sets the
+next (``case_review_held``) or closes the flag, which starts the post-closure period and its
+review (``self_harm_flag_closed``). The post-closure review ends the flag.
+
+Only the establishment holding the child records anything. Every change carries the version of
+the flag the user started from, so a flag changed by someone else meanwhile is refused with
+StaleFlagError rather than overwritten. Nothing here commits.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import select
+
+from yoi_welfare import db
+from yoi_welfare.accounts.models import User
+from yoi_welfare.actions import services as actions
+from yoi_welfare.actions.models import WelfareAction
+from yoi_welfare.agencies.models import Agency
+from yoi_welfare.audit import services as audit
+from yoi_welfare.domain.timescales import OverdueState, describe_overdue, overdue_state
+from yoi_welfare.errors import ServiceError
+from yoi_welfare.people import services as people
+from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.self_harm.models import (
+    Attendee,
+    CaseReview,
+    FlagState,
+    ObservationLevel,
+    RiskLevel,
+    SelfHarmFlag,
+)
+from yoi_welfare.web import format_datetime
+
+MAX_TEXT = 5000
+STALE = (
+    "This changed while you were editing: someone else has recorded something on this flag. "
+    "Check the flag as it is now, then save your changes again if they are still needed"
+)
+CASE_REVIEW_KINDS = ("first_case_review", "next_case_review")
+
+
+class SelfHarmError(ServiceError):
+    """A request about a self-harm flag that cannot be carried out."""
+
+
+class StaleFlagError(SelfHarmError):
+    """The flag changed between reading it into a form and saving the form."""
+
+    def __init__(self):
+        super().__init__(STALE)
+
+
+# Queries
+
+
+def dao_flags(child_id: int) -> list[SelfHarmFlag]:
+    """Every flag of the child, newest first."""
+    return list(
+        db.session()
+        .exec(
+            select(SelfHarmFlag)
+            .where(SelfHarmFlag.young_person_id == child_id)
+            .order_by(SelfHarmFlag.opened_at.desc(), SelfHarmFlag.id.desc())
+        )
+        .all()
+    )
+
+
+def dao_open_flag(child_id: int) -> SelfHarmFlag | None:
+    return (
+        db.session()
+        .exec(
+            select(SelfHarmFlag).where(
+                SelfHarmFlag.young_person_id == child_id, SelfHarmFlag.state == FlagState.OPEN
+            )
+        )
+        .first()
+    )
+
+
+def dao_flag(flag_id: int) -> SelfHarmFlag | None:
+    return db.session().get(SelfHarmFlag, flag_id)
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    review: CaseReview
+    recorded_by: str
+    establishment: str
+
+
+def dao_case_reviews(flag_id: int) -> list[ReviewRow]:
+    """The flag's case reviews, in the order they were held."""
+    rows = db.session().exec(
+        select(CaseReview, User.name, Agency.name)
+        .join(User, User.id == CaseReview.recorded_by_id)
+        .join(Agency, Agency.id == CaseReview.establishment_id)
+        .where(CaseReview.flag_id == flag_id)
+        .order_by(CaseReview.held_at, CaseReview.id)
+    )
+    return [ReviewRow(*row) for row in rows]
+
+
+def dao_case_reviews_of_child(child_id: int) -> list[tuple[CaseReview, str]]:
+    """Every case review of the child's flags, in the order held, with where it was held."""
+    return list(
+        db.session()
+        .exec(
+            select(CaseReview, Agency.name)
+            .join(SelfHarmFlag, SelfHarmFlag.id == CaseReview.flag_id)
+            .join(Agency, Agency.id == CaseReview.establishment_id)
+            .where(SelfHarmFlag.young_person_id == child_id)
+            .order_by(CaseReview.held_at, CaseReview.id)
+        )
+        .all()
+    )
+
+
+@dataclass(frozen=True)
+class OpenFlagRow:
+    """An open flag, its child, and where the child is held now (None if not in custody)."""
+
+    flag: SelfHarmFlag
+    child: YoungPerson
+    holding_establishment_id: int | None
+
+    @property
+    def arrived_unreviewed(self) -> bool:
+        return arrived_unreviewed(self.flag, self.holding_establishment_id)
+
+
+def dao_open_flags(visible: sa.ColumnElement[bool], establishment_id: int | None = None):
+    """Open flags of the children the caller may see, next review soonest first.
+
+    With ``establishment_id``, only those of children that establishment holds now.
+    """
+    statement = (
+        select(SelfHarmFlag, YoungPerson, Placement.establishment_id)
+        .join(YoungPerson, YoungPerson.id == SelfHarmFlag.young_person_id)
+        .outerjoin(
+            Placement,
+            sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None)),
+        )
+        .where(visible, SelfHarmFlag.state == FlagState.OPEN)
+        .order_by(SelfHarmFlag.next_review_due, SelfHarmFlag.id)
+    )
+    if establishment_id is not None:
+        statement = statement.where(Placement.establishment_id == establishment_id)
+    return [OpenFlagRow(*row) for row in db.session().exec(statement)]
+
+
+def user_ids(flag: SelfHarmFlag) -> set[int]:
+    """Everyone who recorded a step of the flag."""
+    return {
+        flag.opened_by_id,
+        flag.immediate_action_plan_by_id,
+        flag.assessment_interview_by_id,
+        flag.closed_by_id,
+        flag.post_closure_review_by_id,
+    } - {None}
+
+
+def dao_user_names(flag: SelfHarmFlag) -> dict[int, str]:
+    return actions.dao_user_names(user_ids(flag))
+
+
+def dao_agency_names(ids: set[int]) -> dict[int, str]:
+    rows = db.session().exec(select(Agency.id, Agency.name).where(Agency.id.in_(ids)))
+    return dict(rows.all())
+
+
+# Rules a person sees
+
+
+def arrived_unreviewed(flag: SelfHarmFlag, holding_establishment_id: int | None) -> bool:
+    """An open flag that came with the child from another establishment, not yet reviewed here."""
+    return (
+        flag.is_open
+        and holding_establishment_id is not None
+        and holding_establishment_id != flag.reviewed_establishment_id
+    )
+
+
+def next_review_status(flag: SelfHarmFlag, now: datetime) -> actions.ActionStatus | None:
+    """How the open flag's next case review stands: due later, due today, or overdue."""
+    if not flag.is_open or flag.next_review_due is None:
+        return None
+    state = overdue_state(flag.next_review_due, now)
+    if state.state is OverdueState.OVERDUE:
+        text = describe_overdue(state.overdue_by)
+        return actions.ActionStatus(text[0].upper() + text[1:], "red")
+    if state.state is OverdueState.DUE_TODAY:
+        return actions.ActionStatus("Due today", "yellow")
+    return actions.ActionStatus("Due later", "blue")
+
+
+# Changes
+
+
+def _check_holds(child: YoungPerson, by: User) -> None:
+    placement = people.dao_current_placement(child.id)
+    if placement is None or placement.establishment_id != by.agency_id:
+        raise SelfHarmError(
+            f"Only the establishment holding {child.full_name} can record self-harm flags"
+        )
+
+
+def _text(value: str | None, field: str, missing: str | None, what: str) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        if missing:
+            raise SelfHarmError(missing, field)
+        return None
+    if len(value) > MAX_TEXT:
+        raise SelfHarmError(f"{what} must be {MAX_TEXT} characters or fewer", field)
+    return value
+
+
+def _check_when(
+    when: datetime, field: str, *, after: datetime, after_text: str, now: datetime
+) -> None:
+    if when > now:
+        raise SelfHarmError("The date and time must not be in the future", field)
+    if when < after:
+        raise SelfHarmError(
+            f"The date and time must be after {after_text} ({format_datetime(after)})", field
+        )
+
+
+def _check_version(flag: SelfHarmFlag, version: int | None) -> None:
+    if version != flag.version_id:
+        raise StaleFlagError()
+
+
+def _save(flag: SelfHarmFlag) -> None:
+    session = db.session()
+    session.add(flag)
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise StaleFlagError() from error
+
+
+def _audit(name: str, flag: SelfHarmFlag, by: User, detail: str | None = None) -> None:
+    audit.record(
+        name,
+        young_person_id=flag.young_person_id,
+        object_type="self_harm_flag",
+        object_id=flag.id,
+        user=by,
+        detail=detail,
+    )
+
+
+def open_flag(
+    child: YoungPerson,
+    *,
+    by: User,
+    concern: str,
+    risk_level: RiskLevel,
+    observation_level: ObservationLevel,
+    triggers: str | None,
+    warning_signs: str | None,
+    opened_at: datetime,
+    now: datetime,
+) -> SelfHarmFlag:
+    """Open a flag for a child the user's establishment holds, and make its actions due.
+
+    A child has one open flag at most: a new concern about a child on an open flag is for its
+    next case review. The actions count from ``opened_at``, which may be earlier than now.
+    """
+    _check_holds(child, by)
+    existing = dao_open_flag(child.id)
+    if existing is not None:
+        raise SelfHarmError(
+            f"{child.full_name} already has an open self-harm flag, opened "
+            f"{format_datetime(existing.opened_at)}. Record the new concern at a case review "
+            "of that flag"
+        )
+    placement = people.dao_current_placement(child.id)
+    _check_when(
+        opened_at,
+        "opened_on",
+        after=placement.admitted_at,
+        after_text="the child was admitted",
+        now=now,
+    )
+    flag = SelfHarmFlag(
+        young_person_id=child.id,
+        concern=_text(concern, "concern", "Enter the concern", "The concern"),
+        triggers=_text(triggers, "triggers", None, "Triggers"),
+        warning_signs=_text(warning_signs, "warning_signs", None, "Warning signs"),
+        risk_level=RiskLevel(risk_level),
+        observation_level=ObservationLevel(observation_level),
+        opened_at=opened_at,
+        opened_by_id=by.id,
+        opened_establishment_id=by.agency_id,
+        reviewed_establishment_id=by.agency_id,
+        created_at=now,
+    )
+    session = db.session()
+    try:
+        # The partial unique index settles a race the check above cannot see.
+        with session.begin_nested():
+            session.add(flag)
+            session.flush()
+    except sa.exc.IntegrityError as error:
+        raise SelfHarmError(f"{child.full_name} already has an open self-harm flag") from error
+    made = actions.on_event("self_harm_flag_opened", child=child, at=opened_at, by=by, source=flag)
+    first_review = next((a for a in made if a.kind == "first_case_review"), None)
+    flag.next_review_due = first_review.due_at if first_review else None
+    _save(flag)
+    _audit("self_harm_flag_opened", flag, by)
+    return flag
+
+
+def _check_open(flag: SelfHarmFlag, what: str) -> YoungPerson:
+    child = db.session().get(YoungPerson, flag.young_person_id)
+    if not flag.is_open:
+        raise SelfHarmError(f"This flag was closed {format_datetime(flag.closed_at)}: {what}")
+    return child
+
+
+def record_immediate_action_plan(
+    flag: SelfHarmFlag, *, by: User, version: int | None, plan: str, now: datetime
+) -> None:
+    """The immediate action plan, recorded now; completes its action."""
+    _check_version(flag, version)
+    child = _check_open(flag, "there is no immediate action plan to record")
+    _check_holds(child, by)
+    if flag.immediate_action_plan_at is not None:
+        raise SelfHarmError(
+            "The immediate action plan was recorded "
+            f"{format_datetime(flag.immediate_action_plan_at)}. Record changes at a case review"
+        )
+    flag.immediate_action_plan = _text(
+        plan, "plan", "Enter the immediate action plan", "The immediate action plan"
+    )
+    flag.immediate_action_plan_at = now
+    flag.immediate_action_plan_by_id = by.id
+    _save(flag)
+    actions.complete_open_actions(child, "immediate_action_plan", by=by, at=now)
+    _audit("self_harm_immediate_action_plan_recorded", flag, by)
+
+
+def record_assessment_interview(
+    flag: SelfHarmFlag,
+    *,
+    by: User,
+    version: int | None,
+    summary: str,
+    held_at: datetime,
+    now: datetime,
+) -> None:
+    """The assessment interview and when it was held; completes its action at that time."""
+    _check_version(flag, version)
+    child = _check_open(flag, "there is no assessment interview to record")
+    _check_holds(child, by)
+    if flag.assessment_interview_at is not None:
+        raise SelfHarmError(
+            "The assessment interview was recorded as held "
+            f"{format_datetime(flag.assessment_interview_at)}"
+        )
+    _check_when(held_at, "held_on", after=flag.opened_at, after_text="the flag was opened", now=now)
+    flag.assessment_interview = _text(
+        summary, "summary", "Enter what the assessment interview found", "The summary"
+    )
+    flag.assessment_interview_at = held_at
+    flag.assessment_interview_by_id = by.id
+    _save(flag)
+    actions.complete_open_actions(child, "assessment_interview", by=by, at=held_at)
+    _audit("self_harm_assessment_interview_recorded", flag, by)
+
+
+def record_case_review(
+    flag: SelfHarmFlag,
+    *,
+    by: User,
+    version: int | None,
+    held_at: datetime,
+    attendees: list[str],
+    yot_attended: bool,
+    outcome: str,
+    risk_level: RiskLevel,
+    observation_level: ObservationLevel,
+    close: bool,
+    next_review_due: datetime | None,
+    now: datetime,
+) -> CaseReview:
+    """A case review of an open flag, held at the user's establishment.
+
+    It completes the case review that was due. It either sets the next review, which must be
+    in the future, or closes the flag: a flag is closed at a case review and nowhere else.
+    """
+    _check_version(flag, version)
+    child = _check_open(flag, "record a new concern by opening a new flag")
+    _check_holds(child, by)
+    _check_when(held_at, "held_on", after=flag.opened_at, after_text="the flag was opened", now=now)
+    latest = dao_case_reviews(flag.id)
+    if latest and held_at < latest[-1].review.held_at:
+        raise SelfHarmError(
+            "The date and time must be after the last case review "
+            f"({format_datetime(latest[-1].review.held_at)})",
+            "held_on",
+        )
+    outcome = _text(outcome, "outcome", "Enter what the review decided", "The outcome")
+    if close:
+        next_review_due = None
+    elif next_review_due is None:
+        raise SelfHarmError("Enter the date of the next case review", "next_review_on")
+    elif next_review_due <= now:
+        raise SelfHarmError("The next case review must be in the future", "next_review_on")
+    review = CaseReview(
+        flag_id=flag.id,
+        held_at=held_at,
+        establishment_id=by.agency_id,
+        attendees=[Attendee(code).value for code in attendees],
+        yot_attended=yot_attended,
+        outcome=outcome,
+        previous_risk_level=flag.risk_level,
+        risk_level=RiskLevel(risk_level),
+        previous_observation_level=flag.observation_level,
+        observation_level=ObservationLevel(observation_level),
+        closes_flag=close,
+        next_review_due=next_review_due,
+        recorded_by_id=by.id,
+        recorded_at=now,
+    )
+    session = db.session()
+    session.add(review)
+    flag.risk_level = review.risk_level
+    flag.observation_level = review.observation_level
+    flag.reviewed_establishment_id = by.agency_id
+    flag.next_review_due = next_review_due
+    if close:
+        flag.state = FlagState.CLOSED
+        flag.closed_at = held_at
+        flag.closed_by_id = by.id
+    _save(flag)
+    for kind in CASE_REVIEW_KINDS:
+        actions.complete_open_actions(child, kind, by=by, at=held_at)
+    if close:
+        actions.on_event("self_harm_flag_closed", child=child, at=held_at, by=by, source=flag)
+    else:
+        actions.on_event(
+            "case_review_held", child=child, at=held_at, by=by, source=review, due=next_review_due
+        )
+    audit.record(
+        "self_harm_case_review_recorded",
+        young_person_id=child.id,
+        object_type="self_harm_case_review",
+        object_id=review.id,
+        user=by,
+    )
+    if close:
+        _audit("self_harm_flag_closed", flag, by)
+    return review
+
+
+def record_post_closure_review(
+    flag: SelfHarmFlag,
+    *,
+    by: User,
+    version: int | None,
+    outcome: str,
+    held_at: datetime,
+    now: datetime,
+) -> None:
+    """The post-closure review of a closed flag: it ends the flag and completes its action."""
+    _check_version(flag, version)
+    child = db.session().get(YoungPerson, flag.young_person_id)
+    if flag.state is FlagState.OPEN:
+        raise SelfHarmError(
+            "The flag is still open. Close it at a case review before the post-closure review"
+        )
+    if flag.state is FlagState.POST_CLOSURE_ENDED:
+        raise SelfHarmError(
+            "The post-closure review was recorded as held "
+            f"{format_datetime(flag.post_closure_review_at)}"
+        )
+    _check_holds(child, by)
+    _check_when(held_at, "held_on", after=flag.closed_at, after_text="the flag was closed", now=now)
+    flag.post_closure_review = _text(
+        outcome, "outcome", "Enter what the post-closure review found", "The outcome"
+    )
+    flag.post_closure_review_at = held_at
+    flag.post_closure_review_by_id = by.id
+    flag.state = FlagState.POST_CLOSURE_ENDED
+    _save(flag)
+    actions.complete_open_actions(child, "post_closure_review", by=by, at=held_at)
+    _audit("self_harm_post_closure_review_recorded", flag, by)
+
+
+def flag_actions(flag: SelfHarmFlag) -> list[WelfareAction]:
+    """The actions this flag and its reviews made, in the order they were made."""
+    review_ids = select(CaseReview.id).where(CaseReview.flag_id == flag.id)
+    return list(
+        db.session()
+        .exec(
+            select(WelfareAction)
+            .where(
+                sa.or_(
+                    sa.and_(
+                        WelfareAction.source_type == "self_harm_flag",
+                        WelfareAction.source_id == flag.id,
+                    ),
+                    sa.and_(
+                        WelfareAction.source_type == "self_harm_case_review",
+                        WelfareAction.source_id.in_(review_ids),
+                    ),
+                )
+            )
+            .order_by(WelfareAction.id)
+        )
+        .all()
+    )

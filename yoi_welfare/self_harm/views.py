@@ -1,0 +1,336 @@
+"""Self-harm flags: the child's current flag and history, and each step of the ACCT process.
+
+Everyone who can see the child reads the flags. Only staff of the establishment holding the
+child record anything. Every form carries the version of the flag it was filled in from: a
+flag changed meanwhile by someone else is not overwritten, the page says so and keeps what the
+user typed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from yoi_welfare.access import (
+    Permission,
+    current_children_clause,
+    current_placement,
+    deny,
+    get_visible_child,
+    has_permission,
+    holds_child,
+    permission_required,
+)
+from yoi_welfare.actions.services import ActionStatus, status_of
+from yoi_welfare.audit import services as audit
+from yoi_welfare.domain.calendar import LONDON
+from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.services import london_instant
+from yoi_welfare.self_harm import services
+from yoi_welfare.self_harm.forms import (
+    CLOSE,
+    AssessmentInterviewForm,
+    CaseReviewForm,
+    ImmediateActionPlanForm,
+    OpenFlagForm,
+    PostClosureReviewForm,
+)
+from yoi_welfare.self_harm.models import FlagState, ObservationLevel, RiskLevel, SelfHarmFlag
+from yoi_welfare.view_helpers import show_error
+
+bp = Blueprint("self_harm", __name__)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def can_record(child: YoungPerson) -> bool:
+    return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
+
+
+def _holding_establishment_id(child: YoungPerson) -> int | None:
+    placement = current_placement(child)
+    return placement.establishment_id if placement else None
+
+
+def flag_panel(child: YoungPerson) -> dict | None:
+    """What the child's page shows: the current flag at the top, and every flag below."""
+    if not has_permission(current_user, Permission.VIEW_CHILDREN):
+        return None
+    flags = services.dao_flags(child.id)
+    current = next((f for f in flags if f.state is not FlagState.POST_CLOSURE_ENDED), None)
+    holding = _holding_establishment_id(child)
+    names = services.dao_agency_names({f.reviewed_establishment_id for f in flags})
+    recordable = can_record(child)
+    return {
+        "current": current,
+        "status": services.next_review_status(current, _now()) if current else None,
+        "arrived_unreviewed": bool(current and services.arrived_unreviewed(current, holding)),
+        "reviewed_at": names.get(current.reviewed_establishment_id) if current else None,
+        "holding": services.dao_agency_names({holding}).get(holding) if holding else None,
+        "flags": flags,
+        "can_record": recordable,
+        "can_open": recordable and not any(f.is_open for f in flags),
+    }
+
+
+@dataclass(frozen=True)
+class OpenFlagListing:
+    flag: SelfHarmFlag
+    child: YoungPerson
+    status: ActionStatus | None
+    arrived_unreviewed: bool
+
+
+def open_flags_list(establishment_id: int | None = None) -> list[OpenFlagListing]:
+    """Open flags of the children the user can see (held by ``establishment_id``, if given),
+    next review soonest first, for the home pages."""
+    now = _now()
+    return [
+        OpenFlagListing(
+            row.flag, row.child, services.next_review_status(row.flag, now), row.arrived_unreviewed
+        )
+        for row in services.dao_open_flags(current_children_clause(), establishment_id)
+    ]
+
+
+@bp.route("/children/<int:child_id>/self-harm-flags/new", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_CUSTODY_RECORDS)
+def new(child_id: int):
+    child = get_visible_child(child_id)
+    if not holds_child(child):
+        deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
+    form = OpenFlagForm()
+    open_flag = services.dao_open_flag(child.id)
+    if request.method == "GET":
+        now = _now().astimezone(LONDON)
+        form.opened_on.data = now.date()
+        form.opened_time.data = now.strftime("%H:%M")
+    if request.method == "POST" and open_flag is not None:
+        form.form_errors.append(f"{child.full_name} already has an open self-harm flag")
+    elif form.validate_on_submit():
+        try:
+            flag = services.open_flag(
+                child,
+                by=current_user,
+                concern=form.concern.data,
+                risk_level=RiskLevel(form.risk_level.data),
+                observation_level=ObservationLevel(form.observation_level.data),
+                triggers=form.triggers.data,
+                warning_signs=form.warning_signs.data,
+                opened_at=london_instant(form.opened_on.data, form.opened_time.time_value),
+                now=_now(),
+            )
+        except services.SelfHarmError as error:
+            show_error(form, error)
+        else:
+            flash(
+                "Self-harm flag opened. The immediate action plan, assessment interview and "
+                "first case review are now due",
+                "success",
+            )
+            return redirect(url_for("self_harm.show", flag_id=flag.id))
+    return render_template("self_harm/open.html", form=form, child=child, open_flag=open_flag)
+
+
+def _flag_or_404(flag_id: int, *, record: bool = False) -> tuple[SelfHarmFlag, YoungPerson]:
+    flag = services.dao_flag(flag_id)
+    if flag is None:
+        deny(object_type="self_harm_flag", object_id=flag_id)
+    child = get_visible_child(flag.young_person_id)
+    if record and not holds_child(child):
+        deny(young_person_id=child.id, object_type="self_harm_flag", object_id=flag_id)
+    return flag, child
+
+
+def _flag_page(flag: SelfHarmFlag, child: YoungPerson) -> dict:
+    """What every page about a flag shows of it."""
+    holding = _holding_establishment_id(child)
+    names = services.dao_agency_names(
+        {flag.opened_establishment_id, flag.reviewed_establishment_id, holding} - {None}
+    )
+    return {
+        "flag": flag,
+        "child": child,
+        "status": services.next_review_status(flag, _now()),
+        "arrived_unreviewed": services.arrived_unreviewed(flag, holding),
+        "establishments": names,
+        "holding": names.get(holding),
+        "users": services.dao_user_names(flag),
+        "reviews": services.dao_case_reviews(flag.id),
+    }
+
+
+@bp.get("/self-harm-flags/<int:flag_id>")
+@permission_required(Permission.VIEW_CHILDREN)
+def show(flag_id: int):
+    flag, child = _flag_or_404(flag_id)
+    audit.record(
+        "self_harm_flag_viewed",
+        young_person_id=child.id,
+        object_type="self_harm_flag",
+        object_id=flag.id,
+    )
+    now = _now()
+    made = [(action, status_of(action, now)) for action in services.flag_actions(flag)]
+    return render_template(
+        "self_harm/flag.html", **_flag_page(flag, child), actions=made, can_record=can_record(child)
+    )
+
+
+def _step(
+    flag_id: int,
+    form,
+    *,
+    title: str,
+    closed_text: Callable[[SelfHarmFlag], str | None],
+    save: Callable[[SelfHarmFlag], None],
+    done: str,
+    prefill: Callable[[SelfHarmFlag], None] | None = None,
+):
+    """One step on a flag: show the form unless the step is done, save it, handle staleness."""
+    flag, child = _flag_or_404(flag_id, record=True)
+    if request.method == "GET":
+        form.version_id.data = str(flag.version_id)
+        if prefill:
+            prefill(flag)
+    closed = closed_text(flag)
+    if request.method == "POST" and closed:
+        # Someone finished this step, or moved the flag on, since the form was opened.
+        form.form_errors.append(services.STALE if form.version != flag.version_id else closed)
+    elif form.validate_on_submit():
+        try:
+            save(flag)
+        except services.SelfHarmError as error:
+            show_error(form, error)
+            if isinstance(error, services.StaleFlagError):
+                # Keep what was typed; saving again is checked against the flag as it is now.
+                form.version_id.data = str(flag.version_id)
+        else:
+            flash(done, "success")
+            return redirect(url_for("self_harm.show", flag_id=flag.id))
+    return render_template(
+        "self_harm/step.html",
+        **_flag_page(flag, child),
+        form=form,
+        title=title,
+        closed_text=closed_text(flag),
+    )
+
+
+def _when(form, on: str, at: str) -> datetime:
+    return london_instant(getattr(form, on).data, getattr(form, at).time_value)
+
+
+@bp.route("/self-harm-flags/<int:flag_id>/immediate-action-plan", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_CUSTODY_RECORDS)
+def immediate_action_plan(flag_id: int):
+    form = ImmediateActionPlanForm()
+    return _step(
+        flag_id,
+        form,
+        title="Record the immediate action plan",
+        closed_text=lambda flag: (
+            "The immediate action plan has been recorded."
+            if flag.immediate_action_plan_at
+            else None
+            if flag.is_open
+            else "The flag is closed."
+        ),
+        save=lambda flag: services.record_immediate_action_plan(
+            flag, by=current_user, version=form.version, plan=form.plan.data, now=_now()
+        ),
+        done="Immediate action plan recorded",
+    )
+
+
+@bp.route("/self-harm-flags/<int:flag_id>/assessment-interview", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_CUSTODY_RECORDS)
+def assessment_interview(flag_id: int):
+    form = AssessmentInterviewForm()
+    return _step(
+        flag_id,
+        form,
+        title="Record the assessment interview",
+        closed_text=lambda flag: (
+            "The assessment interview has been recorded."
+            if flag.assessment_interview_at
+            else None
+            if flag.is_open
+            else "The flag is closed."
+        ),
+        save=lambda flag: services.record_assessment_interview(
+            flag,
+            by=current_user,
+            version=form.version,
+            summary=form.summary.data,
+            held_at=_when(form, "held_on", "held_time"),
+            now=_now(),
+        ),
+        done="Assessment interview recorded",
+    )
+
+
+@bp.route("/self-harm-flags/<int:flag_id>/case-reviews/new", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_CUSTODY_RECORDS)
+def case_review(flag_id: int):
+    form = CaseReviewForm()
+
+    def prefill(flag: SelfHarmFlag) -> None:
+        form.risk_level.data = flag.risk_level.value
+        form.observation_level.data = flag.observation_level.value
+
+    def save(flag: SelfHarmFlag) -> None:
+        close = form.decision.data == CLOSE
+        services.record_case_review(
+            flag,
+            by=current_user,
+            version=form.version,
+            held_at=_when(form, "held_on", "held_time"),
+            attendees=form.attendees.data or [],
+            yot_attended=form.yot_attended.data == "yes",
+            outcome=form.outcome.data,
+            risk_level=RiskLevel(form.risk_level.data),
+            observation_level=ObservationLevel(form.observation_level.data),
+            close=close,
+            next_review_due=None if close else _when(form, "next_review_on", "next_review_time"),
+            now=_now(),
+        )
+
+    return _step(
+        flag_id,
+        form,
+        title="Record a case review",
+        closed_text=lambda flag: None if flag.is_open else "The flag is closed.",
+        save=save,
+        done="Case review recorded",
+        prefill=prefill,
+    )
+
+
+@bp.route("/self-harm-flags/<int:flag_id>/post-closure-review", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_CUSTODY_RECORDS)
+def post_closure_review(flag_id: int):
+    form = PostClosureReviewForm()
+    return _step(
+        flag_id,
+        form,
+        title="Record the post-closure review",
+        closed_text=lambda flag: {
+            FlagState.OPEN: "The flag is open. Close it at a case review first.",
+            FlagState.CLOSED: None,
+            FlagState.POST_CLOSURE_ENDED: "The post-closure review has been recorded.",
+        }[flag.state],
+        save=lambda flag: services.record_post_closure_review(
+            flag,
+            by=current_user,
+            version=form.version,
+            outcome=form.outcome.data,
+            held_at=_when(form, "held_on", "held_time"),
+            now=_now(),
+        ),
+        done="Post-closure review recorded: the flag has ended",
+    )
