@@ -51,8 +51,13 @@ def build(escalations: int) -> Area:
     children = []
     for n in range(escalations // 5):
         child = YoungPerson(
-            given_name=f"Child{n}", family_name=f"Family{n}", date_of_birth=date(2010, 1, 1),
-            sex=Sex.MALE, ethnicity="White", local_reference=f"B-{n}", home_area_id=area.id,
+            given_name=f"Child{n}",
+            family_name=f"Family{n}",
+            date_of_birth=date(2010, 1, 1),
+            sex=Sex.MALE,
+            ethnicity="White",
+            local_reference=f"B-{n}",
+            home_area_id=area.id,
             legal_status=LegalStatus.REMAND,
         )
         session.add(child)
@@ -61,19 +66,32 @@ def build(escalations: int) -> Area:
     start = WEEK.starts_at
     for n, child in enumerate(children):
         establishment = establishments[n % len(establishments)]
-        session.add(Placement(young_person_id=child.id, establishment_id=establishment.id,
-                              admitted_at=start - timedelta(days=30)))
+        session.add(
+            Placement(
+                young_person_id=child.id,
+                establishment_id=establishment.id,
+                admitted_at=start - timedelta(days=30),
+            )
+        )
         for k in range(5):
             due = start + timedelta(hours=k * 7 + n % 24)
-            session.add(WelfareAction(
-                young_person_id=child.id, kind="manual", title=f"Welfare action {k} for review",
-                owner_agency_id=establishment.id, due_at=due, acpc_due_at=due + timedelta(hours=12),
-            ))
+            session.add(
+                WelfareAction(
+                    young_person_id=child.id,
+                    kind="manual",
+                    title=f"Welfare action {k} for review",
+                    owner_agency_id=establishment.id,
+                    due_at=due,
+                    acpc_due_at=due + timedelta(hours=12),
+                )
+            )
     session.flush()
     result = scan(WEEK.ends_at - timedelta(hours=1))
     db.commit()
-    print(f"built {len(children)} children, {result.raised_agency} agency and "
-          f"{result.raised_acpc} ACPC escalations")
+    print(
+        f"built {len(children)} children, {result.raised_agency} agency and "
+        f"{result.raised_acpc} ACPC escalations"
+    )
     return area
 
 
@@ -99,7 +117,8 @@ def main() -> None:
             median = statistics.median(timings)
             print(f"database: {db.engine().dialect.name}")
             print(f"pages: {pages}; size: {len(rendered.pdf) / 1024:.0f} KB")
-            print(f"seconds per report: median {median:.2f} (runs: {', '.join(f'{t:.2f}' for t in timings)})")
+            runs = ", ".join(f"{t:.2f}" for t in timings)
+            print(f"seconds per report: median {median:.2f} (runs: {runs})")
             print(f"seconds per page: {median / pages:.3f}")
             print(f"peak memory (process RSS): {peak_mb:.0f} MB")
 

@@ -27,7 +27,7 @@ from yoi_welfare.screenings.demo import create_demo_screenings
 from yoi_welfare.self_harm import services as self_harm
 from yoi_welfare.self_harm.models import Attendee, ObservationLevel, RiskLevel
 
-DEFAULT_DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - fictional accounts only
+DEFAULT_DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - fictional accounts only  # nosec B105
 
 AREAS = [("NTH", "Northmoor"), ("RIV", "Riverside"), ("EST", "Eastvale")]
 ESTABLISHMENTS = [
@@ -128,7 +128,7 @@ def demo_accounts() -> list[dict]:
 def _create(password: str) -> None:
     session = db.session()
     # Fictional data, so a seeded, repeatable generator; 2002 is the year of the inspectors' report.
-    rng = random.Random(2002)  # noqa: S311
+    rng = random.Random(2002)  # noqa: S311  # nosec B311
     password_hash = hash_password(password)
     areas, yots, users = [], [], []
     for code, name in AREAS:
@@ -272,7 +272,7 @@ def _welfare_actions(held: list[tuple[YoungPerson, User]], now: datetime) -> Non
 
     Through the same service as a real admission, so the due times follow the rules.
     """
-    rng = random.Random(2013)  # noqa: S311 - fictional data; 2013: the PPO's deaths-in-custody review
+    rng = random.Random(2013)  # noqa: S311 - fictional data; 2013: the PPO's deaths-in-custody review  # nosec B311
     session = db.session()
     for number, (child, officer) in enumerate(held):
         first = session.exec(
