@@ -105,3 +105,15 @@ def test_officer_of_another_area_cannot_register_into_our_area(client, world):
         data={"given_name": "X", "family_name": "Y", "home_area": str(world.area.id)},
     )
     assert "Select an option from the list" in response.text
+
+
+def test_the_childs_page_links_to_who_has_seen_it_for_yot_managers_only(app, client, world):
+    from tests.factories import create_user
+
+    manager = create_user(world.yot, is_manager=True)
+    sign_in(client, manager)
+    page = client.get(f"/children/{world.ours.id}").text
+    assert f'href="/children/{world.ours.id}/access-log"' in page
+    officer = app.test_client()
+    sign_in(officer, world.officer)
+    assert "Who has seen this record" not in officer.get(f"/children/{world.ours.id}").text

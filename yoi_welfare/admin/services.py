@@ -8,13 +8,11 @@ from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.accounts.passwords import hash_password
 from yoi_welfare.agencies.models import AREA_KINDS, Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
+from yoi_welfare.errors import ServiceError
 
 
-class AdminError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AdminError(ServiceError):
+    """An administration request that cannot be carried out."""
 
 
 def dao_areas() -> list[Area]:

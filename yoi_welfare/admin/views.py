@@ -16,18 +16,9 @@ from yoi_welfare.admin.forms import (
 )
 from yoi_welfare.agencies.models import AgencyKind
 from yoi_welfare.audit import services as audit
-from yoi_welfare.audit.views import page_number
+from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _show_error(form, error: services.AdminError) -> None:
-    db.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.get("/")
@@ -49,7 +40,7 @@ def new_area():
         try:
             area = services.create_area(form.code.data, form.name.data)
         except services.AdminError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash(f"Area {area.name} has been created", "success")
             return redirect(url_for("admin.index"))
@@ -70,7 +61,7 @@ def new_agency():
                 form.code.data, form.name.data, AgencyKind(form.kind.data), form.area.data
             )
         except services.AdminError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash(f"Agency {agency.name} has been created", "success")
             return redirect(url_for("admin.index"))
@@ -96,7 +87,7 @@ def new_user():
                 form.password.data,
             )
         except services.AdminError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             flash(f"User {user.email} has been created", "success")
             return redirect(url_for("admin.index"))
@@ -150,7 +141,7 @@ def user(user_id: int):
                 by=current_user,
             )
         except services.AdminError as error:
-            _show_error(form, error)
+            show_error(form, error)
             user = _user_or_404(user_id)
             # Saving again applies this form over the change that was made meanwhile.
             form.version.data = user.version

@@ -1,6 +1,6 @@
 """Who has seen a child's record: the audit trail for that record, for those who oversee it."""
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from yoi_welfare.access import (
@@ -13,13 +13,9 @@ from yoi_welfare.access import (
 from yoi_welfare.accounts.models import Role
 from yoi_welfare.audit import services as audit
 from yoi_welfare.audit.labels import action_label, role_label
+from yoi_welfare.view_helpers import page_number
 
 bp = Blueprint("audit", __name__)
-
-
-def page_number() -> int:
-    raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
 
 
 @bp.get("/children/<int:child_id>/access-log")
