@@ -24,3 +24,18 @@ def test_security_headers_on_pages_and_errors(client):
         assert "script-src 'self' 'nonce-" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Cache-Control"] == "no-store"
+
+
+def test_success_banners_show_the_message_not_markup(app, client):
+    from tests.factories import World, sign_in
+
+    world = World()
+    sign_in(client, world.admin)
+    response = client.post(
+        "/admin/areas/new", data={"code": "EST", "name": "Eastvale <b>"}, follow_redirects=True
+    )
+    assert (
+        '<p class="govuk-notification-banner__heading">Area Eastvale &lt;b&gt; has been created</p>'
+        in response.text
+    )
+    assert "&lt;p class" not in response.text
