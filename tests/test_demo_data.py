@@ -57,3 +57,13 @@ def test_demo_data_refuses_to_run_in_production(app):
     assert result.exit_code != 0
     assert "refuses to run when YOI_WELFARE_ENV=production" in result.output
     assert counts()["Area"] == 0
+
+
+def test_demo_placements_are_all_in_the_past_and_in_order(app):
+    from datetime import UTC, datetime
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    now = datetime.now(UTC)
+    for placement in db.session().exec(select(Placement)):
+        assert placement.admitted_at <= now
+        assert placement.left_at is None or placement.admitted_at < placement.left_at <= now

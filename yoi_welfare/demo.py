@@ -254,14 +254,13 @@ def _placement_history(session, rng, child, establishments, now, still_held: boo
             young_person_id=child.id, establishment_id=establishment.id, admitted_at=start
         )
         if not last:
-            left = start + timedelta(days=rng.randint(5, 40))
+            # Never past now: each move takes at most half the time left.
+            left = start + min(timedelta(days=rng.randint(5, 40)), (now - start) / 2)
             placement.left_at, placement.leaving_reason = left, LeavingReason.TRANSFER
             establishment = rng.choice([e for e in establishments if e.id != establishment.id])
             start = left
         elif not still_held:
-            placement.left_at = min(
-                now - timedelta(days=1), start + timedelta(days=rng.randint(10, 60))
-            )
+            placement.left_at = start + min(timedelta(days=rng.randint(10, 60)), (now - start) / 2)
             placement.leaving_reason = LeavingReason.RELEASE
         session.add(placement)
     session.flush()
