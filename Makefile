@@ -1,5 +1,6 @@
 # make run: set everything up and start the service with demo data on SQLite.
 # make test: set everything up and run the whole test suite.
+# make screenshots: run the browser tests and write docs/screenshots/*.png.
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +9,7 @@ STAMP := $(VENV)/.installed
 ASSETS := yoi_welfare/static/css/application.css
 export FLASK_APP := wsgi
 
-.PHONY: run test install assets lint clean
+.PHONY: run test screenshots install assets lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,10 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Pictures of the main pages for the README, taken by the browser tests (needs Chromium).
+screenshots: install
+	SCREENSHOTS=1 $(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

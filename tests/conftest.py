@@ -7,16 +7,32 @@ checked for structure (see tests/pages.py).
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from tests.browser.chromium import chromium_path, why_browser_tests_cannot_run
 from tests.pages import CheckedClient
 from yoi_welfare import create_app
 from yoi_welfare.migrate import upgrade
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_report_header(config) -> str:
+    return why_browser_tests_cannot_run() or f"browser tests: Chromium at {chromium_path()}"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly that the browser tests were skipped, so that nobody reads them as passed."""
+    reason = why_browser_tests_cannot_run()
+    skipped = terminalreporter.stats.get("skipped", [])
+    if reason and any("browser" in report.keywords for report in skipped):
+        terminalreporter.write_line(reason[:1].upper() + reason[1:] + ".", yellow=True, bold=True)
 
 
 def _admin_engine(url: str) -> sa.Engine:
@@ -65,17 +81,26 @@ def database_template(tmp_path_factory):
         yield path
 
 
+@contextmanager
+def fresh_database(database_template, directory: Path) -> Iterator[str]:
+    """A fresh, fully migrated database (a SQLite file in `directory`); its URL."""
+    if isinstance(database_template, PostgresDatabases):
+        name = database_template.clone()
+        try:
+            yield database_template.url_for(name)
+        finally:
+            database_template.drop(name)
+    else:
+        path = directory / "test.db"
+        shutil.copyfile(database_template, path)
+        yield f"sqlite:///{path}"
+
+
 @pytest.fixture
 def database_url(database_template, tmp_path):
     """A fresh, fully migrated database for one test."""
-    if isinstance(database_template, PostgresDatabases):
-        name = database_template.clone()
-        yield database_template.url_for(name)
-        database_template.drop(name)
-    else:
-        path = tmp_path / "test.db"
-        shutil.copyfile(database_template, path)
-        yield f"sqlite:///{path}"
+    with fresh_database(database_template, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -155,8 +155,23 @@ def create_screening(child: YoungPerson, author: User, submitted_at=None, **fiel
     )
 
 
+def create_sharing_agreement(area: Area, parties: list[Agency], **fields):
+    """An agreement for the area signed by these agencies, in force from 2000 unless told."""
+    from yoi_welfare.governance.agreements import create_agreement
+
+    fields.setdefault("title", f"{area.name} information-sharing agreement")
+    fields.setdefault("starts_on", date(2000, 1, 1))
+    fields.setdefault("review_by", date(2099, 1, 1))
+    agreement = create_agreement(area, parties, **fields)
+    db.session().commit()
+    return agreement
+
+
 class World:
-    """Two areas, each with a YOT and an ACPC, two establishments, and a user of every role."""
+    """Two areas, each with a YOT and an ACPC, two establishments, and a user of every role.
+
+    Each area has a sharing agreement in force, signed by its YOT and ACPC and both establishments.
+    """
 
     def __init__(self):
         self.area = create_area("Northmoor", "NTH")
@@ -167,6 +182,14 @@ class World:
         self.other_acpc = create_agency(AgencyKind.ACPC, self.other_area, "Riverside ACPC")
         self.yoi = create_agency(AgencyKind.YOI, name="Ashgrove YOI")
         self.other_yoi = create_agency(AgencyKind.STC, name="Cedar Lodge STC")
+        # Each area's agencies and both establishments have signed its sharing agreement.
+        establishments = [self.yoi, self.other_yoi]
+        self.agreement = create_sharing_agreement(
+            self.area, [self.yot, self.acpc, *establishments]
+        )
+        self.other_agreement = create_sharing_agreement(
+            self.other_area, [self.other_yot, self.other_acpc, *establishments]
+        )
         self.officer = create_user(self.yot, name="Olive Officer")
         self.other_officer = create_user(self.other_yot)
         self.acpc_member = create_user(self.acpc)

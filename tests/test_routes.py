@@ -5,6 +5,7 @@
 PUBLIC_ENDPOINTS = {
     "static",
     "web.healthz",
+    "governance.privacy",
     "accounts.sign_in",
     "accounts.security_code",
     "accounts.set_up_second_factor",

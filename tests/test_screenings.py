@@ -25,6 +25,7 @@ from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import AgencyKind
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.domain.wellbeing import Level
+from yoi_welfare.people import services as people
 from yoi_welfare.people.models import LeavingReason
 from yoi_welfare.screenings import services
 from yoi_welfare.screenings.models import ScreeningRead, ScreeningStatus, WelfareScreening
@@ -1250,3 +1251,47 @@ def test_welfare_text_is_shown_as_text_and_kept_out_of_the_audit_trail(client, w
     assert "<b>Bold</b>" not in page
     details = {event.detail for event in audited("welfare_screening_changed")}
     assert details == {section.slug for section in SECTIONS} | {"level"}
+
+
+def _open_screening_due(child) -> list[WelfareAction]:
+    return list(
+        db.session().exec(
+            select(WelfareAction).where(
+                WelfareAction.young_person_id == child.id,
+                WelfareAction.kind == "welfare_screening_due",
+            )
+        )
+    )
+
+
+def test_a_screening_submitted_before_admission_meets_the_admissions_due_action(client, world):
+
+    child = create_child(world.area, given_name="Remy", family_name="Stone")
+    sign_in(client, world.officer)
+    complete_screening(client, child, ALL_NO, "LOW")
+
+    people.admit(world.staff, child, world.yoi, when=NOW, now=NOW)
+    db.session().commit()
+
+    (due,) = _open_screening_due(child)
+    assert due.completed_at == NOW
+    assert due.completion_note == "Welfare screening submitted before admission"
+
+
+def test_a_screening_from_an_earlier_custody_episode_does_not_meet_a_new_admission(world):
+
+    child = create_child(world.area, given_name="Remy", family_name="Stone")
+    create_screening(child, world.officer, submitted_at=NOW - timedelta(days=60))
+    create_placement(
+        child,
+        world.yoi,
+        admitted_at=NOW - timedelta(days=59),
+        left_at=NOW - timedelta(days=10),
+        leaving_reason=LeavingReason.RELEASE,
+    )
+
+    people.admit(world.staff, child, world.yoi, when=NOW, now=NOW)
+    db.session().commit()
+
+    (due,) = _open_screening_due(child)
+    assert due.is_open

@@ -153,6 +153,35 @@ def _review_id(world) -> int:
     )
 
 
+def _export_id(world) -> int:
+    from yoi_welfare.governance.models import ExportStatus, SubjectAccessExport
+
+    return _saved(
+        SubjectAccessExport(
+            young_person_id=world.child.id,
+            requester="The young person",
+            status=ExportStatus.READY,
+            produced_at=NOW,
+            pdf=b"%PDF-1.4 a stand-in",
+            document="{}",
+            page_count=1,
+        )
+    )
+
+
+def _retention_review_id(world) -> int:
+    from yoi_welfare.governance.models import RetentionReview
+
+    return _saved(
+        RetentionReview(
+            young_person_id=world.child.id,
+            area_id=world.area.id,
+            local_reference=world.child.local_reference,
+            retain_until=NOW.date(),
+        )
+    )
+
+
 def _saved(row) -> int:
     db.session().add(row)
     db.session().commit()
@@ -176,6 +205,9 @@ OBJECT_IDS: dict[str, Callable[[World], int]] = {
     "review_id": _review_id,
     "screening_id": lambda world: create_screening(world.child, world.officer).id,
     "section": lambda world: "physical-health",
+    "agreement_id": lambda world: world.agreement.id,
+    "export_id": _export_id,
+    "retention_review_id": _retention_review_id,
 }
 
 

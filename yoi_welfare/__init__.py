@@ -54,6 +54,7 @@ def create_app(overrides: dict | None = None) -> "Flask":
     from yoi_welfare.audit.views import bp as audit_bp
     from yoi_welfare.custody.views import bp as custody_bp
     from yoi_welfare.escalations.views import bp as escalations_bp
+    from yoi_welfare.governance.views import bp as governance_bp
     from yoi_welfare.home.views import bp as home_bp
     from yoi_welfare.people.views import bp as people_bp
     from yoi_welfare.reports.views import bp as reports_bp
@@ -68,6 +69,7 @@ def create_app(overrides: dict | None = None) -> "Flask":
         audit_bp,
         custody_bp,
         escalations_bp,
+        governance_bp,
         home_bp,
         people_bp,
         reports_bp,

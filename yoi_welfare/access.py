@@ -2,11 +2,13 @@
 
 A YOT sees the children of its area; an establishment sees the children it holds or has held
 (read-only once they have left); an ACPC sees its area's children; an administrator sees no child.
+Each only while its agency is a party to a sharing agreement in force for the child's home area.
 Lists are scoped in the query. A child outside a user's reach is "not found", and the attempt is
 audited.
 """
 
 from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
 from functools import wraps
 
@@ -20,6 +22,11 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
+from yoi_welfare.governance.agreements import (
+    dao_shared_under,
+    london_today,
+    party_to_agreement_clause,
+)
 from yoi_welfare.people.models import Placement, YoungPerson
 
 
@@ -41,6 +48,10 @@ class Permission(StrEnum):
     # Welfare screenings: read by every practitioner who sees the child, written by their YOT.
     VIEW_SCREENINGS = "VIEW_SCREENINGS"
     WRITE_SCREENINGS = "WRITE_SCREENINGS"
+    # A print-friendly copy of a child's record: a disclosure, so recorded.
+    PRINT_CHILD_RECORD = "PRINT_CHILD_RECORD"
+    # Sharing agreements, subject access exports and retention reviews.
+    GOVERN_INFORMATION = "GOVERN_INFORMATION"
 
 
 # Granted by role, but only to users flagged as their agency's managers.
@@ -58,6 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_ACTIONS,
             Permission.VIEW_AGENCY_ESCALATIONS,
             Permission.VIEW_ESCALATION,
+            Permission.PRINT_CHILD_RECORD,
             # Managers only, and only for their area's children: see can_view_access_log.
             Permission.VIEW_ACCESS_LOG,
         }
@@ -72,6 +84,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_ACTIONS,
             Permission.VIEW_AGENCY_ESCALATIONS,
             Permission.VIEW_ESCALATION,
+            Permission.PRINT_CHILD_RECORD,
         }
     ),
     Role.ACPC_MEMBER: frozenset(
@@ -83,9 +96,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RESPOND_TO_ESCALATIONS,
             Permission.VIEW_SCREENINGS,
             Permission.VIEW_ACPC_REPORTS,
+            Permission.PRINT_CHILD_RECORD,
         }
     ),
-    Role.ADMINISTRATOR: frozenset({Permission.ADMINISTER, Permission.VIEW_ACCESS_LOG}),
+    Role.ADMINISTRATOR: frozenset(
+        {Permission.ADMINISTER, Permission.VIEW_ACCESS_LOG, Permission.GOVERN_INFORMATION}
+    ),
 }
 
 
@@ -135,17 +151,29 @@ def user_agency() -> Agency:
     return g.user_agency
 
 
-def visible_children_clause(user: User, agency: Agency) -> sa.ColumnElement[bool]:
-    """A WHERE clause on YoungPerson selecting exactly the children this user may see."""
+def visible_children_clause(
+    user: User, agency: Agency, today: date | None = None
+) -> sa.ColumnElement[bool]:
+    """A WHERE clause on YoungPerson selecting exactly the children this user may see.
+
+    One SQL clause, no per-row Python: the role's reach, and an EXISTS on the sharing agreements
+    in force today (UK time) to which the user's agency is a party for the child's home area.
+    """
+    today = today or london_today()
     if user.role in (Role.YOT_OFFICER, Role.ACPC_MEMBER) and agency.area_id is not None:
-        return YoungPerson.home_area_id == agency.area_id
+        return sa.and_(
+            YoungPerson.home_area_id == agency.area_id,
+            # Of the agency's own area only: not correlated, so evaluated once per query.
+            party_to_agreement_clause(agency.id, agency.area_id, today),
+        )
     if user.role is Role.ESTABLISHMENT_STAFF and agency.is_establishment:
         held = aliased(Placement)
-        return (
+        return sa.and_(
             select(held.id)
             .where(held.young_person_id == YoungPerson.id, held.establishment_id == agency.id)
             .correlate(YoungPerson)
-            .exists()
+            .exists(),
+            party_to_agreement_clause(agency.id, YoungPerson.home_area_id, today),
         )
     return sa.false()
 
@@ -164,12 +192,31 @@ def get_visible_child(child_id: int) -> YoungPerson:
     )
     if child is None:
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
+    shown_child(child)
     return child
+
+
+def shown_child(child: YoungPerson) -> None:
+    """Note the child this page is about, for the "Shared under" line in its footer."""
+    g.child_in_view = child
+
+
+def shared_under() -> str | None:
+    """The agreement under which the signed-in user sees this page's child, if it is about one."""
+    child = g.get("child_in_view")
+    if child is None or not current_user.is_authenticated:
+        return None
+    if "shared_under" not in g:
+        g.shared_under = dao_shared_under(
+            current_user.agency_id, child.home_area_id, london_today()
+        )
+    return g.shared_under
 
 
 def deny(**audit_fields) -> None:
     """Record a refused request and answer "not found", revealing nothing."""
     db.rollback()
+    g.pop("child_in_view", None)
     audit.record("access_denied", outcome="denied", **audit_fields)
     db.commit()
     abort(404)
@@ -211,8 +258,17 @@ def can_view_access_log(user: User, agency: Agency, child: YoungPerson) -> bool:
 
 
 def get_child_for_access_log(child_id: int) -> YoungPerson:
-    """The child whose access log the signed-in user may read; otherwise audit and 404."""
-    child = db.session().get(YoungPerson, child_id)
+    """The child whose access log the signed-in user may read; otherwise audit and 404.
+
+    Administrators oversee every record; a YOT manager, only a child their agency may see.
+    """
+    statement = select(YoungPerson).where(YoungPerson.id == child_id)
+    overseer = current_user.role is Role.ADMINISTRATOR
+    if not overseer:
+        statement = statement.where(current_children_clause())
+    child = db.session().exec(statement).first()
     if child is None or not can_view_access_log(current_user, user_agency(), child):
         deny(young_person_id=child_id, object_type="access_log", object_id=child_id)
+    if not overseer:
+        shown_child(child)
     return child

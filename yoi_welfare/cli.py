@@ -19,6 +19,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(escalations_group)
     app.cli.add_command(reports_group)
+    app.cli.add_command(subject_access_command)
+    app.cli.add_command(retention_group)
+    app.cli.add_command(synth_command)
 
 
 def refuse_in_production(what: str) -> None:
@@ -200,3 +203,110 @@ def reports_weekly(week: str | None, area_code: str | None, output: Path | None,
             name = str(output / name)
         state = "produced" if item.created else "already stored (use --force to produce again)"
         click.echo(f"{name}: {item.report.page_count} pages, {state}")
+
+
+@click.command("synth")
+@click.option("--children", type=click.IntRange(1, 1_000_000), required=True)
+@click.option("--years", type=click.IntRange(1, 30), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def synth_command(children: int, years: int, seed: int) -> None:
+    """Build a synthetic national data set (fictional) for benchmarks. Never in production."""
+    from yoi_welfare.demo import DEFAULT_DEMO_PASSWORD
+    from yoi_welfare.synth import Synthesiser
+
+    refuse_in_production("synth")
+    password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+    with db.engine().begin() as conn:
+        counts = Synthesiser(
+            conn, children=children, years=years, seed=seed, password=password
+        ).build(progress=lambda message: click.echo(f"  {message}", err=True))
+    for table, n in sorted(counts.rows.items()):
+        click.echo(f"{table:<32} {n:>10,}")
+    click.echo(f"Every synthetic account's password: {password}")
+
+
+@click.command("subject-access")
+@click.option("--child", "reference", required=True, help="The child's local reference.")
+@click.option(
+    "--area", "area_code", help="The child's home area code, if the reference is not unique."
+)
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, writable=True, path_type=Path),
+    help="Folder to write the PDF and the JSON to.",
+)
+@click.option(
+    "--requester",
+    default="Subject access request (command line)",
+    show_default=True,
+    help="Who asked for the information; recorded as the recipient of the disclosure.",
+)
+def subject_access_command(
+    reference: str, area_code: str | None, output: Path, requester: str
+) -> None:
+    """Export everything held about one child, as PDF and JSON, and print the two files."""
+    from yoi_welfare.governance import subject_access
+
+    output.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC)
+    try:
+        with db.job_session():
+            child = subject_access.child_by_reference(reference, area_code)
+            export = subject_access.SubjectAccessExport(
+                young_person_id=child.id, requester=requester, requested_at=now
+            )
+            db.session().add(export)
+            db.session().flush()
+            subject_access.produce(export, now)
+            for file_format in ("pdf", "json"):
+                subject_access.record_release(export, file_format, by=None, at=now)
+            pdf_name, json_name = subject_access.filenames(child, now)
+            (output / pdf_name).write_bytes(export.pdf)
+            (output / json_name).write_text(export.document, encoding="utf-8")
+    except subject_access.SubjectAccessError as error:
+        raise click.BadParameter(error.message, param_hint="--child") from None
+    click.echo(f"{output / pdf_name}: {export.page_count} pages")
+    click.echo(f"{output / json_name}")
+    click.echo('Review every part marked "review before release" before releasing them.')
+
+
+@click.group("retention")
+def retention_group() -> None:
+    """Retention of children's records."""
+
+
+@retention_group.command("review")
+@click.option("--at", "at", help="As of this day (YYYY-MM-DD, UK); default today.")
+def retention_review(at: str | None) -> None:
+    """List the children whose records are due for retention review (changes nothing)."""
+    from datetime import date
+
+    from yoi_welfare.governance import retention
+    from yoi_welfare.governance.agreements import london_today
+
+    try:
+        today = date.fromisoformat(at) if at else london_today()
+    except ValueError:
+        raise click.BadParameter(
+            f"{at!r} is not a date; use the form 2026-12-01", param_hint="--at"
+        ) from None
+    with db.job_session():
+        waiting = retention.dao_reviews(retention.RetentionStatus.DUE)
+        due = retention.dao_due_children(today)
+    years = retention.years_after_18()
+    click.echo(
+        f"Kept until the later of the 18th birthday and the end of the last placement, "
+        f"plus {years} years. As of {today.isoformat()}:"
+    )
+    for row in waiting:
+        click.echo(
+            f"  {row.review.local_reference:<16} {row.area.name:<20} "
+            f"kept until {row.review.retain_until.isoformat()}  listed, awaiting a decision"
+        )
+    for item in due:
+        click.echo(
+            f"  {item.child.local_reference:<16} {item.area.name:<20} "
+            f"kept until {item.retain_until.isoformat()}  due, listed at the next monthly run"
+        )
+    click.echo(f"{len(waiting) + len(due)} children's records due for review.")

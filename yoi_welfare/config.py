@@ -62,6 +62,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
+        # Records are kept this many years after the 18th birthday or the last placement's end.
+        "RETENTION_YEARS_AFTER_18": _number("RETENTION_YEARS_AFTER_18", 7),
         # Sign-in and sessions (README "Security").
         "MFA_REQUIRED": _flag("MFA_REQUIRED", production),
         "MFA_ISSUER": os.environ.get("MFA_ISSUER", "YOI Welfare"),

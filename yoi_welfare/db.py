@@ -14,7 +14,16 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # Plan every statement for its own parameters. psycopg prepares a statement on the server after
+    # five runs, and PostgreSQL then switches to one generic plan for all parameters: for the
+    # actions page that plan was three times slower than the plan for the agency asked about.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:

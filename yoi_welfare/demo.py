@@ -12,6 +12,7 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.agencies.models import Agency, AgencyKind, Area
 from yoi_welfare.custody import services as custody
 from yoi_welfare.custody.models import NoteCategory
+from yoi_welfare.governance import agreements
 from yoi_welfare.people import services as people
 from yoi_welfare.people.models import (
     ETHNICITIES,
@@ -206,6 +207,7 @@ def _create(password: str) -> None:
 
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     today = now.date()
+    _sharing_agreements(areas, establishments, today)
     held = []
     for number in range(40):
         area = areas[number % len(areas)]
@@ -234,9 +236,59 @@ def _create(password: str) -> None:
         _placement_history(session, rng, child, establishments, now, still_held)
         if still_held:
             held.append((child, officer))
+    _former_children(areas, establishments, now)
     _welfare_actions(held, now)
     create_demo_screenings(held, now)
     _custody_welfare([child for child, _ in held], users, now)
+
+
+def _sharing_agreements(areas: list[Area], establishments: list[Agency], today) -> None:
+    """Each area's agreement, signed by its YOT, its ACPC and every establishment.
+
+    Eastvale's is past its review date, so the administrators' home page shows the flag.
+    """
+    session = db.session()
+    for area in areas:
+        area_agencies = list(session.exec(select(Agency).where(Agency.area_id == area.id)))
+        overdue = area.code == "EST"
+        agreements.create_agreement(
+            area,
+            area_agencies + establishments,
+            title=f"{area.name} safeguarding children in custody information-sharing agreement",
+            starts_on=today - timedelta(days=400),
+            review_by=today - timedelta(days=30) if overdue else today + timedelta(days=300),
+            contact=f"DPO, {area.name} Council: dpo@{area.code.lower()}.example",
+        )
+
+
+def _former_children(areas, establishments, now: datetime) -> None:
+    """Two fictional adults whose records have passed the retention period, for the review."""
+    session = db.session()
+    for number, area in enumerate(areas[:2]):
+        child = YoungPerson(
+            given_name=GIVEN[(number + 7) % len(GIVEN)],
+            family_name=FAMILY[(number + 3) % len(FAMILY)],
+            date_of_birth=now.date() - timedelta(days=26 * 365 + 40 * number),
+            sex=Sex.MALE,
+            ethnicity=ETHNICITIES[number],
+            local_reference=f"{area.code}-0{100 + number}",
+            home_area_id=area.id,
+            legal_status=LegalStatus.DTO,
+            created_at=now - timedelta(days=10 * 365),
+        )
+        session.add(child)
+        session.flush()
+        admitted = now - timedelta(days=9 * 365 + 30)
+        session.add(
+            Placement(
+                young_person_id=child.id,
+                establishment_id=establishments[number].id,
+                admitted_at=admitted,
+                left_at=admitted + timedelta(days=120),
+                leaving_reason=LeavingReason.RELEASE,
+            )
+        )
+    session.flush()
 
 
 def _pnc(rng: random.Random, year: int, number: int) -> str:

@@ -9,6 +9,13 @@ from yoi_welfare.agencies.models import Agency, Area
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NotesSeen
 from yoi_welfare.escalations.models import Escalation, EscalationResponse
+from yoi_welfare.governance.models import (
+    AgreementParty,
+    Disclosure,
+    RetentionReview,
+    SharingAgreement,
+    SubjectAccessExport,
+)
 from yoi_welfare.outbox.models import EmailAttachment, OutboundEmail
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.reports.models import EscalationReport
@@ -20,10 +27,12 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Agency",
+    "AgreementParty",
     "Area",
     "AuditEvent",
     "CaseReview",
     "CustodyWelfareNote",
+    "Disclosure",
     "EmailAttachment",
     "Escalation",
     "EscalationReport",
@@ -33,8 +42,11 @@ __all__ = [
     "OutboundEmail",
     "Placement",
     "PlacementReview",
+    "RetentionReview",
     "ScreeningRead",
     "SelfHarmFlag",
+    "SharingAgreement",
+    "SubjectAccessExport",
     "TimescaleRule",
     "User",
     "WelfareAction",

@@ -9,8 +9,10 @@ from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.web import format_datetime
 
 
-def action_entries(child: YoungPerson) -> Iterator[Entry]:
-    for action, owner in services.dao_child_actions(child.id):
+def action_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
+    """Each action's entries; with ``limit``, of the latest actions only (enough for the newest
+    ``limit`` entries, since an action's entries are no newer than its latest)."""
+    for action, owner in services.dao_child_actions(child.id, limit):
         yield Entry(
             action.created_at,
             "action",

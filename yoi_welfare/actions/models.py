@@ -111,6 +111,14 @@ class WelfareAction(_Versioned, SQLModel, table=True):
             postgresql_where=sa.text("completed_at IS NULL AND cancelled_at IS NULL"),
         ),
         sa.Index("ix_welfare_action_young_person", "young_person_id", "due_at"),
+        # A child's open actions (the caseload's overdue counts, the child's page).
+        sa.Index(
+            "ix_welfare_action_open_by_child",
+            "young_person_id",
+            "due_at",
+            sqlite_where=sa.text("completed_at IS NULL AND cancelled_at IS NULL"),
+            postgresql_where=sa.text("completed_at IS NULL AND cancelled_at IS NULL"),
+        ),
         sa.CheckConstraint(
             "completed_at IS NULL OR cancelled_at IS NULL", name="completed_or_cancelled"
         ),

@@ -117,18 +117,51 @@ def dao_visible_action(
     )
 
 
-def dao_child_actions(child_id: int) -> list[tuple[WelfareAction, Agency]]:
-    """Every action of the child with its owner, soonest due first."""
-    return list(
-        db.session()
-        .exec(
-            select(WelfareAction, Agency)
-            .join(Agency, Agency.id == WelfareAction.owner_agency_id)
-            .where(WelfareAction.young_person_id == child_id)
-            .order_by(WelfareAction.due_at, WelfareAction.id)
-        )
-        .all()
+def _child_actions(child_id: int, *conditions) -> sa.Select:
+    return (
+        select(WelfareAction, Agency)
+        .join(Agency, Agency.id == WelfareAction.owner_agency_id)
+        .where(WelfareAction.young_person_id == child_id, *conditions)
     )
+
+
+def dao_child_open_actions(child_id: int) -> list[tuple[WelfareAction, Agency]]:
+    """The child's open actions with their owners, soonest due first."""
+    statement = _child_actions(child_id, _is_open()).order_by(
+        WelfareAction.due_at, WelfareAction.id
+    )
+    return list(db.session().exec(statement).all())
+
+
+def dao_child_closed_actions(child_id: int, limit: int) -> tuple[list, int]:
+    """The child's latest completed or cancelled actions, most recent first, and how many there
+    are in all."""
+    closed_at = sa.func.coalesce(WelfareAction.completed_at, WelfareAction.cancelled_at)
+    statement = (
+        _child_actions(child_id, ~_is_open())
+        .order_by(closed_at.desc(), WelfareAction.id.desc())
+        .limit(limit)
+    )
+    total = db.session().exec(
+        select(sa.func.count())
+        .select_from(WelfareAction)
+        .where(WelfareAction.young_person_id == child_id, ~_is_open())
+    )
+    return list(db.session().exec(statement).all()), total.one()
+
+
+def dao_child_actions(
+    child_id: int, limit: int | None = None
+) -> list[tuple[WelfareAction, Agency]]:
+    """The child's actions with their owners, the most recently set, completed or cancelled
+    first; only the latest ``limit`` when given."""
+    changed_at = sa.func.coalesce(
+        WelfareAction.completed_at, WelfareAction.cancelled_at, WelfareAction.created_at
+    )
+    statement = _child_actions(child_id).order_by(changed_at.desc(), WelfareAction.id.desc())
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(db.session().exec(statement).all())
 
 
 def _is_open():

@@ -19,6 +19,7 @@ from yoi_welfare.access import (
     has_permission,
     holds_child,
     permission_required,
+    shown_child,
     user_agency,
 )
 from yoi_welfare.accounts.models import Role
@@ -123,30 +124,35 @@ def index():
     )
 
 
+# The child's page shows this many of the latest completed or cancelled actions; the chronology
+# has every one.
+LATEST_CLOSED = 10
+
+
 def child_actions_panel(child: YoungPerson) -> dict | None:
     """What the child's page shows of their actions: open ones, then the closed history."""
     if not has_permission(current_user, Permission.VIEW_ACTIONS):
         return None
     now = _now()
-    actions = services.dao_child_actions(child.id)
+    open_actions = services.dao_child_open_actions(child.id)
+    closed, closed_total = services.dao_child_closed_actions(child.id, LATEST_CLOSED)
     names = services.dao_user_names(
-        {a.completed_by_id or a.cancelled_by_id for a, _ in actions} - {None}
+        {a.completed_by_id or a.cancelled_by_id for a, _ in closed} - {None}
     )
-    rows = [
-        ActionRow(
+
+    def row(action, owner):
+        return ActionRow(
             action=action,
             owner=owner,
             status=services.status_of(action, now),
             can_close=can_close(action),
             closed_by=names.get(action.completed_by_id or action.cancelled_by_id),
         )
-        for action, owner in actions
-    ]
-    closed = [row for row in rows if not row.action.is_open]
-    closed.sort(key=lambda row: row.action.completed_at or row.action.cancelled_at, reverse=True)
+
     return {
-        "open": [row for row in rows if row.action.is_open],
-        "closed": closed,
+        "open": [row(action, owner) for action, owner in open_actions],
+        "closed": [row(action, owner) for action, owner in closed],
+        "closed_total": closed_total,
         "can_add": can_add_actions(child),
     }
 
@@ -188,6 +194,7 @@ def _closable_action_or_404(action_id: int) -> tuple[WelfareAction, YoungPerson,
     if action.owner_agency_id != current_user.agency_id:
         # Seeing an action is not enough to close it: only its owner may.
         deny(young_person_id=child.id, object_type="welfare_action", object_id=action_id)
+    shown_child(child)
     return action, child, owner
 
 

@@ -16,6 +16,7 @@ from yoi_welfare.admin.forms import (
 )
 from yoi_welfare.agencies.models import AgencyKind
 from yoi_welfare.audit import services as audit
+from yoi_welfare.governance import agreements, retention
 from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -24,11 +25,15 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/")
 @permission_required(Permission.ADMINISTER)
 def index():
+    today = agreements.london_today()
     return render_template(
         "admin/index.html",
         areas=services.dao_areas(),
         agencies=services.dao_agencies(),
         users=services.dao_users(),
+        past_review=agreements.dao_agreements_past_review(today),
+        retention_due=retention.dao_due_review_count(),
+        today=today,
     )
 
 

@@ -29,6 +29,15 @@ ACTION_LABELS = {
     "user_deactivated": "Deactivated a user",
     "user_reactivated": "Reactivated a user",
     "user_two_factor_reset": "Reset a user's two-factor authentication",
+    "sharing_agreement_recorded": "Recorded an information-sharing agreement",
+    "sharing_agreement_changed": "Changed an information-sharing agreement",
+    "child_record_printed": "Printed the child's record",
+    "subject_access_requested": "Asked for a subject access export",
+    "subject_access_produced": "Produced a subject access export",
+    "subject_access_downloaded": "Downloaded a subject access export",
+    "retention_review_listed": "Listed the records for retention review",
+    "retention_records_kept": "Kept the records at retention review",
+    "child_records_erased": "Deleted the child's records at the end of retention",
 }
 
 

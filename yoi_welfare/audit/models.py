@@ -36,24 +36,33 @@ class AuditEvent(SQLModel, table=True):
 
     def content(self) -> dict:
         """The fields the hash covers; never welfare text, passwords or tokens."""
-        content = {
-            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
-            "action": self.action,
-            "outcome": self.outcome,
-            "user_id": self.user_id,
-            "user_email": self.user_email,
-            "role": self.role,
-            "agency_id": self.agency_id,
-            "young_person_id": self.young_person_id,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "remote_addr": self.remote_addr,
-            "path": self.path,
-        }
-        # Added later: covered only when present, so events written before it still verify.
-        if self.detail is not None:
-            content["detail"] = self.detail
-        return content
+        names = ("occurred_at", "detail", *HASHED_FIELDS)
+        return event_content({name: getattr(self, name) for name in names})
+
+
+HASHED_FIELDS = (
+    "action",
+    "outcome",
+    "user_id",
+    "user_email",
+    "role",
+    "agency_id",
+    "young_person_id",
+    "object_type",
+    "object_id",
+    "remote_addr",
+    "path",
+)
+
+
+def event_content(fields) -> dict:
+    """What an event's hash covers, from its fields (an event's or a row's about to be written)."""
+    content = {"occurred_at": fields["occurred_at"].isoformat(timespec="microseconds")}
+    content.update((name, fields.get(name)) for name in HASHED_FIELDS)
+    # Added later: covered only when present, so events written before it still verify.
+    if fields.get("detail") is not None:
+        content["detail"] = fields["detail"]
+    return content
 
 
 class AuditChainHead(SQLModel, table=True):

@@ -13,9 +13,12 @@ from yoi_welfare.access import (
 from yoi_welfare.accounts.models import Role
 from yoi_welfare.audit import services as audit
 from yoi_welfare.audit.labels import action_label, role_label
+from yoi_welfare.governance.disclosures import dao_disclosures_for_child
 from yoi_welfare.view_helpers import page_number
 
 bp = Blueprint("audit", __name__)
+# The newest disclosures; the subject access export lists every one.
+DISCLOSURES_SHOWN = 100
 
 
 @bp.get("/children/<int:child_id>/access-log")
@@ -27,8 +30,11 @@ def child_access_log(child_id: int):
         "access_log_viewed", young_person_id=child_id, object_type="access_log", object_id=child_id
     )
     events = audit.dao_events_for_child(child_id, page_number(), current_app.config["PAGE_SIZE"])
+    disclosures, disclosure_total = dao_disclosures_for_child(child_id, DISCLOSURES_SHOWN)
     return render_template(
         "audit/access_log.html",
+        disclosures=disclosures,
+        disclosure_total=disclosure_total,
         child_id=child_id,
         # Administrators see no child's record, so not even the name.
         child=None if current_user.role is Role.ADMINISTRATOR else child,

@@ -11,7 +11,9 @@ from yoi_welfare.reviews.chronology import review_entries
 from yoi_welfare.screenings.chronology import screening_entries
 from yoi_welfare.self_harm.chronology import flag_entries
 
-Provider = Callable[[YoungPerson], Iterable[Entry]]
+# A provider gives a child's entries of its kind; given a limit, at least its newest ``limit``
+# entries (and may give more), so that a page of the chronology never loads the whole history.
+Provider = Callable[[YoungPerson, int | None], Iterable[Entry]]
 
 # kind -> (label for the filter, provider). Order is the order of the filter's options.
 KINDS: dict[str, tuple[str, Provider]] = {
@@ -24,12 +26,14 @@ KINDS: dict[str, tuple[str, Provider]] = {
 }
 
 
-def chronology(child: YoungPerson, kind: str | None = None) -> list[Entry]:
-    """Entries of one kind, or of every kind, newest first."""
+def chronology(
+    child: YoungPerson, kind: str | None = None, limit: int | None = None
+) -> list[Entry]:
+    """Entries of one kind, or of every kind, newest first; only the newest ``limit`` if given."""
     kinds = [kind] if kind in KINDS else list(KINDS)
-    entries = [entry for k in kinds for entry in KINDS[k][1](child)]
+    entries = [entry for k in kinds for entry in KINDS[k][1](child, limit)]
     entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries
+    return entries if limit is None else entries[:limit]
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -9,8 +9,9 @@ from yoi_welfare.custody import services
 from yoi_welfare.people.models import YoungPerson
 
 
-def note_entries(child: YoungPerson) -> Iterator[Entry]:
-    for row in services.dao_notes(child.id):
+def note_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
+    """Each note and amendment; with ``limit``, of the latest changed notes only."""
+    for row in services.dao_notes(child.id, limit=limit, by_last_change=True):
         href = url_for("custody.show", note_id=row.note.id)
         yield Entry(
             row.note.written_at,

@@ -61,15 +61,40 @@ class NoteRow:
 # Queries
 
 
-def dao_notes(child_id: int, note_id: int | None = None) -> list[NoteRow]:
-    """The child's notes, newest first, each with its amendments; or the one note asked for."""
+def _last_changed():
+    """When a note was written or last amended, as SQL."""
+    last_amended = (
+        select(func.max(NoteAmendment.amended_at))
+        .where(NoteAmendment.note_id == CustodyWelfareNote.id)
+        .correlate(CustodyWelfareNote)
+        .scalar_subquery()
+    )
+    return func.coalesce(last_amended, CustodyWelfareNote.written_at)
+
+
+def dao_notes(
+    child_id: int,
+    note_id: int | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    by_last_change: bool = False,
+) -> list[NoteRow]:
+    """The child's notes, newest first, each with its amendments; or the one note asked for.
+
+    ``limit`` and ``offset`` take one page; ``by_last_change`` orders by the latest amendment
+    too, so that the newest entries of the chronology are among the notes taken.
+    """
     session = db.session()
+    newest = _last_changed() if by_last_change else CustodyWelfareNote.written_at
     statement = (
         select(CustodyWelfareNote, User.name, Agency.name)
         .join(User, User.id == CustodyWelfareNote.author_id)
         .join(Agency, Agency.id == CustodyWelfareNote.establishment_id)
         .where(CustodyWelfareNote.young_person_id == child_id)
-        .order_by(CustodyWelfareNote.written_at.desc(), CustodyWelfareNote.id.desc())
+        .order_by(newest.desc(), CustodyWelfareNote.id.desc())
+        .offset(offset)
+        .limit(limit)
     )
     if note_id is not None:
         statement = statement.where(CustodyWelfareNote.id == note_id)
@@ -87,6 +112,18 @@ def dao_notes(child_id: int, note_id: int | None = None) -> list[NoteRow]:
         for amendment, author, agency in amendments:
             rows[amendment.note_id].amendments.append(AmendmentRow(amendment, author, agency))
     return list(rows.values())
+
+
+def dao_note_count(child_id: int) -> int:
+    return (
+        db.session()
+        .exec(
+            select(func.count())
+            .select_from(CustodyWelfareNote)
+            .where(CustodyWelfareNote.young_person_id == child_id)
+        )
+        .one()
+    )
 
 
 def dao_note(note_id: int) -> CustodyWelfareNote | None:
@@ -109,27 +146,32 @@ def dao_new_note_counts(user_id: int, child_ids: list[int]) -> dict[int, int]:
     """For each child, how many notes were written or amended since the user last looked."""
     if not child_ids:
         return {}
-    seen = (
-        select(NotesSeen.seen_at)
+    # A join for when the user last looked, then the cheap tests first: never looked, or written
+    # since; only a note written before is asked whether it was amended since.
+    amended_since = (
+        select(NoteAmendment.id)
         .where(
-            NotesSeen.user_id == user_id,
-            NotesSeen.young_person_id == CustodyWelfareNote.young_person_id,
+            NoteAmendment.note_id == CustodyWelfareNote.id,
+            NoteAmendment.amended_at > NotesSeen.seen_at,
         )
-        .correlate(CustodyWelfareNote)
-        .scalar_subquery()
+        .exists()
     )
-    last_amended = (
-        select(func.max(NoteAmendment.amended_at))
-        .where(NoteAmendment.note_id == CustodyWelfareNote.id)
-        .correlate(CustodyWelfareNote)
-        .scalar_subquery()
-    )
-    changed = func.coalesce(last_amended, CustodyWelfareNote.written_at)
     rows = db.session().exec(
         select(CustodyWelfareNote.young_person_id, func.count())
+        .outerjoin(
+            NotesSeen,
+            sa.and_(
+                NotesSeen.user_id == user_id,
+                NotesSeen.young_person_id == CustodyWelfareNote.young_person_id,
+            ),
+        )
         .where(
             CustodyWelfareNote.young_person_id.in_(child_ids),
-            sa.or_(seen.is_(None), changed > seen),
+            sa.or_(
+                NotesSeen.seen_at.is_(None),
+                CustodyWelfareNote.written_at > NotesSeen.seen_at,
+                amended_since,
+            ),
         )
         .group_by(CustodyWelfareNote.young_person_id)
     )

@@ -8,7 +8,7 @@ so their home page can show what is new since.
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from yoi_welfare.access import (
@@ -25,7 +25,8 @@ from yoi_welfare.custody import services
 from yoi_welfare.custody.forms import AmendNoteForm, NoteForm
 from yoi_welfare.custody.models import NoteCategory
 from yoi_welfare.people.models import YoungPerson
-from yoi_welfare.view_helpers import show_error
+from yoi_welfare.people.services import Page
+from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("custody", __name__)
 LATEST = 5
@@ -39,9 +40,11 @@ def can_write_notes(child: YoungPerson) -> bool:
     return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
 
 
-def _read_notes(child: YoungPerson) -> tuple[list[services.NoteRow], set[int]]:
-    """The child's notes, and which are new to a YOT officer, who has now seen them all."""
-    rows = services.dao_notes(child.id)
+def _read_notes(
+    child: YoungPerson, limit: int, offset: int = 0
+) -> tuple[list[services.NoteRow], set[int]]:
+    """A page of the child's notes, and which are new to a YOT officer, who has now seen them."""
+    rows = services.dao_notes(child.id, limit=limit, offset=offset)
     if current_user.role is not Role.YOT_OFFICER:
         return rows, set()
     seen_at = services.dao_notes_seen_at(current_user.id, child.id)
@@ -54,10 +57,10 @@ def notes_panel(child: YoungPerson) -> dict | None:
     """What the child's page shows of the notes: the latest, marked if new to the reader."""
     if not has_permission(current_user, Permission.VIEW_CHILDREN):
         return None
-    rows, new = _read_notes(child)
+    rows, new = _read_notes(child, LATEST)
     return {
-        "latest": rows[:LATEST],
-        "total": len(rows),
+        "latest": rows,
+        "total": services.dao_note_count(child.id),
         "new": new,
         "can_write": can_write_notes(child),
     }
@@ -67,16 +70,23 @@ def notes_panel(child: YoungPerson) -> dict | None:
 @permission_required(Permission.VIEW_CHILDREN)
 def index(child_id: int):
     child = get_visible_child(child_id)
-    rows, new = _read_notes(child)
+    per_page = current_app.config["PAGE_SIZE"]
+    page = page_number()
+    rows, new = _read_notes(child, per_page, (page - 1) * per_page)
+    html = render_template(
+        "custody/index.html",
+        child=child,
+        notes=Page(rows, page, per_page, services.dao_note_count(child.id)),
+        new=new,
+        can_write=can_write_notes(child),
+    )
     audit.record(
         "custody_notes_viewed",
         young_person_id=child.id,
         object_type="young_person",
         object_id=child.id,
     )
-    return render_template(
-        "custody/index.html", child=child, rows=rows, new=new, can_write=can_write_notes(child)
-    )
+    return html
 
 
 @bp.route("/children/<int:child_id>/notes/new", methods=["GET", "POST"])

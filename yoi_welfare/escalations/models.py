@@ -16,6 +16,13 @@ class Escalation(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("action_id", "level"),
         sa.Index("ix_escalation_agency_open", "agency_id", "resolved_at", "became_due_at"),
+        # The open escalations: few, whatever the history (the scan and the counts start here).
+        sa.Index(
+            "ix_escalation_open",
+            "action_id",
+            sqlite_where=sa.text("resolved_at IS NULL"),
+            postgresql_where=sa.text("resolved_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -18,11 +18,13 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.actions.services import allowed_owners
-from yoi_welfare.agencies.models import Agency, AgencyKind
+from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.domain.timescales import EscalationLevel, describe_overdue
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation, EscalationResponse, ResponseKind
+from yoi_welfare.governance.disclosures import Leaving, record_disclosures
+from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.models import OutboundEmail
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.services import Page
@@ -47,43 +49,21 @@ def _open_action():
     return sa.and_(WelfareAction.completed_at.is_(None), WelfareAction.cancelled_at.is_(None))
 
 
-def _not_yet_raised(level: EscalationLevel):
-    raised = sa.orm.aliased(Escalation)
-    return ~sa.exists().where(raised.action_id == WelfareAction.id, raised.level == level)
-
-
-def _insert_escalations(selection: sa.Select) -> int:
-    table = Escalation.__table__
-    insert = (
-        postgresql.insert if db.session().get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
-    statement = (
-        insert(table)
-        .from_select(["action_id", "level", "agency_id", "became_due_at", "raised_at"], selection)
-        .on_conflict_do_nothing(index_elements=["action_id", "level"])
-        .returning(table.c.id)
-    )
-    return len(db.session().execute(statement).all())
-
-
-def _raise_agency_level(now: datetime) -> int:
+def _agency_level(when) -> sa.Select:
     """Overdue open actions, raised to their owner agency at their due time."""
-    when = sa.bindparam("now", now, type_=Escalation.__table__.c.raised_at.type)
-    selection = select(
+    return select(
         WelfareAction.id,
         sa.literal(EscalationLevel.AGENCY.value),
         WelfareAction.owner_agency_id,
         WelfareAction.due_at,
         when,
-    ).where(_open_action(), WelfareAction.due_at <= when, _not_yet_raised(EscalationLevel.AGENCY))
-    return _insert_escalations(selection)
+    ).where(_open_action(), WelfareAction.due_at <= when)
 
 
-def _raise_acpc_level(now: datetime) -> int:
+def _acpc_level(when) -> sa.Select:
     """Actions still open after the rule's grace, raised to the ACPC of the child's home area."""
-    when = sa.bindparam("now", now, type_=Escalation.__table__.c.raised_at.type)
     acpc = sa.orm.aliased(Agency)
-    selection = (
+    return (
         select(
             WelfareAction.id,
             sa.literal(EscalationLevel.ACPC.value),
@@ -93,21 +73,50 @@ def _raise_acpc_level(now: datetime) -> int:
         )
         .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
         .join(acpc, sa.and_(acpc.area_id == YoungPerson.home_area_id, acpc.kind == AgencyKind.ACPC))
-        .where(
-            _open_action(), WelfareAction.acpc_due_at <= when, _not_yet_raised(EscalationLevel.ACPC)
-        )
+        .where(_open_action(), WelfareAction.acpc_due_at <= when)
     )
-    return _insert_escalations(selection)
+
+
+def _raise_both_levels(now: datetime) -> tuple[int, int]:
+    """One INSERT … SELECT for both levels; returns how many were raised at each.
+
+    Every overdue open action is offered at each level now due; the unique (action, level) turns
+    away those already raised. Open overdue actions are few (the partial index on open actions
+    finds them), so offering them again costs less than looking up what was raised first.
+    """
+    table = Escalation.__table__
+    when = sa.bindparam("now", now, type_=table.c.raised_at.type)
+    insert = (
+        postgresql.insert if db.session().get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    statement = (
+        insert(table)
+        .from_select(
+            ["action_id", "level", "agency_id", "became_due_at", "raised_at"],
+            sa.union_all(_agency_level(when), _acpc_level(when)),
+        )
+        .on_conflict_do_nothing(index_elements=["action_id", "level"])
+        .returning(table.c.level)
+    )
+    levels = db.session().execute(statement).scalars().all()
+    acpc = sum(1 for level in levels if level == EscalationLevel.ACPC)
+    return len(levels) - acpc, acpc
 
 
 def _resolve_closed(now: datetime) -> int:
-    """Resolve open escalations whose action has been completed or cancelled."""
-    closed = select(WelfareAction.id).where(
-        sa.or_(WelfareAction.completed_at.is_not(None), WelfareAction.cancelled_at.is_not(None))
+    """Resolve open escalations whose action has been completed or cancelled.
+
+    Completing or cancelling an action resolves its escalations at once; this catches anything
+    closed some other way. It starts from the few open escalations (a partial index), not from
+    the many closed actions.
+    """
+    closed = sa.exists().where(
+        WelfareAction.id == Escalation.action_id,
+        sa.or_(WelfareAction.completed_at.is_not(None), WelfareAction.cancelled_at.is_not(None)),
     )
     statement = (
         sa.update(Escalation)
-        .where(Escalation.resolved_at.is_(None), Escalation.action_id.in_(closed))
+        .where(Escalation.resolved_at.is_(None), closed)
         .values(resolved_at=now)
     )
     return db.session().execute(statement).rowcount
@@ -158,7 +167,18 @@ def _queue_emails(now: datetime) -> int:
         }
         for escalation, title, due, child, to_address in rows
     ]
-    db.session().execute(sa.insert(OutboundEmail), emails)
+    # A Core insert: the ORM's bulk path costs more than the SQL for a few thousand rows.
+    db.session().execute(OutboundEmail.__table__.insert(), emails)
+    record_disclosures(
+        (
+            Leaving(child.id, to_address, escalation.id)
+            for escalation, _, _, child, to_address in rows
+        ),
+        channel=DisclosureChannel.EMAIL,
+        purpose="Escalation of an overdue welfare action (the child's initials and reference)",
+        at=now,
+        object_type="escalation",
+    )
     return len(emails)
 
 
@@ -184,6 +204,15 @@ def _body(escalation, title, due, child, now, base_url) -> str:
     )
 
 
+def raise_due(now: datetime) -> tuple[int, int, int]:
+    """The escalations themselves: resolve closed ones, raise both levels. Returns how many were
+    resolved and raised at the AGENCY and ACPC levels."""
+    if db.session().get_bind().dialect.name == "postgresql":
+        db.session().execute(select(func.pg_advisory_xact_lock(SCAN_LOCK)))
+    resolved = _resolve_closed(now)
+    return resolved, *_raise_both_levels(now)
+
+
 def scan(now: datetime) -> ScanResult:
     """Raise every overdue open action at the levels now due, resolve closed ones, queue mail.
 
@@ -191,11 +220,7 @@ def scan(now: datetime) -> ScanResult:
     wait for the first to commit (then find nothing left to raise); SQLite's BEGIN IMMEDIATE does
     the same.
     """
-    if db.session().get_bind().dialect.name == "postgresql":
-        db.session().execute(select(func.pg_advisory_xact_lock(SCAN_LOCK)))
-    resolved = _resolve_closed(now)
-    agency = _raise_agency_level(now)
-    acpc = _raise_acpc_level(now)
+    resolved, agency, acpc = raise_due(now)
     emails = _queue_emails(now) if agency or acpc else 0
     still_open = (
         db.session()
@@ -357,16 +382,17 @@ def record_response(
 
 
 def dao_owner_choices(acpc_id: int) -> list[tuple[int, str]]:
-    """Agencies owning actions that have been escalated to this ACPC, for the filter."""
+    """Agencies that can own the actions of this ACPC's area's children, for the filter: the
+    area's YOTs and every establishment. A fixed list, not a pass over years of escalations."""
+    acpc = db.session().get(Agency, acpc_id)
     rows = (
         db.session()
         .exec(
             select(Agency.id, Agency.name)
             .where(
-                Agency.id.in_(
-                    select(WelfareAction.owner_agency_id)
-                    .join(Escalation, Escalation.action_id == WelfareAction.id)
-                    .where(Escalation.agency_id == acpc_id)
+                sa.or_(
+                    sa.and_(Agency.kind == AgencyKind.YOT, Agency.area_id == acpc.area_id),
+                    Agency.kind.in_(ESTABLISHMENT_KINDS),
                 )
             )
             .order_by(Agency.name)

@@ -11,6 +11,7 @@ from yoi_welfare.access import (
     deny,
     has_permission,
     permission_required,
+    shown_child,
     user_agency,
 )
 from yoi_welfare.actions import services as actions
@@ -96,6 +97,7 @@ def _escalation_or_404(escalation_id: int) -> services.EscalationRow:
             object_type="escalation",
             object_id=escalation_id,
         )
+    shown_child(row.child)
     return row
 
 

@@ -1,7 +1,8 @@
 """The YOT officer's caseload: their area's children in custody, and what needs their attention.
 
 One statement for the whole list, however long: each child's latest screening, overdue actions
-and open self-harm flag come from subqueries joined once, never from a query per child.
+and open self-harm flag come from correlated subqueries, each an index lookup for that child
+(never a query per child, never a pass over every child's history).
 """
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from yoi_welfare.agencies.models import Agency
 from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.screenings.models import WelfareScreening
-from yoi_welfare.screenings.services import latest_submitted_subquery
+from yoi_welfare.screenings.services import latest_submitted_id
 from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
 
 ASCENDING = "ascending"
@@ -50,23 +51,23 @@ def dao_caseload(
     ``sort`` is one of SORTS (else by name), ``order`` ASCENDING or DESCENDING. Ties, and
     children never screened (below LOW), fall back to name order.
     """
-    latest = latest_submitted_subquery()
-    overdue = (
-        select(WelfareAction.young_person_id, func.count().label("overdue"))
+    # Counted through the partial index of open actions by child.
+    overdue_count = (
+        select(func.count())
+        .select_from(WelfareAction)
         .where(
+            WelfareAction.young_person_id == YoungPerson.id,
             WelfareAction.completed_at.is_(None),
             WelfareAction.cancelled_at.is_(None),
             WelfareAction.due_at <= now,
         )
-        .group_by(WelfareAction.young_person_id)
-        .subquery("overdue_actions")
+        .scalar_subquery()
     )
     has_open_flag = (
         select(SelfHarmFlag.id)
         .where(SelfHarmFlag.young_person_id == YoungPerson.id, SelfHarmFlag.state == FlagState.OPEN)
         .exists()
     )
-    overdue_count = func.coalesce(overdue.c.overdue, 0)
     level_rank = sa.case(
         {level: level.rank + 1 for level in Level},
         value=WelfareScreening.practitioner_level,
@@ -101,9 +102,7 @@ def dao_caseload(
             sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None)),
         )
         .join(Agency, Agency.id == Placement.establishment_id)
-        .outerjoin(latest, latest.c.young_person_id == YoungPerson.id)
-        .outerjoin(WelfareScreening, WelfareScreening.id == latest.c.screening_id)
-        .outerjoin(overdue, overdue.c.young_person_id == YoungPerson.id)
+        .outerjoin(WelfareScreening, WelfareScreening.id == latest_submitted_id(YoungPerson.id))
         .where(visible)
         .order_by(*ordering)
     )

@@ -62,7 +62,13 @@ def run_job(app: Flask, name: str, work: Callable[[], object]) -> object | None:
 
 def scheduled_jobs(app: Flask) -> list[tuple[str, Callable[[], object], object]]:
     """(name, work, trigger) for every scheduled job."""
-    from yoi_welfare.jobs import deliver_mail, escalation_scan, weekly_reports
+    from yoi_welfare.jobs import (
+        deliver_mail,
+        escalation_scan,
+        retention_review,
+        subject_access,
+        weekly_reports,
+    )
 
     return [
         ("escalation_scan", escalation_scan.run, IntervalTrigger(minutes=15)),
@@ -71,6 +77,12 @@ def scheduled_jobs(app: Flask) -> list[tuple[str, Callable[[], object], object]]
             "weekly_reports",
             weekly_reports.run,
             CronTrigger(day_of_week="mon", hour=7, minute=0, timezone="Europe/London"),
+        ),
+        ("subject_access", subject_access.run, IntervalTrigger(minutes=1)),
+        (
+            "retention_review",
+            retention_review.run,
+            CronTrigger(day=1, hour=6, minute=0, timezone="Europe/London"),
         ),
     ]
 

@@ -7,7 +7,8 @@ from yoi_welfare.people import services
 from yoi_welfare.people.models import LeavingReason, YoungPerson
 
 
-def placement_entries(child: YoungPerson) -> Iterator[Entry]:
+def placement_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
+    # A child has few of these, so all are taken whatever the limit.
     for placement, establishment in services.dao_placement_history(child.id):
         yield Entry(
             placement.admitted_at,

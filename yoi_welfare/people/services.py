@@ -14,6 +14,7 @@ from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
+from yoi_welfare.screenings import services as screenings
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -216,6 +217,8 @@ def admit(
         "child_admitted", young_person_id=child.id, object_type="placement", object_id=placement.id
     )
     actions.on_event("child_admitted", child=child, source=placement, at=when, by=user)
+    # A screening the YOT submitted before the admission already meets the action it made.
+    screenings.meet_admission_if_screened(child, placement, by=user)
     return placement
 
 

@@ -22,3 +22,7 @@ class EscalationReport(SQLModel, table=True):
     page_count: int
     size_bytes: int
     escalations_raised: int = 0
+    # The children the report names: each copy of it that leaves is a disclosure about them.
+    child_ids: list[int] = Field(
+        default_factory=list, sa_type=sa.JSON, sa_column_kwargs={"server_default": "[]"}
+    )

@@ -13,8 +13,10 @@ from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.agencies.models import Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.governance.disclosures import Leaving, recipient_of, record_disclosures
+from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.services import queue_email
-from yoi_welfare.reports.data import gather
+from yoi_welfare.reports.data import ReportData, gather
 from yoi_welfare.reports.models import EscalationReport
 from yoi_welfare.reports.render import render_weekly_report
 from yoi_welfare.reports.weeks import IsoWeek
@@ -79,9 +81,10 @@ def produce_week(week: IsoWeek, now: datetime, *, area_code: str | None = None, 
         report.page_count = rendered.page_count
         report.size_bytes = len(rendered.pdf)
         report.escalations_raised = data.raised_total
+        report.child_ids = named_children(data)
         db.session().add(report)
         db.session().flush()
-        _email_to_acpc(area, report, week)
+        _email_to_acpc(area, report, week, now)
         audit.record(
             "escalation_report_produced", object_type="escalation_report", object_id=report.id
         )
@@ -89,7 +92,14 @@ def produce_week(week: IsoWeek, now: datetime, *, area_code: str | None = None, 
     return produced
 
 
-def _email_to_acpc(area: Area, report: EscalationReport, week: IsoWeek) -> None:
+def named_children(data: ReportData) -> list[int]:
+    """Every child the report names, in the list of children in custody or of escalations."""
+    ids = {line.child.id for _owner, lines in data.by_owner for line in lines}
+    ids |= {row.child.id for _establishment, rows in data.in_custody for row in rows}
+    return sorted(ids)
+
+
+def _email_to_acpc(area: Area, report: EscalationReport, week: IsoWeek, now: datetime) -> None:
     members = (
         db.session()
         .exec(
@@ -120,6 +130,31 @@ def _email_to_acpc(area: Area, report: EscalationReport, week: IsoWeek) -> None:
             cause_id=report.id,
             attachments=[(filename(area, week), "application/pdf", report.pdf)],
         )
+    record_disclosures(
+        (Leaving(child_id, email) for email in members for child_id in report.child_ids),
+        channel=DisclosureChannel.WEEKLY_REPORT,
+        purpose=f"Weekly ACPC escalation report for {area.name}, {week}",
+        at=now,
+        object_type="escalation_report",
+        object_id=report.id,
+    )
+
+
+def record_download(report: EscalationReport, area: Area, user: User, agency: Agency, at) -> None:
+    """A copy of the report leaves with the user who downloads it: a disclosure of each child."""
+    audit.record(
+        "escalation_report_downloaded", object_type="escalation_report", object_id=report.id
+    )
+    recipient = recipient_of(user, agency.name)
+    record_disclosures(
+        (Leaving(child_id, recipient) for child_id in report.child_ids),
+        channel=DisclosureChannel.DOWNLOAD,
+        purpose=f"Weekly ACPC escalation report for {area.name}, {report.week}, downloaded",
+        at=at,
+        by=user,
+        object_type="escalation_report",
+        object_id=report.id,
+    )
 
 
 def dao_reports_for_area(area_id: int) -> list[EscalationReport]:

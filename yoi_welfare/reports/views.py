@@ -1,17 +1,17 @@
 """The ACPC's archive of weekly reports, and downloads of them."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template
+from flask_login import current_user
 from sqlmodel import select
 
 from yoi_welfare import db
 from yoi_welfare.access import Permission, deny, permission_required, user_agency
 from yoi_welfare.agencies.models import Area
-from yoi_welfare.audit import services as audit
 from yoi_welfare.domain.timescales import describe_overdue
 from yoi_welfare.reports.models import EscalationReport
-from yoi_welfare.reports.services import dao_reports_for_area, filename
+from yoi_welfare.reports.services import dao_reports_for_area, filename, record_download
 from yoi_welfare.reports.weeks import IsoWeek
 
 bp = Blueprint("reports", __name__)
@@ -51,9 +51,7 @@ def download(report_id: int):
     if report is None:
         deny(object_type="escalation_report", object_id=report_id)
     area = db.session().get(Area, report.area_id)
-    audit.record(
-        "escalation_report_downloaded", object_type="escalation_report", object_id=report.id
-    )
+    record_download(report, area, current_user, user_agency(), datetime.now(UTC))
     response = Response(report.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{filename(area, report.week)}"'

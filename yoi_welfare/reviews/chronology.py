@@ -18,7 +18,8 @@ def describe_outcome(review: PlacementReview) -> str:
     return review.outcome.label
 
 
-def review_entries(child: YoungPerson) -> Iterator[Entry]:
+def review_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
+    # A child has few of these, so all are taken whatever the limit.
     for row in services.dao_reviews(child.id):
         review = row.review
         title = f"{review.kind.label} held"

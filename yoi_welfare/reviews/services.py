@@ -98,8 +98,8 @@ def dao_next_due(child: YoungPerson, kind: ReviewKind):
     return next(
         (
             action
-            for action, _owner in actions.dao_child_actions(child.id)
-            if action.is_open and action.kind in DUE_ACTIONS[kind]
+            for action, _owner in actions.dao_child_open_actions(child.id)
+            if action.kind in DUE_ACTIONS[kind]
         ),
         None,
     )

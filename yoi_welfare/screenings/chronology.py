@@ -12,7 +12,8 @@ from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.screenings import services
 
 
-def screening_entries(child: YoungPerson) -> Iterator[Entry]:
+def screening_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
+    # A child has few of these, so all are taken whatever the limit.
     for listing in services.dao_child_screenings(child.id, include_drafts=False):
         screening = listing.screening
         detail = f"Safety and wellbeing level: {screening.practitioner_level.label.lower()}"

@@ -218,29 +218,16 @@ def dao_child_reads(child_id: int) -> list[tuple[ScreeningRead, Agency, User]]:
     )
 
 
-def latest_submitted_subquery():
-    """Each child's latest submitted screening: a subquery of (young_person_id, screening id).
-
-    One statement for any number of children, for lists such as the caseload.
-    """
-    ranked = (
-        select(
-            WelfareScreening.young_person_id,
-            WelfareScreening.id.label("screening_id"),
-            func.row_number()
-            .over(
-                partition_by=WelfareScreening.young_person_id,
-                order_by=(WelfareScreening.submitted_at.desc(), WelfareScreening.id.desc()),
-            )
-            .label("position"),
-        )
-        .where(WelfareScreening.status == ScreeningStatus.SUBMITTED)
-        .subquery()
-    )
+def latest_submitted_id(child_id: sa.ColumnElement[int]) -> sa.ScalarSelect:
+    """The id of the child's latest submitted screening, as a correlated subquery: one index
+    lookup per child (young_person_id, submitted_at), for lists of any length."""
+    latest = sa.orm.aliased(WelfareScreening)
     return (
-        select(ranked.c.young_person_id, ranked.c.screening_id)
-        .where(ranked.c.position == 1)
-        .subquery("latest_screening")
+        select(latest.id)
+        .where(latest.young_person_id == child_id, latest.status == ScreeningStatus.SUBMITTED)
+        .order_by(latest.submitted_at.desc(), latest.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
 
 
@@ -249,7 +236,6 @@ def dao_unread_at(establishment_id: int) -> list[tuple[WelfareScreening, YoungPe
 
     Only the latest counts, so a child transferred in brings their current screening with them.
     """
-    latest = latest_submitted_subquery()
     read_here = (
         select(ScreeningRead.id)
         .where(
@@ -262,7 +248,6 @@ def dao_unread_at(establishment_id: int) -> list[tuple[WelfareScreening, YoungPe
         db.session()
         .exec(
             select(WelfareScreening, YoungPerson)
-            .join(latest, latest.c.screening_id == WelfareScreening.id)
             .join(YoungPerson, YoungPerson.id == WelfareScreening.young_person_id)
             .join(
                 Placement,
@@ -272,7 +257,7 @@ def dao_unread_at(establishment_id: int) -> list[tuple[WelfareScreening, YoungPe
                     Placement.establishment_id == establishment_id,
                 ),
             )
-            .where(~read_here)
+            .where(WelfareScreening.id == latest_submitted_id(YoungPerson.id), ~read_here)
             .order_by(WelfareScreening.submitted_at.desc())
         )
         .all()
@@ -503,6 +488,27 @@ def submit(
     )
     return actions.complete_open_actions(
         child, SCREENING_DUE, by=by, at=now, note="Welfare screening submitted"
+    )
+
+
+def meet_admission_if_screened(child: YoungPerson, placement: Placement, *, by: User | None):
+    """Complete the "welfare screening due" action an admission made when the YOT has already
+    screened the child for this custody episode, as it should, before the first night: a
+    screening submitted since the child last left custody (or ever, on a first admission)."""
+    last_left = db.session().exec(
+        select(func.max(Placement.left_at)).where(
+            Placement.young_person_id == child.id, Placement.id != placement.id
+        )
+    ).one()
+    latest = dao_latest_submitted(child.id)
+    if latest is None or (last_left is not None and latest.submitted_at <= last_left):
+        return []
+    return actions.complete_open_actions(
+        child,
+        SCREENING_DUE,
+        by=by,
+        at=placement.admitted_at,
+        note="Welfare screening submitted before admission",
     )
 
 

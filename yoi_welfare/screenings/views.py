@@ -20,6 +20,7 @@ from yoi_welfare.access import (
     get_visible_child,
     has_permission,
     permission_required,
+    shown_child,
     user_agency,
 )
 from yoi_welfare.actions import services as actions
@@ -73,6 +74,7 @@ def _screening_or_404(screening_id: int, *, writing: bool = False):
     screening, child = row
     if (writing or screening.is_draft) and not can_write(child):
         deny(young_person_id=child.id, object_type="welfare_screening", object_id=screening_id)
+    shown_child(child)
     return screening, child
 
 

@@ -23,7 +23,8 @@ def _levels(review: CaseReview) -> str:
     return " ".join(parts)
 
 
-def flag_entries(child: YoungPerson) -> Iterator[Entry]:
+def flag_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
+    # A child has few of these, so all are taken whatever the limit.
     flags = services.dao_flags(child.id)
     if not flags:
         return
