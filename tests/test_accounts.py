@@ -304,6 +304,61 @@ def test_throttle_counts_are_shared_through_redis(database_url, tmp_path):
     assert [post_from_a_new_web_process() for _ in range(3)] == [200, 200, 429]
 
 
+def _proxied_app(database_url, tmp_path, proxies: int):
+    return create_app(
+        {
+            "ENV_NAME": "test",
+            "DATABASE_URL": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "TESTING": True,
+            "INSTANCE_DIR": tmp_path,
+            "SIGN_IN_RATE_LIMIT": "2 per minute",
+            "TRUSTED_PROXIES": proxies,
+        }
+    )
+
+
+def test_behind_a_trusted_proxy_each_client_is_throttled_and_audited_by_its_own_address(
+    database_url, tmp_path
+):
+    app = _proxied_app(database_url, tmp_path, proxies=1)
+    attempt = {"email": "a@example.org", "password": "wrong password"}
+    with app.app_context():
+        client = app.test_client()
+        statuses = [
+            client.post(
+                "/sign-in", data=attempt, headers={"X-Forwarded-For": "198.51.100.1"}
+            ).status_code
+            for _ in range(3)
+        ]
+        # Another client behind the same proxy is not held back by the first.
+        other = client.post("/sign-in", data=attempt, headers={"X-Forwarded-For": "198.51.100.2"})
+        failed = (
+            db.session()
+            .exec(select(AuditEvent.remote_addr).where(AuditEvent.action == "sign_in_failed"))
+            .all()
+        )
+    app.extensions["db_engine"].dispose()
+    assert statuses == [200, 200, 429]
+    assert other.status_code == 200
+    assert set(failed) == {"198.51.100.1", "198.51.100.2"}
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(database_url, tmp_path):
+    app = _proxied_app(database_url, tmp_path, proxies=0)
+    attempt = {"email": "a@example.org", "password": "wrong password"}
+    with app.app_context():
+        client = app.test_client()
+        statuses = [
+            client.post(
+                "/sign-in", data=attempt, headers={"X-Forwarded-For": f"198.51.100.{n}"}
+            ).status_code
+            for n in range(3)
+        ]
+    app.extensions["db_engine"].dispose()
+    assert statuses == [200, 200, 429]  # a client cannot dodge the limit by naming others
+
+
 def test_lock_out_looks_the_same_for_existing_and_unknown_email_addresses(app, world):
     app.config["SIGN_IN_RATE_LIMIT"] = "1000 per minute"
     finals = {}

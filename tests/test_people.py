@@ -6,8 +6,11 @@ import pytest
 import time_machine
 from sqlmodel import func, select
 
-from tests.factories import World, create_child, create_placement, sign_in
+from tests.factories import World, create_action, create_child, create_placement, sign_in
 from yoi_welfare import db
+from yoi_welfare.actions.models import WelfareAction
+from yoi_welfare.escalations.models import Escalation
+from yoi_welfare.escalations.services import scan
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -238,3 +241,33 @@ def test_search_is_paginated(client, world, app):
     third = client.get("/children?q=pager&page=3").text
     assert "Pager10" in third and "Pager11" in third and "Pager00" not in third
     assert client.get("/children?page=banana").status_code == 200
+
+
+def test_release_cancels_the_establishments_open_actions_and_their_escalations(client, world):
+    child = create_child(world.area)
+    create_placement(child, world.yoi, admitted_at=NOW - timedelta(days=5))
+    overdue = create_action(child, world.yoi, due_at=NOW - timedelta(days=1), title="Case review")
+    later = create_action(child, world.yoi, due_at=NOW + timedelta(days=3), title="Keyworker")
+    yots = create_action(child, world.yot, due_at=NOW + timedelta(days=3), title="YOT visit")
+    scan(NOW)
+    db.session().commit()
+    assert db.session().exec(select(Escalation).where(Escalation.action_id == overdue.id)).all()
+
+    sign_in(client, world.staff)
+    response = client.post(
+        f"/children/{child.id}/release", data={"on_date": ["25", "11", "2026"], "at_time": "11:45"}
+    )
+    assert response.status_code in (302, 303), response.text
+
+    db.session().expire_all()
+    for action in (overdue, later):
+        action = db.session().get(WelfareAction, action.id)
+        assert action.cancelled_at is not None
+        assert action.cancellation_reason == (
+            "The child was released from Ashgrove YOI on 25 November 2026"
+        )
+    assert db.session().get(WelfareAction, yots.id).is_open  # the YOT's work goes on
+    (escalation,) = (
+        db.session().exec(select(Escalation).where(Escalation.action_id == overdue.id)).all()
+    )
+    assert escalation.resolved_at is not None

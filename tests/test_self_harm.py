@@ -12,6 +12,8 @@ from tests.factories import World, create_child, create_placement, create_user, 
 from yoi_welfare import db
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.audit.models import AuditEvent
+from yoi_welfare.governance.models import Disclosure, DisclosureChannel
+from yoi_welfare.outbox.models import OutboundEmail
 from yoi_welfare.self_harm import services
 from yoi_welfare.self_harm.models import (
     CaseReview,
@@ -623,6 +625,37 @@ def test_a_flag_follows_the_child_and_is_flagged_until_reviewed_at_the_new_estab
         "Transferred with an open self-harm flag" not in receiving.get(f"/children/{child.id}").text
     )
     assert "not yet reviewed there" not in officer.get("/").text
+
+
+def test_a_transfer_with_an_open_flag_emails_the_receiving_and_yot_managers(client, world):
+    receiving_manager = create_user(world.other_yoi, is_manager=True, email="m@cedar.example.org")
+    yot_manager = create_user(world.yot, is_manager=True, email="m@yot.example.org")
+    create_user(world.other_yoi, email="staff@cedar.example.org")  # not a manager: no email
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=NOW - timedelta(hours=3))
+    quiet = create_child(world.area, given_name="Noah", family_name="Quiet")
+    create_placement(quiet, world.yoi, admitted_at=NOW - timedelta(days=3))
+    sign_in(client, world.staff)
+
+    transfer(client, quiet, world.other_yoi, at="11:40")  # no open flag: no email
+    assert db.session().exec(select(func.count()).select_from(OutboundEmail)).one() == 0
+    transfer(client, child, world.other_yoi)
+
+    emails = db.session().exec(select(OutboundEmail).order_by(OutboundEmail.to_address)).all()
+    assert [e.to_address for e in emails] == [receiving_manager.email, yot_manager.email]
+    email = emails[0]
+    assert email.subject == f"Transferred with an open self-harm flag: JE {child.local_reference}"
+    assert f"/self-harm-flags/{flag.id}" in email.body_text
+    assert "Jordan" not in email.body_text and "Ellis" not in email.body_text
+    assert flag.concern not in email.body_text
+    disclosures = db.session().exec(
+        select(Disclosure).where(Disclosure.young_person_id == child.id)
+    ).all()
+    assert sorted(d.recipient for d in disclosures) == [
+        receiving_manager.email,
+        yot_manager.email,
+    ]
+    assert {d.channel for d in disclosures} == {DisclosureChannel.EMAIL}
 
 
 def test_the_establishment_home_lists_open_flags_first_soonest_review_first(client, world):

@@ -20,6 +20,13 @@ def create_app(overrides: dict | None = None) -> "Flask":
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(load_settings(overrides))
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind that many reverse proxies, take the client's address and the scheme from the
+        # X-Forwarded-* headers they set: throttling and the audit trail need the real client.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_prefix=0)
 
     app.jinja_loader = ChoiceLoader(
         [

@@ -18,12 +18,12 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
-def _number(name: str, default: int) -> int:
+def _number(name: str, default: int, minimum: int = 1) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or int(value) < 1:
-        raise ConfigError(f"{name} is {value!r}; set it to a whole number of 1 or more.")
+    if not value.isdigit() or int(value) < minimum:
+        raise ConfigError(f"{name} is {value!r}; set it to a whole number of {minimum} or more.")
     return int(value)
 
 
@@ -62,6 +62,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
+        # Reverse proxies in front of the service whose X-Forwarded-For and -Proto are trusted.
+        "TRUSTED_PROXIES": _number("TRUSTED_PROXIES", 0, minimum=0),
         # Records are kept this many years after the 18th birthday or the last placement's end.
         "RETENTION_YEARS_AFTER_18": _number("RETENTION_YEARS_AFTER_18", 7),
         # Sign-in and sessions (README "Security").

@@ -4,11 +4,10 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from yoi_welfare.domain.timescales import Unit
-from yoi_welfare.models_base import enum_column, utcnow
+from yoi_welfare.models_base import Versioned, enum_column, utcnow
 
 UNIT_LABELS = {
     Unit.HOURS: ("hour", "hours"),
@@ -35,15 +34,7 @@ class OwnerKind(StrEnum):
         return {"YOT": "Child's youth offending team", "ESTABLISHMENT": "Establishment"}[self]
 
 
-class _Versioned:
-    """Optimistic locking: an UPDATE whose row changed since it was read raises StaleDataError."""
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict:
-        return {"version_id_col": cls.__table__.c.version_id}
-
-
-class TimescaleRule(_Versioned, SQLModel, table=True):
+class TimescaleRule(Versioned, SQLModel, table=True):
     """When a trigger event makes an action due, who owns it, and when the ACPC hears of it.
 
     A rule with no offset (the next case review) is due when the event that triggers it says.
@@ -92,7 +83,7 @@ MANUAL = "manual"
 MAX_OFFSET = 1000
 
 
-class WelfareAction(_Versioned, SQLModel, table=True):
+class WelfareAction(Versioned, SQLModel, table=True):
     """Something an agency must do for a child by a deadline; it can become overdue.
 
     Made by a timescale rule (``kind`` is the rule's key) or by hand (``kind`` is "manual").

@@ -35,6 +35,7 @@ from yoi_welfare.domain.timescales import (
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation
 from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.web import format_date
 
 # Manual actions have no rule; they go to the ACPC after the default grace of DESIGN.md.
 MANUAL_ACPC_GRACE = (2, Unit.WORKING_DAYS)
@@ -622,6 +623,10 @@ def cancel_action(action: WelfareAction, *, by: User, at: datetime, reason: str)
         raise ActionError("Enter why the action is being cancelled", "reason")
     if len(reason) > MAX_TEXT:
         raise ActionError(f"Reason must be {MAX_TEXT} characters or fewer", "reason")
+    _cancel(action, by, at, reason)
+
+
+def _cancel(action: WelfareAction, by: User, at: datetime, reason: str) -> None:
     action.cancelled_at = at
     action.cancelled_by_id = by.id
     action.cancellation_reason = reason
@@ -634,6 +639,30 @@ def cancel_action(action: WelfareAction, *, by: User, at: datetime, reason: str)
         object_id=action.id,
         user=by,
     )
+
+
+def cancel_on_release(
+    child: YoungPerson, establishment: Agency, *, by: User, at: datetime
+) -> list[WelfareAction]:
+    """Cancel the open actions the releasing establishment owns for the child: it can no longer
+    carry them out, and they must not go on escalating. The YOT's own actions stay open."""
+    actions = list(
+        db.session()
+        .exec(
+            select(WelfareAction)
+            .where(
+                WelfareAction.young_person_id == child.id,
+                WelfareAction.owner_agency_id == establishment.id,
+                _is_open(),
+            )
+            .order_by(WelfareAction.id)
+        )
+        .all()
+    )
+    reason = f"The child was released from {establishment.name} on {format_date(at)}"
+    for action in actions:
+        _cancel(action, by, at, reason)
+    return actions
 
 
 def complete_open_actions(

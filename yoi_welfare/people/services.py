@@ -258,6 +258,10 @@ def transfer(
     )
     # A transfer continues the custody episode: no new screening, but ACCT actions follow.
     actions.on_event("child_transferred", child=child, source=placement, at=when, by=user)
+    # Imported here: the self-harm feature builds on this module.
+    from yoi_welfare.self_harm.services import notify_transfer_with_open_flag
+
+    notify_transfer_with_open_flag(child, placement, when)
     return placement
 
 
@@ -274,4 +278,6 @@ def release(user: User, child: YoungPerson, when: datetime, now: datetime) -> Pl
     audit.record(
         "child_released", young_person_id=child.id, object_type="placement", object_id=current.id
     )
+    releasing = db.session().get(Agency, current.establishment_id)
+    actions.cancel_on_release(child, releasing, by=user, at=when)
     return current

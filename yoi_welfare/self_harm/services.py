@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
 
@@ -22,10 +23,13 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
-from yoi_welfare.agencies.models import Agency
+from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.domain.timescales import OverdueState, describe_overdue, overdue_state
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.governance.disclosures import Leaving, record_disclosures
+from yoi_welfare.governance.models import DisclosureChannel
+from yoi_welfare.outbox.services import queue_email
 from yoi_welfare.people import services as people
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.self_harm.models import (
@@ -71,6 +75,58 @@ def dao_flags(child_id: int) -> list[SelfHarmFlag]:
         )
         .all()
     )
+
+
+def notify_transfer_with_open_flag(child: YoungPerson, placement: Placement, at: datetime) -> int:
+    """A child transferred with an open flag: email the receiving establishment's managers and
+    the child's YOT's managers at once, so that the flag is reviewed there. Only the initials,
+    the reference and a link leave the service, and each email is recorded as a disclosure.
+    Returns how many emails were queued."""
+    flag = dao_open_flag(child.id)
+    if flag is None:
+        return 0
+    receiving = db.session().get(Agency, placement.establishment_id)
+    recipients = (
+        db.session()
+        .exec(
+            select(User.email)
+            .join(Agency, Agency.id == User.agency_id)
+            .where(
+                User.active.is_(True),
+                User.is_manager.is_(True),
+                sa.or_(
+                    Agency.id == receiving.id,
+                    sa.and_(Agency.kind == AgencyKind.YOT, Agency.area_id == child.home_area_id),
+                ),
+            )
+            .order_by(User.email)
+        )
+        .all()
+    )
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}/self-harm-flags/{flag.id}"
+    for address in recipients:
+        queue_email(
+            address,
+            f"Transferred with an open self-harm flag: {child.initials} {child.local_reference}",
+            (
+                f"A child with an open self-harm flag has been transferred to {receiving.name}.\n\n"
+                f"Child: {child.initials} ({child.local_reference})\n"
+                f"Transferred: {format_datetime(at)}\n\n"
+                "The flag needs a case review at the new establishment. Sign in to see it:\n"
+                f"{link}\n"
+            ),
+            cause_type="self_harm_flag",
+            cause_id=flag.id,
+        )
+    record_disclosures(
+        (Leaving(child.id, address) for address in recipients),
+        channel=DisclosureChannel.EMAIL,
+        purpose="Transfer with an open self-harm flag (the child's initials and reference)",
+        at=at,
+        object_type="self_harm_flag",
+        object_id=flag.id,
+    )
+    return len(recipients)
 
 
 def dao_open_flag(child_id: int) -> SelfHarmFlag | None:
