@@ -32,6 +32,20 @@ def test_home_page_lists_own_children_only(client, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_home_page_lists_come_a_page_at_a_time(app, client, world, role):
+    app.config["PAGE_SIZE"] = 2
+    for name in ("Aa", "Bb"):
+        child = create_child(world.area, given_name="Paged", family_name=name)
+        create_placement(child, world.yoi)
+    sign_in(client, getattr(world, role))
+    first, second = client.get("/").text, client.get("/?page=2").text
+    assert "(3)" in first  # how many in all, whichever page is shown
+    assert first.count("Paged ") == 2 and "Ours Northmoor" not in first
+    assert "Ours Northmoor" in second and "Paged " not in second
+    assert "page=2" in first
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_search_finds_own_children_only(client, world, role):
     sign_in(client, getattr(world, role))
     everything = client.get("/children").text

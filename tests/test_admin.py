@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
-from tests.factories import PASSWORD, World, sign_in
+from tests.factories import PASSWORD, World, create_user, sign_in
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.agencies.models import Agency, Area
@@ -28,6 +28,26 @@ def test_administrator_lists_areas_agencies_and_users(client, world):
     assert "Administration" in response.text
     for text in ("Northmoor", "Riverside YOT", "Cedar Lodge STC", world.officer.email):
         assert text in response.text
+
+
+def test_the_users_list_comes_a_page_at_a_time(app, client, world):
+    app.config["PAGE_SIZE"] = 5
+    for n in range(7):
+        create_user(world.yot, name=f"Zed Paged {n}")
+    total = db.session().exec(select(func.count()).select_from(User)).one()
+    sign_in(client, world.admin)
+
+    def names(response) -> list[str]:
+        table = BeautifulSoup(response.text, "html.parser").find(id="users")
+        return [row.find("a").text for row in table.tbody.find_all("tr")]
+
+    first = client.get("/admin/")
+    assert len(names(first)) == 5
+    assert f"Users ({total})" in first.text
+    pages = -(-total // 5)
+    last = client.get(f"/admin/?page={pages}")
+    assert "Zed Paged 6" in names(last)
+    assert 'href="/admin/?page=' in first.text
 
 
 def test_administrator_creates_an_area_an_agency_and_a_user(client, world):

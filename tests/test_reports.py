@@ -177,6 +177,19 @@ def test_the_report_reaches_every_acpc_member_as_a_valid_pdf_attachment(app, wor
     )
 
 
+def test_the_archive_comes_a_page_at_a_time_newest_first(app, client, world):
+    app.config["PAGE_SIZE"] = 2
+    for number in (45, 46, 47):
+        produce_week(IsoWeek(2026, number), MONDAY_AFTER, area_code="NTH")
+    db.commit()
+    sign_in(client, world.acpc_member)
+    first = client.get("/acpc/reports").text
+    assert "2026-W47" in first and "2026-W46" in first and "2026-W45" not in first
+    second = client.get("/acpc/reports?page=2").text
+    assert "2026-W45" in second and "2026-W46" not in second
+    assert "/acpc/reports?page=2" in first
+
+
 def test_acpc_member_downloads_a_report_and_the_download_is_recorded(client, world):
     [produced] = produce_week(W47, MONDAY_AFTER, area_code="NTH")
     db.commit()

@@ -27,12 +27,17 @@ def dao_agencies() -> list[tuple[Agency, Area | None]]:
     )
 
 
-def dao_users() -> list[tuple[User, Agency]]:
-    return list(
-        db.session()
-        .exec(select(User, Agency).join(Agency, Agency.id == User.agency_id).order_by(User.name))
-        .all()
+def dao_users(page: int, per_page: int) -> tuple[list[tuple[User, Agency]], int]:
+    """A page of users with their agencies, by name, and how many users there are."""
+    total = db.session().exec(select(func.count()).select_from(User)).one()
+    rows = db.session().exec(
+        select(User, Agency)
+        .join(Agency, Agency.id == User.agency_id)
+        .order_by(User.name, User.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     )
+    return list(rows.all()), total
 
 
 def _taken(model, column, value: str) -> bool:

@@ -17,6 +17,7 @@ from yoi_welfare.admin.forms import (
 from yoi_welfare.agencies.models import AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.governance import agreements, retention
+from yoi_welfare.people.services import Page
 from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,11 +27,13 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @permission_required(Permission.ADMINISTER)
 def index():
     today = agreements.london_today()
+    page, per_page = page_number(), current_app.config["PAGE_SIZE"]
+    users, total = services.dao_users(page, per_page)
     return render_template(
         "admin/index.html",
         areas=services.dao_areas(),
         agencies=services.dao_agencies(),
-        users=services.dao_users(),
+        users=Page(users, page, per_page, total),
         past_review=agreements.dao_agreements_past_review(today),
         retention_due=retention.dao_due_review_count(),
         today=today,

@@ -44,9 +44,16 @@ class CaseloadRow:
 
 
 def dao_caseload(
-    visible: sa.ColumnElement[bool], *, sort: str, order: str, now: datetime
-) -> list[CaseloadRow]:
-    """Visible children held now, with their latest submitted level and overdue action count.
+    visible: sa.ColumnElement[bool],
+    *,
+    sort: str,
+    order: str,
+    now: datetime,
+    page: int = 1,
+    per_page: int | None = None,
+) -> tuple[list[CaseloadRow], int]:
+    """A page of the visible children held now, with their latest submitted level and overdue
+    action count, and how many such children there are.
 
     ``sort`` is one of SORTS (else by name), ``order`` ASCENDING or DESCENDING. Ties, and
     children never screened (below LOW), fall back to name order.
@@ -87,6 +94,10 @@ def dao_caseload(
         ordering += by_name
     else:
         ordering += [column.desc() if descending else column.asc() for column in by_name]
+    held_now = sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None))
+    total = db.session().exec(
+        select(func.count()).select_from(YoungPerson).join(Placement, held_now).where(visible)
+    ).one()
     rows = db.session().exec(
         select(
             YoungPerson,
@@ -97,19 +108,18 @@ def dao_caseload(
             overdue_count,
             has_open_flag,
         )
-        .join(
-            Placement,
-            sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None)),
-        )
+        .join(Placement, held_now)
         .join(Agency, Agency.id == Placement.establishment_id)
         .outerjoin(WelfareScreening, WelfareScreening.id == latest_submitted_id(YoungPerson.id))
         .where(visible)
         .order_by(*ordering)
+        .offset((page - 1) * (per_page or 0))
+        .limit(per_page)
     )
     return [
         CaseloadRow(child, placement, establishment, screening_id, level, count, bool(flag))
         for child, placement, establishment, screening_id, level, count, flag in rows.all()
-    ]
+    ], total
 
 
 def sort_links(sort: str, order: str) -> dict[str, dict]:

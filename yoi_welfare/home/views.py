@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from itertools import groupby
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from yoi_welfare.access import current_children_clause, signed_in, user_agency
@@ -13,6 +13,7 @@ from yoi_welfare.home import caseload
 from yoi_welfare.people import services as people
 from yoi_welfare.screenings import services as screenings
 from yoi_welfare.self_harm.views import open_flags_list
+from yoi_welfare.view_helpers import page_number
 
 bp = Blueprint("home", __name__)
 
@@ -23,30 +24,47 @@ def index():
     agency = user_agency()
     if current_user.role is Role.ADMINISTRATOR:
         return redirect(url_for("admin.index"))
+    page, per_page = page_number(), current_app.config["PAGE_SIZE"]
     if current_user.role is Role.ESTABLISHMENT_STAFF:
-        held = people.dao_children_in_custody(current_children_clause(), establishment_id=agency.id)
+        held, total = people.dao_children_in_custody(
+            current_children_clause(), establishment_id=agency.id, page=page, per_page=per_page
+        )
         return render_template(
             "home/establishment.html",
             agency=agency,
-            held=held,
+            held=people.Page(held, page, per_page, total),
             unread_screenings=screenings.dao_unread_at(agency.id),
             open_flags=open_flags_list(agency.id),
         )
     if current_user.role is Role.ACPC_MEMBER:
-        in_custody = people.dao_children_in_custody(current_children_clause())
+        in_custody, total = people.dao_children_in_custody(
+            current_children_clause(), page=page, per_page=per_page
+        )
         by_establishment = [
             (establishment, list(rows))
             for establishment, rows in groupby(in_custody, key=lambda row: row[2])
         ]
-        return render_template("home/acpc.html", agency=agency, by_establishment=by_establishment)
+        return render_template(
+            "home/acpc.html",
+            agency=agency,
+            by_establishment=by_establishment,
+            children=people.Page(in_custody, page, per_page, total),
+        )
     sort, order = caseload.parse_sort(request.args.get("sort"), request.args.get("order"))
-    rows = caseload.dao_caseload(
-        current_children_clause(), sort=sort, order=order, now=datetime.now(UTC)
+    rows, total = caseload.dao_caseload(
+        current_children_clause(),
+        sort=sort,
+        order=order,
+        now=datetime.now(UTC),
+        page=page,
+        per_page=per_page,
     )
     return render_template(
         "home/yot.html",
         agency=agency,
-        caseload=rows,
+        caseload=people.Page(rows, page, per_page, total),
+        sort=sort,
+        order=order,
         sort_links=caseload.sort_links(sort, order),
         new_notes=custody.dao_new_note_counts(current_user.id, [row.child.id for row in rows]),
         open_flags={listing.child.id: listing for listing in open_flags_list()},

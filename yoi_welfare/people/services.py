@@ -72,18 +72,34 @@ def dao_search_children(
     return Page(items=list(rows), page=page, per_page=per_page, total=total)
 
 
-def dao_children_in_custody(visible: sa.ColumnElement[bool], establishment_id: int | None = None):
-    """(child, placement, establishment) for every visible child held now, by establishment."""
+def dao_children_in_custody(
+    visible: sa.ColumnElement[bool],
+    establishment_id: int | None = None,
+    *,
+    page: int = 1,
+    per_page: int | None = None,
+):
+    """A page of (child, placement, establishment) for the visible children held now, by
+    establishment then name; and how many there are."""
+    conditions = [visible, Placement.left_at.is_(None)]
+    if establishment_id is not None:
+        conditions.append(Placement.establishment_id == establishment_id)
+    total = db.session().exec(
+        select(func.count())
+        .select_from(YoungPerson)
+        .join(Placement, Placement.young_person_id == YoungPerson.id)
+        .where(*conditions)
+    ).one()
     statement = (
         select(YoungPerson, Placement, Agency)
         .join(Placement, Placement.young_person_id == YoungPerson.id)
         .join(Agency, Agency.id == Placement.establishment_id)
-        .where(visible, Placement.left_at.is_(None))
-        .order_by(Agency.name, YoungPerson.family_name, YoungPerson.given_name)
+        .where(*conditions)
+        .order_by(Agency.name, YoungPerson.family_name, YoungPerson.given_name, YoungPerson.id)
+        .offset((page - 1) * (per_page or 0))
+        .limit(per_page)
     )
-    if establishment_id is not None:
-        statement = statement.where(Placement.establishment_id == establishment_id)
-    return db.session().exec(statement).all()
+    return db.session().exec(statement).all(), total
 
 
 def dao_placement_history(child_id: int):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy.orm import defer
-from sqlmodel import select
+from sqlmodel import func, select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
@@ -157,13 +157,22 @@ def record_download(report: EscalationReport, area: Area, user: User, agency: Ag
     )
 
 
-def dao_reports_for_area(area_id: int) -> list[EscalationReport]:
-    """The archive, newest week first, without loading the PDF bytes."""
-    return list(
-        db.session().exec(
-            select(EscalationReport)
-            .options(defer(EscalationReport.pdf))
-            .where(EscalationReport.area_id == area_id)
-            .order_by(EscalationReport.week.desc())
-        )
+def dao_reports_for_area(
+    area_id: int, page: int = 1, per_page: int = 52
+) -> tuple[list[EscalationReport], int]:
+    """A page of the archive, newest week first, without loading the PDF bytes; and how many
+    reports the area has."""
+    total = db.session().exec(
+        select(func.count())
+        .select_from(EscalationReport)
+        .where(EscalationReport.area_id == area_id)
+    ).one()
+    reports = db.session().exec(
+        select(EscalationReport)
+        .options(defer(EscalationReport.pdf))
+        .where(EscalationReport.area_id == area_id)
+        .order_by(EscalationReport.week.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     )
+    return list(reports), total

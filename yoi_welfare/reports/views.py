@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, render_template
 from flask_login import current_user
 from sqlmodel import select
 
@@ -10,9 +10,11 @@ from yoi_welfare import db
 from yoi_welfare.access import Permission, deny, permission_required, user_agency
 from yoi_welfare.agencies.models import Area
 from yoi_welfare.domain.timescales import describe_overdue
+from yoi_welfare.people.services import Page
 from yoi_welfare.reports.models import EscalationReport
 from yoi_welfare.reports.services import dao_reports_for_area, filename, record_download
 from yoi_welfare.reports.weeks import IsoWeek
+from yoi_welfare.view_helpers import page_number
 
 bp = Blueprint("reports", __name__)
 
@@ -27,11 +29,14 @@ def overdue_at(due: datetime, now: datetime) -> str:
 def archive():
     agency = user_agency()
     area = db.session().get(Area, agency.area_id)
-    reports = dao_reports_for_area(agency.area_id)
+    page, per_page = page_number(), current_app.config["PAGE_SIZE"]
+    reports, total = dao_reports_for_area(agency.area_id, page, per_page)
     return render_template(
         "reports/archive.html",
         area=area,
-        rows=[(report, IsoWeek.parse(report.week)) for report in reports],
+        reports=Page(
+            [(report, IsoWeek.parse(report.week)) for report in reports], page, per_page, total
+        ),
     )
 
 
