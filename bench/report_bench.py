@@ -179,12 +179,18 @@ def stress(escalations: int, runs: int) -> None:
             now = datetime(2026, 11, 23, 7, tzinfo=UTC)
             timings, rendered = time_report(area, WEEK, now, runs)
             pages = rendered.page_count
-            print(f"database: {db.engine().dialect.name}")
-            print(f"pages: {pages}; size: {len(rendered.pdf) / 1024:.0f} KB")
+            per_page = median(timings) / pages
             runs_text = ", ".join(f"{t:.2f}" for t in timings)
-            print(f"seconds per report: median {median(timings):.2f} (runs: {runs_text})")
-            print(f"seconds per page: {median(timings) / pages:.3f}")
-            print(f"peak memory (process RSS): {peak_mb():.0f} MB")
+            lines = [
+                f"- one area with {escalations} escalations in week {WEEK}, SQLite",
+                f"- {pages} pages, {len(rendered.pdf) / 1024:.0f} KB; "
+                f"median {median(timings):.2f} s ({runs_text})",
+                f"- seconds per page: {per_page:.3f} (target under 0.2): "
+                f"{'met' if per_page < 0.2 else 'MISSED'}",
+                f"- peak memory of the process: {peak_mb():.0f} MB (target under 400 MB): "
+                f"{'met' if peak_mb() < 400 else 'MISSED'}",
+            ]
+    emit("report-stress", "Weekly report, one long report", lines)
 
 
 def main() -> None:
