@@ -9,6 +9,7 @@ from yoi_welfare.accounts.passwords import hash_password
 from yoi_welfare.agencies.models import AREA_KINDS, Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.people.services import Page, paginate
 
 
 class AdminError(ServiceError):
@@ -27,17 +28,12 @@ def dao_agencies() -> list[tuple[Agency, Area | None]]:
     )
 
 
-def dao_users(page: int, per_page: int) -> tuple[list[tuple[User, Agency]], int]:
-    """A page of users with their agencies, by name, and how many users there are."""
-    total = db.session().exec(select(func.count()).select_from(User)).one()
-    rows = db.session().exec(
-        select(User, Agency)
-        .join(Agency, Agency.id == User.agency_id)
-        .order_by(User.name, User.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+def dao_users(page: int, per_page: int) -> Page:
+    """A page of (user, agency), by name."""
+    statement = (
+        select(User, Agency).join(Agency, Agency.id == User.agency_id).order_by(User.name, User.id)
     )
-    return list(rows.all()), total
+    return paginate(statement, page, per_page)
 
 
 def _taken(model, column, value: str) -> bool:

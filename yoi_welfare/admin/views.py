@@ -17,7 +17,6 @@ from yoi_welfare.admin.forms import (
 from yoi_welfare.agencies.models import AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.governance import agreements, retention
-from yoi_welfare.people.services import Page
 from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -28,12 +27,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def index():
     today = agreements.london_today()
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
-    users, total = services.dao_users(page, per_page)
     return render_template(
         "admin/index.html",
         areas=services.dao_areas(),
         agencies=services.dao_agencies(),
-        users=Page(users, page, per_page, total),
+        users=services.dao_users(page, per_page),
         past_review=agreements.dao_agreements_past_review(today),
         retention_due=retention.dao_due_review_count(),
         today=today,

@@ -5,7 +5,7 @@ one INSERT … SELECT that skips what is already raised (ON CONFLICT DO NOTHING 
 (action, level)), so a rerun, or two scans at once, raise each escalation exactly once.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import make_msgid
 
@@ -27,7 +27,7 @@ from yoi_welfare.governance.disclosures import Leaving, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.models import OutboundEmail
 from yoi_welfare.people.models import YoungPerson
-from yoi_welfare.people.services import Page
+from yoi_welfare.people.services import Page, paginate
 
 SCAN_LOCK = 7_100_002
 
@@ -249,12 +249,9 @@ def _rows_statement(visible: sa.ColumnElement[bool]):
     ), owner
 
 
-def _page(statement, page: int, per_page: int):
-    total = db.session().exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = db.session().exec(statement.offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(
-        items=[EscalationRow(*row) for row in rows], page=page, per_page=per_page, total=total
-    )
+def _page(statement, page: int, per_page: int) -> Page:
+    rows = paginate(statement, page, per_page)
+    return replace(rows, items=[EscalationRow(*row) for row in rows.items])
 
 
 def dao_agency_escalations(

@@ -5,17 +5,17 @@ and open self-harm flag come from correlated subqueries, each an index lookup fo
 (never a query per child, never a pass over every child's history).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import func, select
 
-from yoi_welfare import db
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.people.services import Page, paginate
 from yoi_welfare.screenings.models import WelfareScreening
 from yoi_welfare.screenings.services import latest_submitted_id
 from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
@@ -49,11 +49,11 @@ def dao_caseload(
     sort: str,
     order: str,
     now: datetime,
-    page: int = 1,
-    per_page: int | None = None,
-) -> tuple[list[CaseloadRow], int]:
-    """A page of the visible children held now, with their latest submitted level and overdue
-    action count, and how many such children there are.
+    page: int,
+    per_page: int,
+) -> Page:
+    """A page of the visible children held now (CaseloadRows), with their latest submitted
+    level and overdue action count.
 
     ``sort`` is one of SORTS (else by name), ``order`` ASCENDING or DESCENDING. Ties, and
     children never screened (below LOW), fall back to name order.
@@ -95,10 +95,7 @@ def dao_caseload(
     else:
         ordering += [column.desc() if descending else column.asc() for column in by_name]
     held_now = sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None))
-    total = db.session().exec(
-        select(func.count()).select_from(YoungPerson).join(Placement, held_now).where(visible)
-    ).one()
-    rows = db.session().exec(
+    statement = (
         select(
             YoungPerson,
             Placement,
@@ -113,13 +110,16 @@ def dao_caseload(
         .outerjoin(WelfareScreening, WelfareScreening.id == latest_submitted_id(YoungPerson.id))
         .where(visible)
         .order_by(*ordering)
-        .offset((page - 1) * (per_page or 0))
-        .limit(per_page)
     )
-    return [
-        CaseloadRow(child, placement, establishment, screening_id, level, count, bool(flag))
-        for child, placement, establishment, screening_id, level, count, flag in rows.all()
-    ], total
+    counted = select(YoungPerson.id).join(Placement, held_now).where(visible)
+    rows = paginate(statement, page, per_page, counted)
+    return replace(
+        rows,
+        items=[
+            CaseloadRow(child, placement, establishment, screening_id, level, count, bool(flag))
+            for child, placement, establishment, screening_id, level, count, flag in rows.items
+        ],
+    )
 
 
 def sort_links(sort: str, order: str) -> dict[str, dict]:

@@ -26,32 +26,29 @@ def index():
         return redirect(url_for("admin.index"))
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
     if current_user.role is Role.ESTABLISHMENT_STAFF:
-        held, total = people.dao_children_in_custody(
+        held = people.dao_children_in_custody(
             current_children_clause(), establishment_id=agency.id, page=page, per_page=per_page
         )
         return render_template(
             "home/establishment.html",
             agency=agency,
-            held=people.Page(held, page, per_page, total),
+            held=held,
             unread_screenings=screenings.dao_unread_at(agency.id),
             open_flags=open_flags_list(agency.id),
         )
     if current_user.role is Role.ACPC_MEMBER:
-        in_custody, total = people.dao_children_in_custody(
+        children = people.dao_children_in_custody(
             current_children_clause(), page=page, per_page=per_page
         )
         by_establishment = [
             (establishment, list(rows))
-            for establishment, rows in groupby(in_custody, key=lambda row: row[2])
+            for establishment, rows in groupby(children.items, key=lambda row: row[2])
         ]
         return render_template(
-            "home/acpc.html",
-            agency=agency,
-            by_establishment=by_establishment,
-            children=people.Page(in_custody, page, per_page, total),
+            "home/acpc.html", agency=agency, by_establishment=by_establishment, children=children
         )
     sort, order = caseload.parse_sort(request.args.get("sort"), request.args.get("order"))
-    rows, total = caseload.dao_caseload(
+    children = caseload.dao_caseload(
         current_children_clause(),
         sort=sort,
         order=order,
@@ -62,10 +59,12 @@ def index():
     return render_template(
         "home/yot.html",
         agency=agency,
-        caseload=people.Page(rows, page, per_page, total),
+        caseload=children,
         sort=sort,
         order=order,
         sort_links=caseload.sort_links(sort, order),
-        new_notes=custody.dao_new_note_counts(current_user.id, [row.child.id for row in rows]),
+        new_notes=custody.dao_new_note_counts(
+            current_user.id, [row.child.id for row in children.items]
+        ),
         open_flags={listing.child.id: listing for listing in open_flags_list()},
     )

@@ -40,6 +40,21 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
+def paginate(
+    statement: sa.Select, page: int, per_page: int, counted: sa.Select | None = None
+) -> Page:
+    """One page of a statement's rows, and how many rows it gives in all.
+
+    ``counted``, when given, is a cheaper statement giving the same rows to count: one without
+    the columns the page computes for each row.
+    """
+    session = db.session()
+    counted = (counted if counted is not None else statement).order_by(None).subquery()
+    total = session.exec(select(func.count()).select_from(counted)).one()
+    rows = session.exec(statement.offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(items=list(rows), page=page, per_page=per_page, total=total)
+
+
 def dao_search_children(
     visible: sa.ColumnElement[bool], query: str, page: int, per_page: int
 ) -> Page:
@@ -55,9 +70,7 @@ def dao_search_children(
                 func.lower(func.coalesce(YoungPerson.pnc_number, "")).like(like),
             )
         )
-    session = db.session()
-    total = session.exec(select(func.count()).select_from(YoungPerson).where(*conditions)).one()
-    rows = session.exec(
+    statement = (
         select(YoungPerson, Placement, Agency)
         .outerjoin(
             Placement,
@@ -66,40 +79,29 @@ def dao_search_children(
         .outerjoin(Agency, Agency.id == Placement.establishment_id)
         .where(*conditions)
         .order_by(YoungPerson.family_name, YoungPerson.given_name, YoungPerson.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return Page(items=list(rows), page=page, per_page=per_page, total=total)
+    )
+    return paginate(statement, page, per_page)
 
 
 def dao_children_in_custody(
     visible: sa.ColumnElement[bool],
     establishment_id: int | None = None,
     *,
-    page: int = 1,
-    per_page: int | None = None,
-):
+    page: int,
+    per_page: int,
+) -> Page:
     """A page of (child, placement, establishment) for the visible children held now, by
-    establishment then name; and how many there are."""
-    conditions = [visible, Placement.left_at.is_(None)]
-    if establishment_id is not None:
-        conditions.append(Placement.establishment_id == establishment_id)
-    total = db.session().exec(
-        select(func.count())
-        .select_from(YoungPerson)
-        .join(Placement, Placement.young_person_id == YoungPerson.id)
-        .where(*conditions)
-    ).one()
+    establishment then name."""
     statement = (
         select(YoungPerson, Placement, Agency)
         .join(Placement, Placement.young_person_id == YoungPerson.id)
         .join(Agency, Agency.id == Placement.establishment_id)
-        .where(*conditions)
+        .where(visible, Placement.left_at.is_(None))
         .order_by(Agency.name, YoungPerson.family_name, YoungPerson.given_name, YoungPerson.id)
-        .offset((page - 1) * (per_page or 0))
-        .limit(per_page)
     )
-    return db.session().exec(statement).all(), total
+    if establishment_id is not None:
+        statement = statement.where(Placement.establishment_id == establishment_id)
+    return paginate(statement, page, per_page)
 
 
 def dao_placement_history(child_id: int):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy.orm import defer
-from sqlmodel import func, select
+from sqlmodel import select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
@@ -16,6 +16,7 @@ from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.disclosures import Leaving, recipient_of, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.services import queue_email
+from yoi_welfare.people.services import Page, paginate
 from yoi_welfare.reports.data import ReportData, gather
 from yoi_welfare.reports.models import EscalationReport
 from yoi_welfare.reports.render import render_weekly_report
@@ -157,22 +158,12 @@ def record_download(report: EscalationReport, area: Area, user: User, agency: Ag
     )
 
 
-def dao_reports_for_area(
-    area_id: int, page: int = 1, per_page: int = 52
-) -> tuple[list[EscalationReport], int]:
-    """A page of the archive, newest week first, without loading the PDF bytes; and how many
-    reports the area has."""
-    total = db.session().exec(
-        select(func.count())
-        .select_from(EscalationReport)
-        .where(EscalationReport.area_id == area_id)
-    ).one()
-    reports = db.session().exec(
+def dao_reports_for_area(area_id: int, page: int, per_page: int) -> Page:
+    """A page of the archive, newest week first, without loading the PDF bytes."""
+    statement = (
         select(EscalationReport)
         .options(defer(EscalationReport.pdf))
         .where(EscalationReport.area_id == area_id)
         .order_by(EscalationReport.week.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
     )
-    return list(reports), total
+    return paginate(statement, page, per_page)

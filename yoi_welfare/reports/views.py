@@ -1,5 +1,6 @@
 """The ACPC's archive of weekly reports, and downloads of them."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, render_template
@@ -10,7 +11,6 @@ from yoi_welfare import db
 from yoi_welfare.access import Permission, deny, permission_required, user_agency
 from yoi_welfare.agencies.models import Area
 from yoi_welfare.domain.timescales import describe_overdue
-from yoi_welfare.people.services import Page
 from yoi_welfare.reports.models import EscalationReport
 from yoi_welfare.reports.services import dao_reports_for_area, filename, record_download
 from yoi_welfare.reports.weeks import IsoWeek
@@ -30,12 +30,12 @@ def archive():
     agency = user_agency()
     area = db.session().get(Area, agency.area_id)
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
-    reports, total = dao_reports_for_area(agency.area_id, page, per_page)
+    reports = dao_reports_for_area(agency.area_id, page, per_page)
     return render_template(
         "reports/archive.html",
         area=area,
-        reports=Page(
-            [(report, IsoWeek.parse(report.week)) for report in reports], page, per_page, total
+        reports=replace(
+            reports, items=[(report, IsoWeek.parse(report.week)) for report in reports.items]
         ),
     )
 

@@ -495,11 +495,15 @@ def meet_admission_if_screened(child: YoungPerson, placement: Placement, *, by: 
     """Complete the "welfare screening due" action an admission made when the YOT has already
     screened the child for this custody episode, as it should, before the first night: a
     screening submitted since the child last left custody (or ever, on a first admission)."""
-    last_left = db.session().exec(
-        select(func.max(Placement.left_at)).where(
-            Placement.young_person_id == child.id, Placement.id != placement.id
+    last_left = (
+        db.session()
+        .exec(
+            select(func.max(Placement.left_at)).where(
+                Placement.young_person_id == child.id, Placement.id != placement.id
+            )
         )
-    ).one()
+        .one()
+    )
     latest = dao_latest_submitted(child.id)
     if latest is None or (last_left is not None and latest.submitted_at <= last_left):
         return []
