@@ -641,24 +641,21 @@ def _cancel(action: WelfareAction, by: User, at: datetime, reason: str) -> None:
     )
 
 
+def _open_actions_of(child: YoungPerson, *conditions) -> list[WelfareAction]:
+    statement = (
+        select(WelfareAction)
+        .where(WelfareAction.young_person_id == child.id, _is_open(), *conditions)
+        .order_by(WelfareAction.id)
+    )
+    return list(db.session().exec(statement).all())
+
+
 def cancel_on_release(
     child: YoungPerson, establishment: Agency, *, by: User, at: datetime
 ) -> list[WelfareAction]:
     """Cancel the open actions the releasing establishment owns for the child: it can no longer
     carry them out, and they must not go on escalating. The YOT's own actions stay open."""
-    actions = list(
-        db.session()
-        .exec(
-            select(WelfareAction)
-            .where(
-                WelfareAction.young_person_id == child.id,
-                WelfareAction.owner_agency_id == establishment.id,
-                _is_open(),
-            )
-            .order_by(WelfareAction.id)
-        )
-        .all()
-    )
+    actions = _open_actions_of(child, WelfareAction.owner_agency_id == establishment.id)
     reason = f"The child was released from {establishment.name} on {format_date(at)}"
     for action in actions:
         _cancel(action, by, at, reason)
@@ -673,19 +670,7 @@ def complete_open_actions(
     For example a submitted welfare screening completes the open "welfare_screening_due"
     action, whichever agency's user submitted it.
     """
-    actions = list(
-        db.session()
-        .exec(
-            select(WelfareAction)
-            .where(
-                WelfareAction.young_person_id == child.id,
-                WelfareAction.kind == kind,
-                _is_open(),
-            )
-            .order_by(WelfareAction.id)
-        )
-        .all()
-    )
+    actions = _open_actions_of(child, WelfareAction.kind == kind)
     for action in actions:
         _complete(action, by, at, note)
     return actions
