@@ -4,6 +4,7 @@ Every value can be changed from the environment without editing this file. The s
 never started here: it runs as its own process (`flask --app wsgi scheduler`).
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -29,6 +30,17 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Never log query strings' values elsewhere than the access log; no request bodies are logged.
 limit_request_line = 4094
+
+
+def when_ready(server):
+    """The app is loaded (preload_app) and no worker forked yet: freeze what exists now.
+
+    The app's modules, templates and SQLAlchemy's mappings then never go through the garbage
+    collector again: a full collection in a worker took about 80 ms, nearly all of it on them,
+    and showed as the slowest requests. Frozen objects also stay shared between the workers.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -8,7 +8,6 @@ audited.
 """
 
 from collections.abc import Callable
-from datetime import date
 from enum import StrEnum
 from functools import wraps
 
@@ -151,45 +150,78 @@ def user_agency() -> Agency:
     return g.user_agency
 
 
-def visible_children_clause(
-    user: User, agency: Agency, today: date | None = None
-) -> sa.ColumnElement[bool]:
-    """A WHERE clause on YoungPerson selecting exactly the children this user may see.
+class Reach(StrEnum):
+    """Which children a user's agency sees, by its kind and the user's role."""
+
+    AREA = "area"  # a YOT or an ACPC: the children of its own area
+    HELD = "held"  # an establishment: the children it holds or has held
+    NONE = "none"  # anyone else: no child
+
+
+def reach_of(user: User, agency: Agency) -> Reach:
+    if user.role in (Role.YOT_OFFICER, Role.ACPC_MEMBER) and agency.area_id is not None:
+        return Reach.AREA
+    if user.role is Role.ESTABLISHMENT_STAFF and agency.is_establishment:
+        return Reach.HELD
+    return Reach.NONE
+
+
+def current_reach() -> Reach:
+    return reach_of(current_user, user_agency())
+
+
+# The signed-in user's agency, its area and today's date (UK time), read when a statement runs:
+# the clause below, and the statements built on it, can then be built once and reused.
+VIEWER_AGENCY = sa.bindparam(
+    "viewer_agency_id", type_=sa.Integer, callable_=lambda: user_agency().id
+)
+VIEWER_AREA = sa.bindparam(
+    "viewer_area_id", type_=sa.Integer, callable_=lambda: user_agency().area_id
+)
+VIEWER_TODAY = sa.bindparam("viewer_today", type_=sa.Date, callable_=london_today)
+
+
+@db.prepared
+def reach_clause(reach: Reach) -> sa.ColumnElement[bool]:
+    """A WHERE clause on YoungPerson selecting exactly the children the signed-in user may see.
 
     One SQL clause, no per-row Python: the role's reach, and an EXISTS on the sharing agreements
     in force today (UK time) to which the user's agency is a party for the child's home area.
     """
-    today = today or london_today()
-    if user.role in (Role.YOT_OFFICER, Role.ACPC_MEMBER) and agency.area_id is not None:
+    if reach is Reach.AREA:
         return sa.and_(
-            YoungPerson.home_area_id == agency.area_id,
+            YoungPerson.home_area_id == VIEWER_AREA,
             # Of the agency's own area only: not correlated, so evaluated once per query.
-            party_to_agreement_clause(agency.id, agency.area_id, today),
+            party_to_agreement_clause(VIEWER_AGENCY, VIEWER_AREA, VIEWER_TODAY),
         )
-    if user.role is Role.ESTABLISHMENT_STAFF and agency.is_establishment:
+    if reach is Reach.HELD:
         held = aliased(Placement)
         return sa.and_(
             select(held.id)
-            .where(held.young_person_id == YoungPerson.id, held.establishment_id == agency.id)
+            .where(held.young_person_id == YoungPerson.id, held.establishment_id == VIEWER_AGENCY)
             .correlate(YoungPerson)
             .exists(),
-            party_to_agreement_clause(agency.id, YoungPerson.home_area_id, today),
+            party_to_agreement_clause(VIEWER_AGENCY, YoungPerson.home_area_id, VIEWER_TODAY),
         )
     return sa.false()
 
 
 def current_children_clause() -> sa.ColumnElement[bool]:
     """Children of the signed-in user that they may see."""
-    return visible_children_clause(current_user, user_agency())
+    return reach_clause(current_reach())
+
+
+@db.prepared
+def _visible_child(reach: Reach) -> sa.Select:
+    return select(YoungPerson).where(
+        YoungPerson.id == sa.bindparam("child_id"), reach_clause(reach)
+    )
 
 
 def get_visible_child(child_id: int) -> YoungPerson:
     """The child, if the signed-in user may see them; otherwise audit the attempt and 404."""
-    child = (
-        db.session()
-        .exec(select(YoungPerson).where(YoungPerson.id == child_id, current_children_clause()))
-        .first()
-    )
+    statement = _visible_child(current_reach())
+    child = db.session().exec(statement, params={"child_id": child_id}).first()
     if child is None:
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
     shown_child(child)

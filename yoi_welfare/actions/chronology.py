@@ -2,17 +2,17 @@
 
 from collections.abc import Iterator
 
-from yoi_welfare.actions import services
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.domain.timescales import describe_overdue
-from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.web import format_datetime
 
 
-def action_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
-    """Each action's entries; with ``limit``, of the latest actions only (enough for the newest
-    ``limit`` entries, since an action's entries are no newer than its latest)."""
-    for action, owner in services.dao_child_actions(child.id, limit):
+def action_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entry]:
+    """Each action's entries; with ``limit``, of the open actions and the latest ``limit``
+    closed ones only (enough for the newest ``limit`` entries, since a closed action's entries
+    are no newer than its closing)."""
+    for action, owner in record.open_actions + record.closed_actions(limit):
         yield Entry(
             action.created_at,
             "action",

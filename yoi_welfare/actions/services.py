@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel, func, or_, select
 
 from yoi_welfare import db
+from yoi_welfare.access import Reach, reach_clause
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions.models import (
     MANUAL,
@@ -34,6 +35,7 @@ from yoi_welfare.domain.timescales import (
 )
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation
+from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.web import format_date
 
@@ -118,51 +120,55 @@ def dao_visible_action(
     )
 
 
-def _child_actions(child_id: int, *conditions) -> sa.Select:
+CHILD = sa.bindparam("child_id")
+
+
+def _child_actions(*conditions) -> sa.Select:
     return (
         select(WelfareAction, Agency)
         .join(Agency, Agency.id == WelfareAction.owner_agency_id)
-        .where(WelfareAction.young_person_id == child_id, *conditions)
+        .where(WelfareAction.young_person_id == CHILD, *conditions)
     )
+
+
+@db.prepared
+def _child_open_actions() -> sa.Select:
+    return _child_actions(_is_open()).order_by(WelfareAction.due_at, WelfareAction.id)
 
 
 def dao_child_open_actions(child_id: int) -> list[tuple[WelfareAction, Agency]]:
     """The child's open actions with their owners, soonest due first."""
-    statement = _child_actions(child_id, _is_open()).order_by(
-        WelfareAction.due_at, WelfareAction.id
-    )
-    return list(db.session().exec(statement).all())
+    return list(db.session().exec(_child_open_actions(), params={"child_id": child_id}).all())
 
 
-def dao_child_closed_actions(child_id: int, limit: int) -> tuple[list, int]:
-    """The child's latest completed or cancelled actions, most recent first, and how many there
-    are in all."""
+@db.prepared
+def _child_closed_actions(limited: bool) -> sa.Select:
     closed_at = sa.func.coalesce(WelfareAction.completed_at, WelfareAction.cancelled_at)
-    statement = (
-        _child_actions(child_id, ~_is_open())
-        .order_by(closed_at.desc(), WelfareAction.id.desc())
-        .limit(limit)
-    )
-    total = db.session().exec(
-        select(sa.func.count())
-        .select_from(WelfareAction)
-        .where(WelfareAction.young_person_id == child_id, ~_is_open())
-    )
-    return list(db.session().exec(statement).all()), total.one()
+    statement = _child_actions(~_is_open()).order_by(closed_at.desc(), WelfareAction.id.desc())
+    return statement.limit(sa.bindparam("limit")) if limited else statement
 
 
-def dao_child_actions(
+def dao_child_closed_actions(
     child_id: int, limit: int | None = None
 ) -> list[tuple[WelfareAction, Agency]]:
-    """The child's actions with their owners, the most recently set, completed or cancelled
+    """The child's completed or cancelled actions with their owners, the most recently closed
     first; only the latest ``limit`` when given."""
-    changed_at = sa.func.coalesce(
-        WelfareAction.completed_at, WelfareAction.cancelled_at, WelfareAction.created_at
+    statement = _child_closed_actions(limit is not None)
+    params = {"child_id": child_id, "limit": limit}
+    return list(db.session().exec(statement, params=params).all())
+
+
+@db.prepared
+def _child_closed_count() -> sa.Select:
+    return (
+        select(sa.func.count())
+        .select_from(WelfareAction)
+        .where(WelfareAction.young_person_id == CHILD, ~_is_open())
     )
-    statement = _child_actions(child_id).order_by(changed_at.desc(), WelfareAction.id.desc())
-    if limit is not None:
-        statement = statement.limit(limit)
-    return list(db.session().exec(statement).all())
+
+
+def dao_child_closed_count(child_id: int) -> int:
+    return db.session().exec(_child_closed_count(), params={"child_id": child_id}).one()
 
 
 def _is_open():
@@ -184,7 +190,7 @@ STATUS_ORDER = {
 
 
 def dao_actions(
-    visible: sa.ColumnElement[bool],
+    reach: Reach,
     *,
     owner_agency_id: int | None,
     status: str,
@@ -193,19 +199,34 @@ def dao_actions(
     kind: str | None = None,
     page: int = 1,
     per_page: int = 25,
-) -> tuple[list[tuple[WelfareAction, YoungPerson, Agency]], int]:
-    """One page of actions of visible children, and how many there are in all.
+) -> Page:
+    """One page of actions of visible children, (action, child, owner), and how many there are
+    in all.
 
     Open and overdue actions come soonest due first; completed and cancelled ones most recently
     closed first. ``owner_agency_id`` None means any owner.
     """
-    conditions = [visible, STATUS_FILTERS[status](now)]
-    if owner_agency_id is not None:
-        conditions.append(WelfareAction.owner_agency_id == owner_agency_id)
-    if kind:
-        conditions.append(WelfareAction.kind == kind)
-    for word in child_text.split()[:5]:
-        like = f"%{word.lower()}%"
+    words = child_text.split()[:5]
+    params = {
+        "now": now,
+        "owner_agency_id": owner_agency_id,
+        "kind": kind,
+        **{f"word{i}": f"%{word.lower()}%" for i, word in enumerate(words)},
+    }
+    statements = _actions(reach, owner_agency_id is not None, status, bool(kind), len(words))
+    return page_of(statements, page, per_page, params)
+
+
+@db.prepared
+def _actions(reach: Reach, owned: bool, status: str, of_kind: bool, words: int) -> Listing:
+    now = sa.bindparam("now", type_=WelfareAction.due_at.type)
+    conditions = [reach_clause(reach), STATUS_FILTERS[status](now)]
+    if owned:
+        conditions.append(WelfareAction.owner_agency_id == sa.bindparam("owner_agency_id"))
+    if of_kind:
+        conditions.append(WelfareAction.kind == sa.bindparam("kind"))
+    for i in range(words):
+        like = sa.bindparam(f"word{i}", type_=sa.String)
         conditions.append(
             or_(
                 func.lower(YoungPerson.given_name).like(like),
@@ -213,30 +234,30 @@ def dao_actions(
                 func.lower(YoungPerson.local_reference).like(like),
             )
         )
-    session = db.session()
-    total = session.exec(
-        select(func.count())
-        .select_from(WelfareAction)
-        .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
-        .where(*conditions)
-    ).one()
-    rows = session.exec(
+    statement = (
         select(WelfareAction, YoungPerson, Agency)
         .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
         .join(Agency, Agency.id == WelfareAction.owner_agency_id)
         .where(*conditions)
         .order_by(*STATUS_ORDER[status])
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(rows), total
+    )
+    counted = (
+        select(WelfareAction.id)
+        .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
+        .where(*conditions)
+    )
+    return listing(statement, counted)
+
+
+@db.prepared
+def _user_names() -> sa.Select:
+    return select(User.id, User.name).where(User.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def dao_user_names(user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
-    rows = db.session().exec(select(User.id, User.name).where(User.id.in_(user_ids))).all()
-    return dict(rows)
+    return dict(db.session().exec(_user_names(), params={"ids": list(user_ids)}).all())
 
 
 def dao_child_yots(child: YoungPerson) -> list[Agency]:

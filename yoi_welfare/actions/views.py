@@ -5,7 +5,7 @@ complete or cancel it; everyone else sees it read-only. Adding an action is for 
 and the establishment holding the child: an establishment the child has left reads only.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -14,6 +14,7 @@ from flask_login import current_user
 from yoi_welfare.access import (
     Permission,
     current_children_clause,
+    current_reach,
     deny,
     get_visible_child,
     has_permission,
@@ -34,7 +35,8 @@ from yoi_welfare.actions.forms import (
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.people.models import YoungPerson
-from yoi_welfare.people.services import Page, london_instant
+from yoi_welfare.people.record import ChildRecord
+from yoi_welfare.people.services import london_instant
 from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("actions", __name__)
@@ -87,8 +89,8 @@ def index():
     now = _now()
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()
-    rows, total = services.dao_actions(
-        current_children_clause(),
+    rows = services.dao_actions(
+        current_reach(),
         owner_agency_id=agency.id if owned else None,
         status=status,
         now=now,
@@ -97,7 +99,8 @@ def index():
         page=page,
         per_page=per_page,
     )
-    results = Page(
+    results = replace(
+        rows,
         items=[
             ActionRow(
                 action=action,
@@ -106,11 +109,8 @@ def index():
                 can_close=can_close(action),
                 child=child,
             )
-            for action, child, owner in rows
+            for action, child, owner in rows.items
         ],
-        page=page,
-        per_page=per_page,
-        total=total,
     )
     filters = {"child": child_text, "kind": kind or "", "status": status}
     return render_template(
@@ -129,13 +129,12 @@ def index():
 LATEST_CLOSED = 10
 
 
-def child_actions_panel(child: YoungPerson) -> dict | None:
+def child_actions_panel(record: ChildRecord) -> dict | None:
     """What the child's page shows of their actions: open ones, then the closed history."""
     if not has_permission(current_user, Permission.VIEW_ACTIONS):
         return None
     now = _now()
-    open_actions = services.dao_child_open_actions(child.id)
-    closed, closed_total = services.dao_child_closed_actions(child.id, LATEST_CLOSED)
+    closed = record.closed_actions(LATEST_CLOSED)
     names = services.dao_user_names(
         {a.completed_by_id or a.cancelled_by_id for a, _ in closed} - {None}
     )
@@ -150,10 +149,10 @@ def child_actions_panel(child: YoungPerson) -> dict | None:
         )
 
     return {
-        "open": [row(action, owner) for action, owner in open_actions],
+        "open": [row(action, owner) for action, owner in record.open_actions],
         "closed": [row(action, owner) for action, owner in closed],
-        "closed_total": closed_total,
-        "can_add": can_add_actions(child),
+        "closed_total": record.closed_count,
+        "can_add": can_add_actions(record.child),
     }
 
 

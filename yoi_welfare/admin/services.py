@@ -9,7 +9,7 @@ from yoi_welfare.accounts.passwords import hash_password
 from yoi_welfare.agencies.models import AREA_KINDS, Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
-from yoi_welfare.people.services import Page, paginate
+from yoi_welfare.paging import Page, paginate
 
 
 class AdminError(ServiceError):

@@ -13,6 +13,7 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit.models import AuditChainHead, AuditEvent
+from yoi_welfare.paging import Page
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
@@ -32,15 +33,20 @@ def _email(email: str | None) -> str | None:
     return normalise_email(email) if email else None
 
 
-def _chain_head() -> AuditChainHead:
-    """The head row, locked until the end of the transaction (PostgreSQL; SQLite has one writer)."""
-    session = db.session()
-    head = session.exec(
+@db.prepared
+def _head() -> sa.Select:
+    return (
         select(AuditChainHead)
         .where(AuditChainHead.id == HEAD_ID)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).first()
+    )
+
+
+def _chain_head() -> AuditChainHead:
+    """The head row, locked until the end of the transaction (PostgreSQL; SQLite has one writer)."""
+    session = db.session()
+    head = session.exec(_head()).first()
     if head is None:
         # Only a database built without the migrations lacks the row.
         last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
@@ -157,19 +163,7 @@ class EventRow:
     agency_name: str | None
 
 
-@dataclass(frozen=True)
-class EventPage:
-    items: list[EventRow]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def _event_page(condition, page: int, per_page: int) -> EventPage:
+def _event_page(condition, page: int, per_page: int) -> Page:
     session = db.session()
     total = session.exec(select(func.count()).select_from(AuditEvent).where(condition)).one()
     rows = session.exec(
@@ -182,15 +176,15 @@ def _event_page(condition, page: int, per_page: int) -> EventPage:
         .limit(per_page)
     ).all()
     items = [EventRow(event, user_name, agency_name) for event, user_name, agency_name in rows]
-    return EventPage(items=items, page=page, per_page=per_page, total=total)
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def dao_events_for_child(young_person_id: int, page: int, per_page: int) -> EventPage:
+def dao_events_for_child(young_person_id: int, page: int, per_page: int) -> Page:
     """Everything recorded about one child's record, newest first."""
     return _event_page(AuditEvent.young_person_id == young_person_id, page, per_page)
 
 
-def dao_events_by_user(user: User, page: int, per_page: int) -> EventPage:
+def dao_events_by_user(user: User, page: int, per_page: int) -> Page:
     """Everything one user did or was refused, newest first, with failed sign-ins as them."""
     by_email = sa.and_(AuditEvent.user_id.is_(None), AuditEvent.user_email == user.email)
     return _event_page(sa.or_(AuditEvent.user_id == user.id, by_email), page, per_page)

@@ -72,6 +72,33 @@ def _last_changed():
     return func.coalesce(last_amended, CustodyWelfareNote.written_at)
 
 
+@db.prepared
+def _notes(by_last_change: bool, one_note: bool, limited: bool) -> sa.Select:
+    newest = _last_changed() if by_last_change else CustodyWelfareNote.written_at
+    statement = (
+        select(CustodyWelfareNote, User.name, Agency.name)
+        .join(User, User.id == CustodyWelfareNote.author_id)
+        .join(Agency, Agency.id == CustodyWelfareNote.establishment_id)
+        .where(CustodyWelfareNote.young_person_id == sa.bindparam("child_id"))
+        .order_by(newest.desc(), CustodyWelfareNote.id.desc())
+        .offset(sa.bindparam("offset"))
+    )
+    if one_note:
+        statement = statement.where(CustodyWelfareNote.id == sa.bindparam("note_id"))
+    return statement.limit(sa.bindparam("limit")) if limited else statement
+
+
+@db.prepared
+def _amendments() -> sa.Select:
+    return (
+        select(NoteAmendment, User.name, Agency.name)
+        .join(User, User.id == NoteAmendment.amended_by_id)
+        .join(Agency, Agency.id == User.agency_id)
+        .where(NoteAmendment.note_id.in_(sa.bindparam("note_ids", expanding=True)))
+        .order_by(NoteAmendment.amended_at, NoteAmendment.id)
+    )
+
+
 def dao_notes(
     child_id: int,
     note_id: int | None = None,
@@ -86,60 +113,47 @@ def dao_notes(
     too, so that the newest entries of the chronology are among the notes taken.
     """
     session = db.session()
-    newest = _last_changed() if by_last_change else CustodyWelfareNote.written_at
-    statement = (
-        select(CustodyWelfareNote, User.name, Agency.name)
-        .join(User, User.id == CustodyWelfareNote.author_id)
-        .join(Agency, Agency.id == CustodyWelfareNote.establishment_id)
-        .where(CustodyWelfareNote.young_person_id == child_id)
-        .order_by(newest.desc(), CustodyWelfareNote.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    if note_id is not None:
-        statement = statement.where(CustodyWelfareNote.id == note_id)
+    statement = _notes(by_last_change, note_id is not None, limit is not None)
+    params = {"child_id": child_id, "note_id": note_id, "limit": limit, "offset": offset}
     rows = {
-        note.id: NoteRow(note, author, agency) for note, author, agency in session.exec(statement)
+        note.id: NoteRow(note, author, agency)
+        for note, author, agency in session.exec(statement, params=params)
     }
     if rows:
-        amendments = session.exec(
-            select(NoteAmendment, User.name, Agency.name)
-            .join(User, User.id == NoteAmendment.amended_by_id)
-            .join(Agency, Agency.id == User.agency_id)
-            .where(NoteAmendment.note_id.in_(rows))
-            .order_by(NoteAmendment.amended_at, NoteAmendment.id)
-        )
+        amendments = session.exec(_amendments(), params={"note_ids": list(rows)})
         for amendment, author, agency in amendments:
             rows[amendment.note_id].amendments.append(AmendmentRow(amendment, author, agency))
     return list(rows.values())
 
 
-def dao_note_count(child_id: int) -> int:
+@db.prepared
+def _note_count() -> sa.Select:
     return (
-        db.session()
-        .exec(
-            select(func.count())
-            .select_from(CustodyWelfareNote)
-            .where(CustodyWelfareNote.young_person_id == child_id)
-        )
-        .one()
+        select(func.count())
+        .select_from(CustodyWelfareNote)
+        .where(CustodyWelfareNote.young_person_id == sa.bindparam("child_id"))
     )
+
+
+def dao_note_count(child_id: int) -> int:
+    return db.session().exec(_note_count(), params={"child_id": child_id}).one()
 
 
 def dao_note(note_id: int) -> CustodyWelfareNote | None:
     return db.session().get(CustodyWelfareNote, note_id)
 
 
-def dao_notes_seen_at(user_id: int, child_id: int) -> datetime | None:
-    return (
-        db.session()
-        .exec(
-            select(NotesSeen.seen_at).where(
-                NotesSeen.user_id == user_id, NotesSeen.young_person_id == child_id
-            )
-        )
-        .first()
+@db.prepared
+def _notes_seen_at() -> sa.Select:
+    return select(NotesSeen.seen_at).where(
+        NotesSeen.user_id == sa.bindparam("user_id"),
+        NotesSeen.young_person_id == sa.bindparam("child_id"),
     )
+
+
+def dao_notes_seen_at(user_id: int, child_id: int) -> datetime | None:
+    params = {"user_id": user_id, "child_id": child_id}
+    return db.session().exec(_notes_seen_at(), params=params).first()
 
 
 def dao_new_note_counts(user_id: int, child_ids: list[int]) -> dict[int, int]:

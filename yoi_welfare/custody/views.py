@@ -24,8 +24,9 @@ from yoi_welfare.audit import services as audit
 from yoi_welfare.custody import services
 from yoi_welfare.custody.forms import AmendNoteForm, NoteForm
 from yoi_welfare.custody.models import NoteCategory
+from yoi_welfare.paging import Page
 from yoi_welfare.people.models import YoungPerson
-from yoi_welfare.people.services import Page
+from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("custody", __name__)
@@ -53,16 +54,16 @@ def _read_notes(
     return rows, new
 
 
-def notes_panel(child: YoungPerson) -> dict | None:
+def notes_panel(record: ChildRecord) -> dict | None:
     """What the child's page shows of the notes: the latest, marked if new to the reader."""
     if not has_permission(current_user, Permission.VIEW_CHILDREN):
         return None
-    rows, new = _read_notes(child, LATEST)
+    rows, new = _read_notes(record.child, LATEST)
     return {
         "latest": rows,
-        "total": services.dao_note_count(child.id),
+        "total": services.dao_note_count(record.child.id) if len(rows) == LATEST else len(rows),
         "new": new,
-        "can_write": can_write_notes(child),
+        "can_write": can_write_notes(record.child),
     }
 
 

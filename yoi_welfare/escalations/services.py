@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import func, select
 
 from yoi_welfare import db
+from yoi_welfare.access import Reach, reach_clause
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.actions.services import allowed_owners
@@ -26,8 +27,8 @@ from yoi_welfare.escalations.models import Escalation, EscalationResponse, Respo
 from yoi_welfare.governance.disclosures import Leaving, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.models import OutboundEmail
+from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import YoungPerson
-from yoi_welfare.people.services import Page, paginate
 
 SCAN_LOCK = 7_100_002
 
@@ -249,24 +250,28 @@ def _rows_statement(visible: sa.ColumnElement[bool]):
     ), owner
 
 
-def _page(statement, page: int, per_page: int) -> Page:
-    rows = paginate(statement, page, per_page)
+def _page(statements: Listing, page: int, per_page: int, params: dict) -> Page:
+    rows = page_of(statements, page, per_page, params)
     return replace(rows, items=[EscalationRow(*row) for row in rows.items])
 
 
-def dao_agency_escalations(
-    visible: sa.ColumnElement[bool], agency_id: int, page: int, per_page: int
-):
+def dao_agency_escalations(reach: Reach, agency_id: int, page: int, per_page: int):
     """Open escalations of the actions an agency owns, at either level, oldest first."""
-    statement, _owner = _rows_statement(visible)
+    return _page(_agency_escalations(reach), page, per_page, {"agency_id": agency_id})
+
+
+@db.prepared
+def _agency_escalations(reach: Reach) -> Listing:
+    statement, _owner = _rows_statement(reach_clause(reach))
     statement = statement.where(
-        WelfareAction.owner_agency_id == agency_id, Escalation.resolved_at.is_(None)
+        WelfareAction.owner_agency_id == sa.bindparam("agency_id"),
+        Escalation.resolved_at.is_(None),
     ).order_by(Escalation.became_due_at, Escalation.id)
-    return _page(statement, page, per_page)
+    return listing(statement)
 
 
 def dao_acpc_escalations(
-    visible: sa.ColumnElement[bool],
+    reach: Reach,
     acpc_id: int,
     *,
     owner_id: int | None,
@@ -276,20 +281,26 @@ def dao_acpc_escalations(
     per_page: int,
 ):
     """ACPC-level escalations raised to this ACPC, filtered; open ones oldest first."""
-    statement, owner = _rows_statement(visible)
+    statements = _acpc_escalations(reach, owner_id is not None, bool(kind), status)
+    params = {"acpc_id": acpc_id, "owner_id": owner_id, "kind": kind}
+    return _page(statements, page, per_page, params)
+
+
+@db.prepared
+def _acpc_escalations(reach: Reach, of_owner: bool, of_kind: bool, status: str) -> Listing:
+    statement, owner = _rows_statement(reach_clause(reach))
     statement = statement.where(
-        Escalation.agency_id == acpc_id, Escalation.level == EscalationLevel.ACPC
+        Escalation.agency_id == sa.bindparam("acpc_id"), Escalation.level == EscalationLevel.ACPC
     )
-    if owner_id is not None:
-        statement = statement.where(owner.id == owner_id)
-    if kind:
-        statement = statement.where(WelfareAction.kind == kind)
+    if of_owner:
+        statement = statement.where(owner.id == sa.bindparam("owner_id"))
+    if of_kind:
+        statement = statement.where(WelfareAction.kind == sa.bindparam("kind"))
     if status == "open":
         statement = statement.where(Escalation.resolved_at.is_(None))
     elif status == "resolved":
         statement = statement.where(Escalation.resolved_at.is_not(None))
-    statement = statement.order_by(Escalation.became_due_at, Escalation.id)
-    return _page(statement, page, per_page)
+    return listing(statement.order_by(Escalation.became_due_at, Escalation.id))
 
 
 def dao_escalation(visible: sa.ColumnElement[bool], escalation_id: int) -> EscalationRow | None:

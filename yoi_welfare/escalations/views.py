@@ -8,6 +8,7 @@ from flask_login import current_user
 from yoi_welfare.access import (
     Permission,
     current_children_clause,
+    current_reach,
     deny,
     has_permission,
     permission_required,
@@ -41,7 +42,7 @@ def agency():
     """The managers' view: open escalations of the actions their agency owns, oldest first."""
     agency = user_agency()
     results = services.dao_agency_escalations(
-        current_children_clause(), agency.id, page_number(), current_app.config["PAGE_SIZE"]
+        current_reach(), agency.id, page_number(), current_app.config["PAGE_SIZE"]
     )
     responses = services.dao_responses([row.escalation.id for row in results.items])
     return render_template(
@@ -64,7 +65,7 @@ def acpc():
         "status": (form.status.data or "open") if valid else "open",
     }
     results = services.dao_acpc_escalations(
-        current_children_clause(),
+        current_reach(),
         agency.id,
         owner_id=filters["agency"],
         kind=filters["kind"],

@@ -26,7 +26,7 @@ def london_today() -> date:
     return datetime.now(UTC).astimezone(LONDON).date()
 
 
-def in_force(today: date) -> sa.ColumnElement[bool]:
+def in_force(today: date | sa.ColumnElement) -> sa.ColumnElement[bool]:
     """Agreements that have started and not ended on this day."""
     return sa.and_(
         SharingAgreement.starts_on <= today,
@@ -35,7 +35,9 @@ def in_force(today: date) -> sa.ColumnElement[bool]:
 
 
 def party_to_agreement_clause(
-    agency_id: int, area: sa.ColumnElement | int, today: date
+    agency_id: int | sa.ColumnElement,
+    area: sa.ColumnElement | int,
+    today: date | sa.ColumnElement,
 ) -> sa.ColumnElement[bool]:
     """EXISTS: the agency is a party to an agreement in force for the area.
 
@@ -54,24 +56,26 @@ def party_to_agreement_clause(
     )
 
 
+@db.prepared
+def _shared_under() -> sa.Select:
+    return (
+        select(SharingAgreement.title, Area.name)
+        .join(AgreementParty, AgreementParty.agreement_id == SharingAgreement.id)
+        .join(Area, Area.id == SharingAgreement.area_id)
+        .where(
+            AgreementParty.agency_id == sa.bindparam("agency_id"),
+            SharingAgreement.area_id == sa.bindparam("area_id"),
+            in_force(sa.bindparam("today", type_=sa.Date)),
+        )
+        .order_by(SharingAgreement.starts_on.desc(), SharingAgreement.id.desc())
+        .limit(1)
+    )
+
+
 def dao_shared_under(agency_id: int, area_id: int, today: date) -> str | None:
     """The title and area of the agreement under which this agency sees the area's children."""
-    row = (
-        db.session()
-        .exec(
-            select(SharingAgreement.title, Area.name)
-            .join(AgreementParty, AgreementParty.agreement_id == SharingAgreement.id)
-            .join(Area, Area.id == SharingAgreement.area_id)
-            .where(
-                AgreementParty.agency_id == agency_id,
-                SharingAgreement.area_id == area_id,
-                in_force(today),
-            )
-            .order_by(SharingAgreement.starts_on.desc(), SharingAgreement.id.desc())
-            .limit(1)
-        )
-        .first()
-    )
+    params = {"agency_id": agency_id, "area_id": area_id, "today": today}
+    row = db.session().exec(_shared_under(), params=params).first()
     return f"{row[0]} ({row[1]})" if row else None
 
 

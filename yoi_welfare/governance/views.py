@@ -29,8 +29,8 @@ from yoi_welfare.governance.forms import (
     SubjectAccessForm,
 )
 from yoi_welfare.governance.models import DisclosureChannel, ExportStatus, SubjectAccessExport
-from yoi_welfare.people import services as people
 from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("governance", __name__)
@@ -320,11 +320,12 @@ def print_record(child_id: int):
         object_type="young_person",
         object_id=child.id,
     )
+    record = ChildRecord(child)
     return render_template(
         "governance/print.html",
         child=child,
-        history=people.dao_placement_history(child.id),
+        history=record.placements,
         home_area=db.session().get(Area, child.home_area_id),
-        entries=timeline.chronology(child, None),
+        entries=timeline.chronology(record, None),
         printed_at=now,
     )

@@ -11,11 +11,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import func, select
 
+from yoi_welfare import db
+from yoi_welfare.access import Reach, reach_clause
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.domain.wellbeing import Level
+from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import Placement, YoungPerson
-from yoi_welfare.people.services import Page, paginate
 from yoi_welfare.screenings.models import WelfareScreening
 from yoi_welfare.screenings.services import latest_submitted_id
 from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
@@ -44,13 +46,7 @@ class CaseloadRow:
 
 
 def dao_caseload(
-    visible: sa.ColumnElement[bool],
-    *,
-    sort: str,
-    order: str,
-    now: datetime,
-    page: int,
-    per_page: int,
+    reach: Reach, *, sort: str, order: str, now: datetime, page: int, per_page: int
 ) -> Page:
     """A page of the visible children held now (CaseloadRows), with their latest submitted
     level and overdue action count.
@@ -58,6 +54,18 @@ def dao_caseload(
     ``sort`` is one of SORTS (else by name), ``order`` ASCENDING or DESCENDING. Ties, and
     children never screened (below LOW), fall back to name order.
     """
+    rows = page_of(_caseload(reach, sort, order), page, per_page, {"now": now})
+    return replace(
+        rows,
+        items=[
+            CaseloadRow(child, placement, establishment, screening_id, level, count, bool(flag))
+            for child, placement, establishment, screening_id, level, count, flag in rows.items
+        ],
+    )
+
+
+@db.prepared
+def _caseload(reach: Reach, sort: str, order: str) -> Listing:
     # Counted through the partial index of open actions by child.
     overdue_count = (
         select(func.count())
@@ -66,7 +74,7 @@ def dao_caseload(
             WelfareAction.young_person_id == YoungPerson.id,
             WelfareAction.completed_at.is_(None),
             WelfareAction.cancelled_at.is_(None),
-            WelfareAction.due_at <= now,
+            WelfareAction.due_at <= sa.bindparam("now", type_=WelfareAction.due_at.type),
         )
         .scalar_subquery()
     )
@@ -95,6 +103,7 @@ def dao_caseload(
     else:
         ordering += [column.desc() if descending else column.asc() for column in by_name]
     held_now = sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None))
+    visible = reach_clause(reach)
     statement = (
         select(
             YoungPerson,
@@ -111,15 +120,7 @@ def dao_caseload(
         .where(visible)
         .order_by(*ordering)
     )
-    counted = select(YoungPerson.id).join(Placement, held_now).where(visible)
-    rows = paginate(statement, page, per_page, counted)
-    return replace(
-        rows,
-        items=[
-            CaseloadRow(child, placement, establishment, screening_id, level, count, bool(flag))
-            for child, placement, establishment, screening_id, level, count, flag in rows.items
-        ],
-    )
+    return listing(statement, select(YoungPerson.id).join(Placement, held_now).where(visible))
 
 
 def sort_links(sort: str, order: str) -> dict[str, dict]:

@@ -6,7 +6,7 @@ from itertools import groupby
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from yoi_welfare.access import current_children_clause, signed_in, user_agency
+from yoi_welfare.access import current_children_clause, current_reach, signed_in, user_agency
 from yoi_welfare.accounts.models import Role
 from yoi_welfare.custody import services as custody
 from yoi_welfare.home import caseload
@@ -49,7 +49,7 @@ def index():
         )
     sort, order = caseload.parse_sort(request.args.get("sort"), request.args.get("order"))
     children = caseload.dao_caseload(
-        current_children_clause(),
+        current_reach(),
         sort=sort,
         order=order,
         now=datetime.now(UTC),

@@ -3,13 +3,13 @@
 from collections.abc import Iterator
 
 from yoi_welfare.chronology.entry import Entry
-from yoi_welfare.people import services
-from yoi_welfare.people.models import LeavingReason, YoungPerson
+from yoi_welfare.people.models import LeavingReason
+from yoi_welfare.people.record import ChildRecord
 
 
-def placement_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
+def placement_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entry]:
     # A child has few of these, so all are taken whatever the limit.
-    for placement, establishment in services.dao_placement_history(child.id):
+    for placement, establishment in record.placements:
         yield Entry(
             placement.admitted_at,
             "placement",

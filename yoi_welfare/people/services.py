@@ -1,6 +1,5 @@
 """Registering children and moving them in, between and out of establishments."""
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,7 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
 from yoi_welfare.screenings import services as screenings
 
@@ -26,33 +26,6 @@ class PeopleError(ServiceError):
 def london_instant(on: date, at: time) -> datetime:
     """A UK wall-clock date and time as an aware UTC instant."""
     return datetime.combine(on, at, tzinfo=LONDON).astimezone(UTC)
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def paginate(
-    statement: sa.Select, page: int, per_page: int, counted: sa.Select | None = None
-) -> Page:
-    """One page of a statement's rows, and how many rows it gives in all.
-
-    ``counted``, when given, is a cheaper statement giving the same rows to count: one without
-    the columns the page computes for each row.
-    """
-    session = db.session()
-    counted = (counted if counted is not None else statement).order_by(None).subquery()
-    total = session.exec(select(func.count()).select_from(counted)).one()
-    rows = session.exec(statement.offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(items=list(rows), page=page, per_page=per_page, total=total)
 
 
 def dao_search_children(
@@ -104,17 +77,18 @@ def dao_children_in_custody(
     return paginate(statement, page, per_page)
 
 
-def dao_placement_history(child_id: int):
+@db.prepared
+def _placement_history() -> sa.Select:
     return (
-        db.session()
-        .exec(
-            select(Placement, Agency)
-            .join(Agency, Agency.id == Placement.establishment_id)
-            .where(Placement.young_person_id == child_id)
-            .order_by(Placement.admitted_at.desc())
-        )
-        .all()
+        select(Placement, Agency)
+        .join(Agency, Agency.id == Placement.establishment_id)
+        .where(Placement.young_person_id == sa.bindparam("child_id"))
+        .order_by(Placement.admitted_at.desc())
     )
+
+
+def dao_placement_history(child_id: int):
+    return db.session().exec(_placement_history(), params={"child_id": child_id}).all()
 
 
 def dao_current_placement(child_id: int) -> Placement | None:

@@ -19,6 +19,7 @@ from yoi_welfare.actions.views import child_actions_panel
 from yoi_welfare.audit import services as audit
 from yoi_welfare.chronology import timeline
 from yoi_welfare.custody.views import notes_panel
+from yoi_welfare.paging import Page
 from yoi_welfare.people import services
 from yoi_welfare.people.forms import (
     FindChildForAdmissionForm,
@@ -28,6 +29,7 @@ from yoi_welfare.people.forms import (
     TransferForm,
 )
 from yoi_welfare.people.models import LegalStatus, Sex
+from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.reviews.views import reviews_panel
 from yoi_welfare.screenings.views import child_screenings_panel
 from yoi_welfare.self_harm.views import flag_panel
@@ -85,30 +87,29 @@ def register():
 @permission_required(Permission.VIEW_CHILDREN)
 def child(child_id: int):
     young_person = get_visible_child(child_id)
-    history = services.dao_placement_history(child_id)
-    current = next(((p, a) for p, a in history if p.left_at is None), None)
+    record = ChildRecord(young_person)
     kind = request.args.get("kind") or None
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()
     # Only as far back as this page, and one more entry to tell whether there is a next page.
-    entries = timeline.chronology(young_person, kind, limit=page * per_page + 1)
+    entries = timeline.chronology(record, kind, limit=page * per_page + 1)
     html = render_template(
         "people/child.html",
-        chronology=services.Page(
+        chronology=Page(
             entries[(page - 1) * per_page : page * per_page], page, per_page, len(entries)
         ),
         chronology_kinds=timeline.kind_choices(),
         chronology_kind=kind if kind in timeline.KINDS else "",
         child=young_person,
-        history=history,
-        current=current,
+        history=record.placements,
+        current=record.current,
         home_area=db.session().get(services.Area, young_person.home_area_id),
         can_move=holds_child(young_person),
-        actions=child_actions_panel(young_person),
-        screenings=child_screenings_panel(young_person),
-        self_harm=flag_panel(young_person),
-        notes=notes_panel(young_person),
-        reviews=reviews_panel(young_person),
+        actions=child_actions_panel(record),
+        screenings=child_screenings_panel(record),
+        self_harm=flag_panel(record),
+        notes=notes_panel(record),
+        reviews=reviews_panel(record),
     )
     # Recorded once the page is rendered: on PostgreSQL the audit chain's head stays locked from
     # here to the commit, so the shorter that is, the more views can be recorded at once.

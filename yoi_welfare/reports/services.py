@@ -16,7 +16,7 @@ from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.disclosures import Leaving, recipient_of, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.services import queue_email
-from yoi_welfare.people.services import Page, paginate
+from yoi_welfare.paging import Page, paginate
 from yoi_welfare.reports.data import ReportData, gather
 from yoi_welfare.reports.models import EscalationReport
 from yoi_welfare.reports.render import render_weekly_report

@@ -5,8 +5,7 @@ from collections.abc import Iterator
 from flask import url_for
 
 from yoi_welfare.chronology.entry import Entry
-from yoi_welfare.people.models import YoungPerson
-from yoi_welfare.reviews import services
+from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.reviews.models import PlacementOutcome, PlacementReview
 from yoi_welfare.web import format_datetime
 
@@ -18,9 +17,9 @@ def describe_outcome(review: PlacementReview) -> str:
     return review.outcome.label
 
 
-def review_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
+def review_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entry]:
     # A child has few of these, so all are taken whatever the limit.
-    for row in services.dao_reviews(child.id):
+    for row in record.reviews:
         review = row.review
         title = f"{review.kind.label} held"
         if review.reason is not None:

@@ -9,11 +9,13 @@ meeting chose (``placement_review_held``). Nothing here commits.
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import func, select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions import services as actions
+from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
@@ -58,29 +60,26 @@ class ReviewRow:
     establishment: str
 
 
-def _rows(statement) -> list[ReviewRow]:
-    statement = (
-        statement.join(User, User.id == PlacementReview.recorded_by_id)
+@db.prepared
+def _reviews(by: str) -> sa.Select:
+    return (
+        select(PlacementReview, User.name, Agency.name)
+        .join(User, User.id == PlacementReview.recorded_by_id)
         .join(Agency, Agency.id == PlacementReview.establishment_id)
+        .where(getattr(PlacementReview, by) == sa.bindparam("id"))
         .order_by(PlacementReview.held_at.desc(), PlacementReview.id.desc())
     )
-    return [ReviewRow(*row) for row in db.session().exec(statement)]
 
 
 def dao_reviews(child_id: int) -> list[ReviewRow]:
     """The child's placement reviews, most recently held first."""
-    return _rows(
-        select(PlacementReview, User.name, Agency.name).where(
-            PlacementReview.young_person_id == child_id
-        )
-    )
+    rows = db.session().exec(_reviews("young_person_id"), params={"id": child_id})
+    return [ReviewRow(*row) for row in rows]
 
 
 def dao_review(review_id: int) -> ReviewRow | None:
-    rows = _rows(
-        select(PlacementReview, User.name, Agency.name).where(PlacementReview.id == review_id)
-    )
-    return rows[0] if rows else None
+    row = db.session().exec(_reviews("id"), params={"id": review_id}).first()
+    return ReviewRow(*row) if row else None
 
 
 def dao_latest_review_id(child_id: int, kind: ReviewKind) -> int:
@@ -93,15 +92,11 @@ def dao_latest_review_id(child_id: int, kind: ReviewKind) -> int:
     return latest.one() or 0
 
 
-def dao_next_due(child: YoungPerson, kind: ReviewKind):
-    """The child's open action for the next review of ``kind``, if any, soonest first."""
+def next_due(open_actions: list[tuple[WelfareAction, Agency]], kind: ReviewKind):
+    """The open action for the next review of ``kind``, if any, of a child's open actions (soonest
+    due first)."""
     return next(
-        (
-            action
-            for action, _owner in actions.dao_child_open_actions(child.id)
-            if action.kind in DUE_ACTIONS[kind]
-        ),
-        None,
+        (action for action, _owner in open_actions if action.kind in DUE_ACTIONS[kind]), None
     )
 
 

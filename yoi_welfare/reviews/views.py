@@ -18,9 +18,10 @@ from yoi_welfare.access import (
     holds_child,
     permission_required,
 )
-from yoi_welfare.actions.services import status_of
+from yoi_welfare.actions.services import dao_child_open_actions, status_of
 from yoi_welfare.audit import services as audit
 from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.people.services import london_instant
 from yoi_welfare.reviews import services
 from yoi_welfare.reviews.forms import LacReviewForm, PlacementMeetingForm
@@ -38,23 +39,23 @@ def can_record(child: YoungPerson) -> bool:
     return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
 
 
-def _next_due(child: YoungPerson, kind: ReviewKind, now: datetime):
-    action = services.dao_next_due(child, kind)
+def _next_due(open_actions: list, kind: ReviewKind, now: datetime):
+    action = services.next_due(open_actions, kind)
     return (action, status_of(action, now)) if action else None
 
 
-def reviews_panel(child: YoungPerson) -> dict | None:
+def reviews_panel(record: ChildRecord) -> dict | None:
     """What the child's page shows: the next reviews due, and every review held."""
     if not has_permission(current_user, Permission.VIEW_CHILDREN):
         return None
     now = _now()
-    lac = services.lac_reviews_apply(child)
+    lac = services.lac_reviews_apply(record.child)
     return {
-        "rows": services.dao_reviews(child.id),
+        "rows": record.reviews,
         "lac_applies": lac,
-        "next_lac": _next_due(child, ReviewKind.LAC_REVIEW, now) if lac else None,
-        "next_meeting": _next_due(child, ReviewKind.PLACEMENT_MDM, now),
-        "can_record": can_record(child),
+        "next_lac": _next_due(record.open_actions, ReviewKind.LAC_REVIEW, now) if lac else None,
+        "next_meeting": _next_due(record.open_actions, ReviewKind.PLACEMENT_MDM, now),
+        "can_record": can_record(record.child),
     }
 
 
@@ -106,7 +107,7 @@ def _record(child_id: int, kind: ReviewKind, form: LacReviewForm):
         child=child,
         kind=kind,
         applies=applies,
-        next_due=_next_due(child, kind, _now()),
+        next_due=_next_due(dao_child_open_actions(child.id), kind, _now()),
         recent=[row for row in services.dao_reviews(child.id) if row.review.kind is kind][:3],
     )
 

@@ -8,14 +8,16 @@ from collections.abc import Iterator
 from flask import url_for
 
 from yoi_welfare.chronology.entry import Entry
-from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.screenings import services
 
 
-def screening_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
+def screening_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entry]:
     # A child has few of these, so all are taken whatever the limit.
-    for listing in services.dao_child_screenings(child.id, include_drafts=False):
+    for listing in record.screenings:
         screening = listing.screening
+        if screening.is_draft:
+            continue
         detail = f"Safety and wellbeing level: {screening.practitioner_level.label.lower()}"
         if screening.practitioner_level is not screening.indicated_level:
             detail += f" (indicated: {screening.indicated_level.label.lower()})"
@@ -28,12 +30,12 @@ def screening_entries(child: YoungPerson, limit: int | None = None) -> Iterator[
             detail=detail,
             href=url_for("screenings.show", screening_id=screening.id),
         )
-    for read, establishment, reader in services.dao_child_reads(child.id):
+    for read, establishment, reader in services.dao_child_reads(record.child.id):
         yield Entry(
             read.read_at,
             "screening",
-            f"Welfare screening read by {establishment.name}",
-            agency=establishment.name,
-            author=reader.name,
+            f"Welfare screening read by {establishment}",
+            agency=establishment,
+            author=reader,
             href=url_for("screenings.show", screening_id=read.screening_id),
         )

@@ -98,13 +98,13 @@ class ScreeningListing:
     author_agency: str
 
 
-def dao_child_screenings(child_id: int, *, include_drafts: bool) -> list[ScreeningListing]:
-    """The child's screenings, newest first: drafts (if asked for) then by submission."""
+@db.prepared
+def _child_screenings(include_drafts: bool) -> sa.Select:
     author = aliased(User)
-    conditions = [WelfareScreening.young_person_id == child_id]
+    conditions = [WelfareScreening.young_person_id == sa.bindparam("child_id")]
     if not include_drafts:
         conditions.append(WelfareScreening.status == ScreeningStatus.SUBMITTED)
-    rows = db.session().exec(
+    return (
         select(WelfareScreening, author.name, Agency.name)
         .join(
             author,
@@ -119,6 +119,11 @@ def dao_child_screenings(child_id: int, *, include_drafts: bool) -> list[Screeni
             WelfareScreening.id.desc(),
         )
     )
+
+
+def dao_child_screenings(child_id: int, *, include_drafts: bool) -> list[ScreeningListing]:
+    """The child's screenings, newest first: drafts (if asked for) then by submission."""
+    rows = db.session().exec(_child_screenings(include_drafts), params={"child_id": child_id})
     return [ScreeningListing(s, name, agency) for s, name, agency in rows.all()]
 
 
@@ -204,18 +209,20 @@ def dao_reads(screening_id: int) -> list[tuple[ScreeningRead, Agency, User]]:
     )
 
 
-def dao_child_reads(child_id: int) -> list[tuple[ScreeningRead, Agency, User]]:
-    return list(
-        db.session()
-        .exec(
-            select(ScreeningRead, Agency, User)
-            .join(WelfareScreening, WelfareScreening.id == ScreeningRead.screening_id)
-            .join(Agency, Agency.id == ScreeningRead.agency_id)
-            .join(User, User.id == ScreeningRead.read_by_id)
-            .where(WelfareScreening.young_person_id == child_id)
-        )
-        .all()
+@db.prepared
+def _child_reads() -> sa.Select:
+    return (
+        select(ScreeningRead, Agency.name, User.name)
+        .join(WelfareScreening, WelfareScreening.id == ScreeningRead.screening_id)
+        .join(Agency, Agency.id == ScreeningRead.agency_id)
+        .join(User, User.id == ScreeningRead.read_by_id)
+        .where(WelfareScreening.young_person_id == sa.bindparam("child_id"))
     )
+
+
+def dao_child_reads(child_id: int) -> list[tuple[ScreeningRead, str, str]]:
+    """Every reading of the child's screenings, with the establishment's and reader's names."""
+    return list(db.session().exec(_child_reads(), params={"child_id": child_id}).all())
 
 
 def latest_submitted_id(child_id: sa.ColumnElement[int]) -> sa.ScalarSelect:

@@ -27,6 +27,7 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.forms import ManualActionForm
 from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.people.services import london_instant
 from yoi_welfare.screenings import services
 from yoi_welfare.screenings.forms import (
@@ -88,12 +89,13 @@ def _already_submitted(screening: WelfareScreening):
     return redirect(url_for("screenings.show", screening_id=screening.id))
 
 
-def child_screenings_panel(child: YoungPerson) -> dict | None:
+def child_screenings_panel(record: ChildRecord) -> dict | None:
     """What the child's page shows of their screenings; None for a user who reads none."""
     if not has_permission(current_user, Permission.VIEW_SCREENINGS):
         return None
-    writer = can_write(child)
-    listings = services.dao_child_screenings(child.id, include_drafts=writer)
+    writer = can_write(record.child)
+    # Drafts are the YOT's work in progress: only those who may write screenings see them.
+    listings = [row for row in record.screenings if writer or not row.screening.is_draft]
     draft = next((row.screening for row in listings if row.screening.is_draft), None)
     return {"listings": listings, "can_start": writer, "draft": draft}
 

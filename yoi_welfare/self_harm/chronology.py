@@ -6,7 +6,7 @@ from flask import url_for
 
 from yoi_welfare.actions.services import dao_user_names
 from yoi_welfare.chronology.entry import Entry
-from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.self_harm import services
 from yoi_welfare.self_harm.models import CaseReview, SelfHarmFlag
 from yoi_welfare.web import format_datetime
@@ -23,12 +23,12 @@ def _levels(review: CaseReview) -> str:
     return " ".join(parts)
 
 
-def flag_entries(child: YoungPerson, limit: int | None = None) -> Iterator[Entry]:
+def flag_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entry]:
     # A child has few of these, so all are taken whatever the limit.
-    flags = services.dao_flags(child.id)
+    flags = record.flags
     if not flags:
         return
-    reviews = services.dao_case_reviews_of_child(child.id)
+    reviews = services.dao_case_reviews_of_child(record.child.id)
     users = dao_user_names(
         {user_id for flag in flags for user_id in services.user_ids(flag)}
         | {review.recorded_by_id for review, _ in reviews}

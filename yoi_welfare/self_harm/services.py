@@ -64,17 +64,18 @@ class StaleFlagError(SelfHarmError):
 # Queries
 
 
+@db.prepared
+def _flags() -> sa.Select:
+    return (
+        select(SelfHarmFlag)
+        .where(SelfHarmFlag.young_person_id == sa.bindparam("child_id"))
+        .order_by(SelfHarmFlag.opened_at.desc(), SelfHarmFlag.id.desc())
+    )
+
+
 def dao_flags(child_id: int) -> list[SelfHarmFlag]:
     """Every flag of the child, newest first."""
-    return list(
-        db.session()
-        .exec(
-            select(SelfHarmFlag)
-            .where(SelfHarmFlag.young_person_id == child_id)
-            .order_by(SelfHarmFlag.opened_at.desc(), SelfHarmFlag.id.desc())
-        )
-        .all()
-    )
+    return list(db.session().exec(_flags(), params={"child_id": child_id}).all())
 
 
 def notify_transfer_with_open_flag(child: YoungPerson, placement: Placement, at: datetime) -> int:

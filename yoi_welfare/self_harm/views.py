@@ -27,6 +27,7 @@ from yoi_welfare.actions.services import ActionStatus, status_of
 from yoi_welfare.audit import services as audit
 from yoi_welfare.domain.calendar import LONDON
 from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.people.services import london_instant
 from yoi_welfare.self_harm import services
 from yoi_welfare.self_harm.forms import (
@@ -56,21 +57,26 @@ def _holding_establishment_id(child: YoungPerson) -> int | None:
     return placement.establishment_id if placement else None
 
 
-def flag_panel(child: YoungPerson) -> dict | None:
+def flag_panel(record: ChildRecord) -> dict | None:
     """What the child's page shows: the current flag at the top, and every flag below."""
     if not has_permission(current_user, Permission.VIEW_CHILDREN):
         return None
-    flags = services.dao_flags(child.id)
+    flags = record.flags
     current = next((f for f in flags if f.state is not FlagState.POST_CLOSURE_ENDED), None)
-    holding = _holding_establishment_id(child)
-    names = services.dao_agency_names({f.reviewed_establishment_id for f in flags})
-    recordable = can_record(child)
+    placement, establishment = record.current or (None, None)
+    holding = placement.establishment_id if placement else None
+    reviewed_at = None
+    if current is not None and current.reviewed_establishment_id is not None:
+        reviewed_at = services.dao_agency_names({current.reviewed_establishment_id}).get(
+            current.reviewed_establishment_id
+        )
+    recordable = can_record(record.child)
     return {
         "current": current,
         "status": services.next_review_status(current, _now()) if current else None,
         "arrived_unreviewed": bool(current and services.arrived_unreviewed(current, holding)),
-        "reviewed_at": names.get(current.reviewed_establishment_id) if current else None,
-        "holding": services.dao_agency_names({holding}).get(holding) if holding else None,
+        "reviewed_at": reviewed_at,
+        "holding": establishment.name if establishment else None,
         "flags": flags,
         "can_record": recordable,
         "can_open": recordable and not any(f.is_open for f in flags),

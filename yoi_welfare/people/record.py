@@ -1,0 +1,68 @@
+"""One child's record as a page shows it: each part loaded once and shared by the page's panels
+and its chronology, which would otherwise each ask the database for the same rows."""
+
+from functools import cached_property
+
+from yoi_welfare.actions import services as actions
+from yoi_welfare.actions.models import WelfareAction
+from yoi_welfare.agencies.models import Agency
+from yoi_welfare.people import services as people
+from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.reviews import services as reviews
+from yoi_welfare.screenings import services as screenings
+from yoi_welfare.self_harm import services as self_harm
+from yoi_welfare.self_harm.models import SelfHarmFlag
+
+
+class ChildRecord:
+    """Read within one request only: it does not see changes made after a part is loaded."""
+
+    def __init__(self, child: YoungPerson):
+        self.child = child
+        self._closed_actions: tuple[int | None, list] | None = None
+
+    @cached_property
+    def placements(self) -> list[tuple[Placement, Agency]]:
+        """Every placement with its establishment, the latest admission first."""
+        return list(people.dao_placement_history(self.child.id))
+
+    @property
+    def current(self) -> tuple[Placement, Agency] | None:
+        return next(((p, a) for p, a in self.placements if p.left_at is None), None)
+
+    @cached_property
+    def open_actions(self) -> list[tuple[WelfareAction, Agency]]:
+        """The open actions with their owners, soonest due first."""
+        return actions.dao_child_open_actions(self.child.id)
+
+    def closed_actions(self, limit: int | None) -> list[tuple[WelfareAction, Agency]]:
+        """The latest ``limit`` completed or cancelled actions (all if None), latest first."""
+        if self._closed_actions is not None:
+            loaded_limit, rows = self._closed_actions
+            if loaded_limit is None or (limit is not None and limit <= loaded_limit):
+                return rows[:limit]
+        rows = actions.dao_child_closed_actions(self.child.id, limit)
+        self._closed_actions = (limit, rows)
+        return rows
+
+    @cached_property
+    def closed_count(self) -> int:
+        """How many actions are completed or cancelled: counted only if not already loaded."""
+        if self._closed_actions is not None:
+            loaded_limit, rows = self._closed_actions
+            if loaded_limit is None or len(rows) < loaded_limit:
+                return len(rows)
+        return actions.dao_child_closed_count(self.child.id)
+
+    @cached_property
+    def screenings(self) -> list[screenings.ScreeningListing]:
+        """Every screening, drafts included: each reader shows only what its user may see."""
+        return screenings.dao_child_screenings(self.child.id, include_drafts=True)
+
+    @cached_property
+    def flags(self) -> list[SelfHarmFlag]:
+        return self_harm.dao_flags(self.child.id)
+
+    @cached_property
+    def reviews(self) -> list[reviews.ReviewRow]:
+        return reviews.dao_reviews(self.child.id)
