@@ -131,3 +131,21 @@ def test_the_childs_page_links_to_who_has_seen_it_for_yot_managers_only(app, cli
     officer = app.test_client()
     sign_in(officer, world.officer)
     assert "Who has seen this record" not in officer.get(f"/children/{world.ours.id}").text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_statements_built_once_still_show_each_viewer_their_own_children(app, world, role):
+    # The lists and the child's page reuse statements built on the first request; the viewer's
+    # agency, area and date are bound on every request, so taking turns shows no one else's child.
+    ours, theirs = app.test_client(), app.test_client()
+    sign_in(ours, getattr(world, role))
+    sign_in(theirs, getattr(world, f"other_{role}"))
+    for _ in range(2):
+        for client, own, other in (
+            (ours, world.ours, world.theirs),
+            (theirs, world.theirs, world.ours),
+        ):
+            home = client.get("/").text
+            assert own.given_name in home and other.given_name not in home
+            assert client.get(f"/children/{own.id}").status_code == 200
+            assert client.get(f"/children/{other.id}").status_code == 404

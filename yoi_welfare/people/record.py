@@ -3,6 +3,7 @@ and its chronology, which would otherwise each ask the database for the same row
 
 from functools import cached_property
 
+from yoi_welfare import db
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
@@ -19,6 +20,8 @@ class ChildRecord:
 
     def __init__(self, child: YoungPerson):
         self.child = child
+        # Every part is looked up by the child's id: the same plans serve every child.
+        db.reuse_plans()
         self._closed_actions: tuple[int | None, list] | None = None
 
     @cached_property
