@@ -654,3 +654,44 @@ def test_demo_data_shows_admission_actions_some_done_some_overdue(app):
     assert len(screenings) == held
     load_demo_data("demo-password-2026")
     assert count_actions() == len(rows)
+
+
+def test_the_childs_page_shows_the_latest_closed_actions_and_the_chronology_every_action(
+    app, client, world
+):
+    app.config["PAGE_SIZE"] = 30
+    child = held_child(world)
+    create_action(child, world.yot, title="Still open", due_at=NOW + timedelta(days=1))
+    for day in range(1, 13):
+        create_action(
+            child,
+            world.yot,
+            title=f"Closed {day:02}",
+            due_at=NOW - timedelta(days=40),
+            completed_at=NOW - timedelta(days=day),
+        )
+    sign_in(client, world.officer)
+    page = client.get(f"/children/{child.id}").text
+    panel = page[: page.index('id="chronology"')]
+    assert "The 10 most recent of 12 completed and cancelled actions" in panel
+    assert "Closed 10" in panel and "Closed 11" not in panel and "Still open" in panel
+    # The chronology's first page holds the newest 30 entries: every action set and closed.
+    timeline = client.get(f"/children/{child.id}", query_string={"kind": "action"}).text
+    chronology = timeline[timeline.index('id="chronology"') :]
+    assert chronology.count("Action completed: Closed") == 12
+    assert chronology.count("Action set: ") == 13
+    assert chronology.index("Action completed: Closed 01") < chronology.index(
+        "Action completed: Closed 12"
+    )
+
+
+def test_the_childs_page_says_nothing_of_earlier_actions_when_it_shows_them_all(client, world):
+    child = held_child(world)
+    for day in (1, 2, 3):
+        create_action(
+            child, world.yot, title=f"Closed {day}", completed_at=NOW - timedelta(days=day)
+        )
+    sign_in(client, world.officer)
+    page = client.get(f"/children/{child.id}").text
+    assert 'id="earlier-actions"' not in page
+    assert all(f"Closed {day}" in page for day in (1, 2, 3))

@@ -188,13 +188,14 @@ def reach_clause(reach: Reach) -> sa.ColumnElement[bool]:
     One SQL clause, no per-row Python: the role's reach, and an EXISTS on the sharing agreements
     in force today (UK time) to which the user's agency is a party for the child's home area.
     """
-    if reach is Reach.AREA:
+    # == rather than is: the cache holds one clause per value, and a plain "area" equals Reach.AREA.
+    if reach == Reach.AREA:
         return sa.and_(
             YoungPerson.home_area_id == VIEWER_AREA,
             # Of the agency's own area only: not correlated, so evaluated once per query.
             party_to_agreement_clause(VIEWER_AGENCY, VIEWER_AREA, VIEWER_TODAY),
         )
-    if reach is Reach.HELD:
+    if reach == Reach.HELD:
         held = aliased(Placement)
         return sa.and_(
             select(held.id)

@@ -66,7 +66,7 @@ def reuse_plans() -> None:
     """
     current = session()
     if current.get_bind().dialect.name == "postgresql":
-        current.execute(text("SET LOCAL plan_cache_mode = auto"))
+        current.exec(text("SET LOCAL plan_cache_mode = auto"))
 
 
 def init_app(app: Flask) -> None:

@@ -42,7 +42,8 @@ class ChildRecord:
         """The latest ``limit`` completed or cancelled actions (all if None), latest first."""
         if self._closed_actions is not None:
             loaded_limit, rows = self._closed_actions
-            if loaded_limit is None or (limit is not None and limit <= loaded_limit):
+            everything = loaded_limit is None or len(rows) < loaded_limit
+            if everything or (limit is not None and limit <= loaded_limit):
                 return rows[:limit]
         rows = actions.dao_child_closed_actions(self.child.id, limit)
         self._closed_actions = (limit, rows)
