@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import render_template
 from sqlmodel import SQLModel, select
-from weasyprint import CSS, HTML
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
@@ -36,7 +35,7 @@ from yoi_welfare.governance.models import (
     SubjectAccessExport,
 )
 from yoi_welfare.people.models import Placement, YoungPerson
-from yoi_welfare.reports.render import NoFetching, RenderedPdf, css_string
+from yoi_welfare.reports.render import RenderedPdf, render_tagged_pdf
 from yoi_welfare.reviews.models import PlacementReview
 from yoi_welfare.screenings.models import ScreeningRead, WelfareScreening
 from yoi_welfare.screenings.questions import SECTIONS
@@ -340,17 +339,8 @@ def _event(event: AuditEvent, names: _Names) -> ExportRecord:
 def render_pdf(document: SubjectAccessDocument) -> RenderedPdf:
     """The export as a tagged PDF, fetching nothing (as the weekly report)."""
     html = render_template("governance/export.html", document=document)
-    fetcher = NoFetching()
-    header = css_string(f"Subject access export · {document.child.local_reference}")
-    stylesheets = [
-        CSS(string=STYLESHEET.read_text(), url_fetcher=fetcher),
-        CSS(string=f"@page {{ @top-right {{ content: {header}; }} }}", url_fetcher=fetcher),
-    ]
-    rendered = HTML(string=html, url_fetcher=fetcher, base_url="about:blank").render(
-        stylesheets=stylesheets, pdf_variant="pdf/ua-1"
-    )
-    pdf = rendered.write_pdf(pdf_variant="pdf/ua-1")
-    return RenderedPdf(pdf=pdf, page_count=len(rendered.pages), refused_urls=tuple(fetcher.refused))
+    header = f"Subject access export · {document.child.local_reference}"
+    return render_tagged_pdf(html, STYLESHEET, header)
 
 
 def to_json(document: SubjectAccessDocument) -> str:

@@ -37,14 +37,16 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def render_weekly_report(data: ReportData) -> RenderedPdf:
-    """Render the report in memory (no temporary files) as a tagged PDF/UA-1 document."""
-    html = render_template("reports/weekly.html", data=data)
+def render_tagged_pdf(html: str, stylesheet: Path, header: str) -> RenderedPdf:
+    """Render HTML in memory (no temporary files) as a tagged PDF/UA-1 document, with the
+    print stylesheet and ``header`` at the top right of every page, fetching nothing."""
     fetcher = NoFetching()
-    header = css_string(f"{data.area.name} ACPC · {data.week}")
     stylesheets = [
-        CSS(string=STYLESHEET.read_text(), url_fetcher=fetcher),
-        CSS(string=f"@page {{ @top-right {{ content: {header}; }} }}", url_fetcher=fetcher),
+        CSS(string=stylesheet.read_text(), url_fetcher=fetcher),
+        CSS(
+            string=f"@page {{ @top-right {{ content: {css_string(header)}; }} }}",
+            url_fetcher=fetcher,
+        ),
     ]
     document = HTML(string=html, url_fetcher=fetcher, base_url="about:blank").render(
         stylesheets=stylesheets,
@@ -52,3 +54,8 @@ def render_weekly_report(data: ReportData) -> RenderedPdf:
     )
     pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     return RenderedPdf(pdf=pdf, page_count=len(document.pages), refused_urls=tuple(fetcher.refused))
+
+
+def render_weekly_report(data: ReportData) -> RenderedPdf:
+    html = render_template("reports/weekly.html", data=data)
+    return render_tagged_pdf(html, STYLESHEET, f"{data.area.name} ACPC · {data.week}")
