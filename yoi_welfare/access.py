@@ -268,11 +268,20 @@ def current_placement(child: YoungPerson) -> Placement | None:
 
 
 def holds_child(child: YoungPerson) -> bool:
-    """Whether the signed-in user's establishment holds the child now (and so may record)."""
+    """Whether the signed-in user's establishment holds the child now (and so may record).
+
+    Asked once per child and request: the child's page asks it for every panel. A request that
+    moves a child asks it before the move, never after.
+    """
     if current_user.role is not Role.ESTABLISHMENT_STAFF:
         return False
-    placement = current_placement(child)
-    return placement is not None and placement.establishment_id == current_user.agency_id
+    held = g.setdefault("holds_child", {})
+    if child.id not in held:
+        placement = current_placement(child)
+        held[child.id] = (
+            placement is not None and placement.establishment_id == current_user.agency_id
+        )
+    return held[child.id]
 
 
 def can_view_access_log(user: User, agency: Agency, child: YoungPerson) -> bool:
