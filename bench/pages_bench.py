@@ -215,6 +215,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds per page")
     parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument(
+        "--only",
+        choices=("child", "caseload", "actions", "escalations"),
+        help="load this page alone, and print its figures without writing them down",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk).")
@@ -240,6 +245,8 @@ def main() -> None:
                 ("establishment actions", "/actions", "staff"),
                 ("ACPC escalations", "/acpc/escalations", "acpc"),
             ]
+            if args.only:
+                pages = [page for page in pages if args.only in page[1] or args.only in page[0]]
             rows = []
             for name, path, role in pages:
                 # A short warm-up, so that every worker has its connections and caches.
@@ -277,6 +284,9 @@ def main() -> None:
         "- target: p95 under 100 ms at 20 clients on every page, and at least 300 requests/s "
         "on the child page; errors counts non-2xx responses and socket errors",
     ]
+    if args.only:
+        print("\n".join(lines))
+        return
     emit(f"pages-{dialect}", f"Pages under load ({dialect})", lines)
 
 

@@ -1,5 +1,6 @@
 """Welfare actions: what admission and other events make due; what practitioners do with them."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -607,6 +608,40 @@ def test_the_actions_page_is_paginated(client, world):
     third = client.get("/actions", query_string={"page": 3}).text
     assert "Task 4" in third and "Task 0" not in third
     assert "5 open actions" in third
+
+
+@pytest.mark.parametrize("status", ["completed", "cancelled"])
+def test_an_establishments_closed_actions_come_latest_first_for_children_it_may_see(
+    client, world, status
+):
+    child = held_child(world, given_name="Jordan", family_name="Ellis")
+    never_held = create_child(world.area)
+    create_placement(never_held, world.other_yoi, admitted_at=NOW - timedelta(days=9))
+    for days, title in ((3, "Older"), (1, "Newest"), (2, "Middle")):
+        create_action(child, world.yoi, title=title, **{f"{status}_at": NOW - timedelta(days=days)})
+    create_action(never_held, world.yoi, title="Not theirs", **{f"{status}_at": NOW})
+    create_action(child, world.yoi, title="Still open")
+    sign_in(client, world.staff)
+    page = client.get("/actions", query_string={"status": status}).text
+    assert page.index("Newest") < page.index("Middle") < page.index("Older")
+    assert "Not theirs" not in page and "Still open" not in page
+    assert f"3 {status} actions" in page
+
+
+def test_a_long_list_links_to_its_first_last_and_neighbouring_pages(client, world):
+    child = held_child(world)
+    for n in range(30):
+        create_action(child, world.yoi, title=f"Task {n}", completed_at=NOW - timedelta(hours=n))
+    client.application.config["PAGE_SIZE"] = 1
+    sign_in(client, world.staff)
+    response = client.get("/actions", query_string={"status": "completed", "page": 15})
+    assert response.status_code == 200
+    links = re.findall(r'href="/actions\?([^"]+)"', response.text)
+    pages = [int(re.search(r"page=(\d+)", link)[1]) for link in links]
+    assert pages == [14, 1, 14, 15, 16, 30, 16]  # previous, the numbers, next
+    assert all("status=completed" in link for link in links)
+    assert "govuk-pagination__item--ellipsis" in response.text
+    assert "Task 14" in response.text
 
 
 def test_an_acpc_sees_the_actions_of_its_areas_children_whoever_owns_them(client, world):

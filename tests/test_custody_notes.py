@@ -109,6 +109,36 @@ def test_staff_write_a_note_and_the_yot_reads_it_at_once(client, world):
     assert not [e for e in db.session().exec(select(AuditEvent)) if TEXT in (e.detail or "")]
 
 
+@pytest.mark.parametrize("amended", [0, 6])
+def test_the_childs_page_shows_the_notes_written_last_whichever_were_amended(
+    client, world, amended
+):
+    # A page of 5 entries: the chronology loads the 6 notes changed last. When the 6 oldest
+    # were amended since, those are not the 5 written last, which the page shows all the same.
+    client.application.config["PAGE_SIZE"] = 5
+    child = held_child(world)
+    written = [
+        write(world, child, text=f"Note {n}", at=NOW - timedelta(hours=20 - n)) for n in range(8)
+    ]
+    for note in written[:amended]:
+        services.amend_note(
+            note,
+            by=world.staff,
+            category=NoteCategory.DAILY_WELFARE,
+            text=f"{note.text} amended",
+            reason="Typo",
+            now=NOW - timedelta(minutes=10),
+        )
+        db.session().commit()
+    sign_in(client, world.officer)
+    soup = BeautifulSoup(client.get(f"/children/{child.id}").text, "html5lib")
+    latest = soup.select_one("#latest-notes").get_text(" ")
+    shown = [n for n in range(8) if f"Note {n}" in latest]
+    assert shown == [3, 4, 5, 6, 7]
+    assert latest.index("Note 7") < latest.index("Note 3")
+    assert "All notes (8)" in soup.get_text(" ")
+
+
 def test_new_notes_are_counted_for_each_officer_since_they_last_looked(client, world):
     child = held_child(world)
     colleague = create_user(world.yot, name="Colleague")

@@ -46,8 +46,10 @@ def create_app(overrides: dict | None = None) -> "Flask":
 
     WTFormsHelpers(app)
     from yoi_welfare.forms import error_summary
+    from yoi_welfare.view_helpers import pagination
 
     app.add_template_global(error_summary)
+    app.add_template_global(pagination)
 
     from yoi_welfare import accounts, web
 

@@ -59,10 +59,10 @@ def _configure_sqlite(engine: Engine) -> None:
 def reuse_plans() -> None:
     """Let PostgreSQL reuse its plans of prepared statements for the rest of the transaction.
 
-    The engine plans every statement for its own values (see ``make_engine``), which lists need:
-    their best plan depends on the agency asked about. Lookups by a child's id have one best
-    plan whatever the child; planning each of them again was half of PostgreSQL's time on the
-    child's page.
+    The engine plans every statement for its own values (see ``make_engine``), which most lists
+    need: their best plan depends on the agency asked about. Where one plan suits every value
+    (lookups by a child's id, the caseload of an area), planning again was half of PostgreSQL's
+    time for the page.
     """
     current = session()
     if current.get_bind().dialect.name == "postgresql":

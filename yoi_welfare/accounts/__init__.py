@@ -2,11 +2,14 @@
 
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+import sqlalchemy as sa
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
+from sqlmodel import select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
+from yoi_welfare.agencies.models import Agency
 from yoi_welfare.extensions import login_manager
 
 # Keys this package keeps in the (signed) session cookie.
@@ -22,12 +25,27 @@ def init_app(app: Flask) -> None:
         user_id, _, version = session_id.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session().get(User, int(user_id))
-        if user is None or not user.active or user.session_version != int(version):
+        row = db.session().exec(_user_and_agency(), params={"user_id": int(user_id)}).first()
+        if row is None:
             return None
+        user, agency = row
+        if not user.active or user.session_version != int(version):
+            return None
+        # Nearly every page asks for the user's agency (access.user_agency): one statement
+        # loads both.
+        g.user_agency = agency
         return user
 
     app.before_request(end_expired_session)
+
+
+@db.prepared
+def _user_and_agency() -> sa.Select:
+    return (
+        select(User, Agency)
+        .join(Agency, Agency.id == User.agency_id)
+        .where(User.id == sa.bindparam("user_id"))
+    )
 
 
 def now_timestamp() -> float:

@@ -101,6 +101,21 @@ class WelfareAction(Versioned, SQLModel, table=True):
             sqlite_where=sa.text("completed_at IS NULL AND cancelled_at IS NULL"),
             postgresql_where=sa.text("completed_at IS NULL AND cancelled_at IS NULL"),
         ),
+        # An agency's completed and cancelled actions, most recently closed first.
+        sa.Index(
+            "ix_welfare_action_completed_by_owner",
+            "owner_agency_id",
+            "completed_at",
+            sqlite_where=sa.text("completed_at IS NOT NULL"),
+            postgresql_where=sa.text("completed_at IS NOT NULL"),
+        ),
+        sa.Index(
+            "ix_welfare_action_cancelled_by_owner",
+            "owner_agency_id",
+            "cancelled_at",
+            sqlite_where=sa.text("cancelled_at IS NOT NULL"),
+            postgresql_where=sa.text("cancelled_at IS NOT NULL"),
+        ),
         sa.Index("ix_welfare_action_young_person", "young_person_id", "due_at"),
         # A child's open actions (the caseload's overdue counts, the child's page).
         sa.Index(

@@ -33,7 +33,7 @@ from yoi_welfare.actions.forms import (
     ManualActionForm,
 )
 from yoi_welfare.actions.models import WelfareAction
-from yoi_welfare.agencies.models import Agency
+from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.people.services import london_instant
@@ -52,7 +52,8 @@ def can_add_actions(child: YoungPerson) -> bool:
         return False
     if current_user.role is Role.ESTABLISHMENT_STAFF:
         return holds_child(child)
-    return any(agency.id == current_user.agency_id for agency in services.dao_child_yots(child))
+    agency = user_agency()
+    return agency.kind is AgencyKind.YOT and agency.area_id == child.home_area_id
 
 
 def can_close(action: WelfareAction) -> bool:

@@ -5,13 +5,12 @@ from collections.abc import Iterator
 from flask import url_for
 
 from yoi_welfare.chronology.entry import Entry
-from yoi_welfare.custody import services
 from yoi_welfare.people.record import ChildRecord
 
 
 def note_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entry]:
     """Each note and amendment; with ``limit``, of the latest changed notes only."""
-    for row in services.dao_notes(record.child.id, limit=limit, by_last_change=True):
+    for row in record.notes_by_change(limit):
         href = url_for("custody.show", note_id=row.note.id)
         yield Entry(
             row.note.written_at,

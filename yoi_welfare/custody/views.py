@@ -41,28 +41,25 @@ def can_write_notes(child: YoungPerson) -> bool:
     return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
 
 
-def _read_notes(
-    child: YoungPerson, limit: int, offset: int = 0
-) -> tuple[list[services.NoteRow], set[int]]:
-    """A page of the child's notes, and which are new to a YOT officer, who has now seen them."""
-    rows = services.dao_notes(child.id, limit=limit, offset=offset)
+def _read_notes(child: YoungPerson, rows: list[services.NoteRow]) -> set[int]:
+    """Which of the notes shown are new to a YOT officer, who has now seen them."""
     if current_user.role is not Role.YOT_OFFICER:
-        return rows, set()
+        return set()
     seen_at = services.dao_notes_seen_at(current_user.id, child.id)
     new = {row.note.id for row in rows if seen_at is None or row.last_changed_at > seen_at}
     services.mark_notes_seen(current_user, child, _now())
-    return rows, new
+    return new
 
 
 def notes_panel(record: ChildRecord) -> dict | None:
     """What the child's page shows of the notes: the latest, marked if new to the reader."""
     if not has_permission(current_user, Permission.VIEW_CHILDREN):
         return None
-    rows, new = _read_notes(record.child, LATEST)
+    rows = record.latest_notes(LATEST)
     return {
         "latest": rows,
-        "total": services.dao_note_count(record.child.id) if len(rows) == LATEST else len(rows),
-        "new": new,
+        "total": record.note_count if len(rows) == LATEST else len(rows),
+        "new": _read_notes(record.child, rows),
         "can_write": can_write_notes(record.child),
     }
 
@@ -73,7 +70,8 @@ def index(child_id: int):
     child = get_visible_child(child_id)
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()
-    rows, new = _read_notes(child, per_page, (page - 1) * per_page)
+    rows = services.dao_notes(child.id, limit=per_page, offset=(page - 1) * per_page)
+    new = _read_notes(child, rows)
     html = render_template(
         "custody/index.html",
         child=child,

@@ -54,6 +54,9 @@ def dao_caseload(
     ``sort`` is one of SORTS (else by name), ``order`` ASCENDING or DESCENDING. Ties, and
     children never screened (below LOW), fall back to name order.
     """
+    # Every area's caseload has the same best plan: a few dozen children held of a thousand or
+    # two. Planning its two statements anew took as long as running them.
+    db.reuse_plans()
     rows = page_of(_caseload(reach, sort, order), page, per_page, {"now": now})
     return replace(
         rows,

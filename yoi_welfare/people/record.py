@@ -7,6 +7,7 @@ from yoi_welfare import db
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
+from yoi_welfare.custody import services as custody
 from yoi_welfare.people import services as people
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.reviews import services as reviews
@@ -23,6 +24,7 @@ class ChildRecord:
         # Every part is looked up by the child's id: the same plans serve every child.
         db.reuse_plans()
         self._closed_actions: tuple[int | None, list] | None = None
+        self._notes: tuple[int | None, list[custody.NoteRow]] | None = None
 
     @cached_property
     def placements(self) -> list[tuple[Placement, Agency]]:
@@ -70,3 +72,33 @@ class ChildRecord:
     @cached_property
     def reviews(self) -> list[reviews.ReviewRow]:
         return reviews.dao_reviews(self.child.id)
+
+    def notes_by_change(self, limit: int | None) -> list[custody.NoteRow]:
+        """The ``limit`` notes (all if None) written or amended last, latest first."""
+        rows = custody.dao_notes(self.child.id, limit=limit, by_last_change=True)
+        self._notes = (limit, rows)
+        return rows
+
+    def latest_notes(self, count: int) -> list[custody.NoteRow]:
+        """The ``count`` notes written last, latest first.
+
+        Taken from the notes the chronology loaded when they must be among them: a note not
+        loaded was last changed no later than the loaded ones, so written no later either.
+        """
+        if self._notes is not None:
+            limit, rows = self._notes
+            by_writing = sorted(rows, key=lambda row: (row.note.written_at, row.note.id))[::-1]
+            if limit is None or len(rows) < limit:
+                return by_writing[:count]
+            oldest_change = min(row.last_changed_at for row in rows)
+            if len(rows) >= count and by_writing[count - 1].note.written_at > oldest_change:
+                return by_writing[:count]
+        return custody.dao_notes(self.child.id, limit=count)
+
+    @cached_property
+    def note_count(self) -> int:
+        if self._notes is not None:
+            limit, rows = self._notes
+            if limit is None or len(rows) < limit:
+                return len(rows)
+        return custody.dao_note_count(self.child.id)
