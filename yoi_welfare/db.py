@@ -4,7 +4,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, Executable, create_engine, event, text
 from sqlmodel import Session
 
@@ -53,7 +53,39 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A page that only reads takes no lock, so that pages are served side by side; SQLite
+        # refuses it any write (query_only) rather than fail now and then under load. Whatever
+        # else may write begins IMMEDIATE, waiting its turn for the one write lock.
+        read_only = _reads_only()
+        if connection.info.get("query_only", False) != read_only:
+            # A setting of the connection rather than a statement of the request: straight to
+            # the driver, so that it does not count among the page's statements.
+            dbapi = connection.connection.dbapi_connection
+            dbapi.execute(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+            connection.info["query_only"] = read_only
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _reads_only() -> bool:
+    """A GET or HEAD request reads only, until it says it will write (``writes``)."""
+    return (
+        has_request_context() and request.method in ("GET", "HEAD") and not g.get("db_writes")
+    )
+
+
+def writes() -> None:
+    """This request writes from here on: recording that a page was viewed, say.
+
+    On SQLite a GET request reads without a lock and may not write; its reads end here and a
+    transaction holding the write lock begins. Call it before the first write, after the reads
+    whose results are written (the two are not one transaction on SQLite).
+    """
+    if not _reads_only():
+        return  # a form's POST, a job, or a page that has said so already: one transaction
+    g.db_writes = True
+    current = g.get("db_session")
+    if current is not None and current.in_transaction() and engine().dialect.name == "sqlite":
+        current.commit()
 
 
 def reuse_plans() -> None:

@@ -75,6 +75,7 @@ def record(
 
     `detail` is a short fixed description of a change (never welfare text, a password or a token).
     """
+    db.writes()
     session = db.session()
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user

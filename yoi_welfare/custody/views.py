@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from yoi_welfare import db
 from yoi_welfare.access import (
     Permission,
     deny,
@@ -41,14 +42,20 @@ def can_write_notes(child: YoungPerson) -> bool:
     return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
 
 
-def _read_notes(child: YoungPerson, rows: list[services.NoteRow]) -> set[int]:
-    """Which of the notes shown are new to a YOT officer, who has now seen them."""
+def _new_notes(child: YoungPerson, rows: list[services.NoteRow]) -> set[int]:
+    """Which of the notes shown are new to a YOT officer."""
     if current_user.role is not Role.YOT_OFFICER:
         return set()
     seen_at = services.dao_notes_seen_at(current_user.id, child.id)
-    new = {row.note.id for row in rows if seen_at is None or row.last_changed_at > seen_at}
-    services.mark_notes_seen(current_user, child, _now())
-    return new
+    return {row.note.id for row in rows if seen_at is None or row.last_changed_at > seen_at}
+
+
+def remember_notes_read(child: YoungPerson, read_at: datetime) -> None:
+    """A YOT officer has read the child's notes as they were at ``read_at`` (before the page
+    read them): what is written later is new to them. Called once the page is rendered."""
+    if current_user.role is Role.YOT_OFFICER:
+        db.writes()
+        services.mark_notes_seen(current_user, child, read_at)
 
 
 def notes_panel(record: ChildRecord) -> dict | None:
@@ -59,7 +66,7 @@ def notes_panel(record: ChildRecord) -> dict | None:
     return {
         "latest": rows,
         "total": record.note_count if len(rows) == LATEST else len(rows),
-        "new": _read_notes(record.child, rows),
+        "new": _new_notes(record.child, rows),
         "can_write": can_write_notes(record.child),
     }
 
@@ -67,11 +74,12 @@ def notes_panel(record: ChildRecord) -> dict | None:
 @bp.get("/children/<int:child_id>/notes")
 @permission_required(Permission.VIEW_CHILDREN)
 def index(child_id: int):
+    read_at = _now()
     child = get_visible_child(child_id)
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()
     rows = services.dao_notes(child.id, limit=per_page, offset=(page - 1) * per_page)
-    new = _read_notes(child, rows)
+    new = _new_notes(child, rows)
     html = render_template(
         "custody/index.html",
         child=child,
@@ -79,6 +87,7 @@ def index(child_id: int):
         new=new,
         can_write=can_write_notes(child),
     )
+    remember_notes_read(child, read_at)
     audit.record(
         "custody_notes_viewed",
         young_person_id=child.id,

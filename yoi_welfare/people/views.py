@@ -18,7 +18,7 @@ from yoi_welfare.access import (
 from yoi_welfare.actions.views import child_actions_panel
 from yoi_welfare.audit import services as audit
 from yoi_welfare.chronology import timeline
-from yoi_welfare.custody.views import notes_panel
+from yoi_welfare.custody.views import notes_panel, remember_notes_read
 from yoi_welfare.paging import Page
 from yoi_welfare.people import services
 from yoi_welfare.people.forms import (
@@ -86,6 +86,7 @@ def register():
 @bp.get("/children/<int:child_id>")
 @permission_required(Permission.VIEW_CHILDREN)
 def child(child_id: int):
+    read_at = datetime.now(UTC)
     young_person = get_visible_child(child_id)
     record = ChildRecord(young_person)
     kind = request.args.get("kind") or None
@@ -111,8 +112,10 @@ def child(child_id: int):
         notes=notes_panel(record),
         reviews=reviews_panel(record),
     )
-    # Recorded once the page is rendered: on PostgreSQL the audit chain's head stays locked from
-    # here to the commit, so the shorter that is, the more views can be recorded at once.
+    # Written once the page is rendered: the page reads without a lock (SQLite), and on
+    # PostgreSQL the audit chain's head stays locked from here to the commit, so the shorter
+    # that is, the more views can be recorded at once.
+    remember_notes_read(young_person, read_at)
     audit.record(
         "child_viewed", young_person_id=child_id, object_type="young_person", object_id=child_id
     )
