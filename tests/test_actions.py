@@ -608,6 +608,9 @@ def test_the_actions_page_is_paginated(client, world):
     third = client.get("/actions", query_string={"page": 3}).text
     assert "Task 4" in third and "Task 0" not in third
     assert "5 open actions" in third
+    # Past the last page no row is left to carry the count: it is counted on its own.
+    beyond = client.get("/actions", query_string={"page": 9}).text
+    assert "5 open actions" in beyond and "Task" not in beyond
 
 
 @pytest.mark.parametrize("status", ["completed", "cancelled"])

@@ -57,6 +57,19 @@ def test_verify_reports_an_intact_chain(app):
     assert f"Newest hash: {newest.hash}" in result.output
 
 
+def test_the_chain_head_moves_with_each_event_and_is_made_again_if_missing(app):
+    write_events(3)
+    head = db.session().execute(sa.text("SELECT event_id, hash, event_count FROM audit_chain_head"))
+    newest = db.session().exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert tuple(head.one()) == (newest.id, newest.hash, 3)
+    db.session().execute(sa.text("DELETE FROM audit_chain_head"))
+    db.commit()
+    write_events(2)
+    result = verify(app)
+    assert result.exit_code == 0, result.output
+    assert "Audit chain intact: 5 events checked." in result.output
+
+
 def test_verify_detects_an_edited_event_and_the_trigger_is_back_after(app):
     ids = write_events(5)
     with tampering() as connection:

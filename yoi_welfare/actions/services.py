@@ -269,7 +269,8 @@ def _actions(reach: Reach, owned: bool, status: str, of_kind: bool, words: int) 
         .join(YoungPerson, YoungPerson.id == action.young_person_id)
         .where(*conditions)
     )
-    return listing(statement, counted)
+    # Open actions are few: all are found and sorted anyway, and counted with the page.
+    return listing(statement, counted, total_in_rows=status in ("open", "overdue"))
 
 
 @db.prepared

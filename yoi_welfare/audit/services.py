@@ -33,31 +33,40 @@ def _email(email: str | None) -> str | None:
     return normalise_email(email) if email else None
 
 
+HEAD = AuditChainHead.__table__
+
+
 @db.prepared
-def _head() -> sa.Select:
+def _head_hash() -> sa.Select:
+    """The newest event's hash, its row locked until the end of the transaction (PostgreSQL;
+    SQLite has one writer)."""
+    return sa.select(HEAD.c.hash).where(HEAD.c.id == HEAD_ID).with_for_update()
+
+
+@db.prepared
+def _move_head() -> sa.Update:
     return (
-        select(AuditChainHead)
-        .where(AuditChainHead.id == HEAD_ID)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        sa.update(HEAD)
+        .where(HEAD.c.id == HEAD_ID)
+        .values(
+            event_id=sa.bindparam("new_event_id"),
+            hash=sa.bindparam("new_hash"),
+            event_count=HEAD.c.event_count + 1,
+        )
     )
 
 
-def _chain_head() -> AuditChainHead:
-    """The head row, locked until the end of the transaction (PostgreSQL; SQLite has one writer)."""
+def _first_head() -> AuditChainHead:
+    """The head row, for a database built without the migrations, which lacks it."""
     session = db.session()
-    head = session.exec(_head()).first()
-    if head is None:
-        # Only a database built without the migrations lacks the row.
-        last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
-        count = session.exec(select(func.count()).select_from(AuditEvent)).one()
-        head = AuditChainHead(
-            id=HEAD_ID,
-            event_id=last.id if last else None,
-            hash=last.hash if last else GENESIS_HASH,
-            event_count=count,
-        )
-    return head
+    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+    count = session.exec(select(func.count()).select_from(AuditEvent)).one()
+    return AuditChainHead(
+        id=HEAD_ID,
+        event_id=last.id if last else None,
+        hash=last.hash if last else GENESIS_HASH,
+        event_count=count,
+    )
 
 
 def record(
@@ -93,16 +102,21 @@ def record(
         path=request.path[:300] if has_request_context() else None,
         detail=detail[:200] if detail else None,
     )
-    head = _chain_head()
-    event.prev_hash = head.hash
+    prev_hash = session.execute(_head_hash()).scalar()
+    head = _first_head() if prev_hash is None else None
+    event.prev_hash = prev_hash if head is None else head.hash
     event.hash = chain_hash(event.prev_hash, event.content())
     session.add(event)
     session.flush()
-    head.event_id = event.id
-    head.hash = event.hash
-    head.event_count += 1
-    session.add(head)
-    session.flush()
+    if head is None:
+        # The head row moves on in the statement itself: no second pass of the unit of work.
+        session.execute(_move_head(), {"new_event_id": event.id, "new_hash": event.hash})
+    else:
+        head.event_id = event.id
+        head.hash = event.hash
+        head.event_count += 1
+        session.add(head)
+        session.flush()
     return event
 
 

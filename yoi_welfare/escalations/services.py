@@ -267,7 +267,8 @@ def _agency_escalations(reach: Reach) -> Listing:
         WelfareAction.owner_agency_id == sa.bindparam("agency_id"),
         Escalation.resolved_at.is_(None),
     ).order_by(Escalation.became_due_at, Escalation.id)
-    return listing(statement)
+    # Open escalations are few: all are found and sorted anyway, and counted with the page.
+    return listing(statement, total_in_rows=True)
 
 
 def dao_acpc_escalations(
@@ -300,7 +301,8 @@ def _acpc_escalations(reach: Reach, of_owner: bool, of_kind: bool, status: str) 
         statement = statement.where(Escalation.resolved_at.is_(None))
     elif status == "resolved":
         statement = statement.where(Escalation.resolved_at.is_not(None))
-    return listing(statement.order_by(Escalation.became_due_at, Escalation.id))
+    ordered = statement.order_by(Escalation.became_due_at, Escalation.id)
+    return listing(ordered, total_in_rows=status == "open")
 
 
 def dao_escalation(visible: sa.ColumnElement[bool], escalation_id: int) -> EscalationRow | None:

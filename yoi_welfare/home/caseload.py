@@ -123,7 +123,8 @@ def _caseload(reach: Reach, sort: str, order: str) -> Listing:
         .where(visible)
         .order_by(*ordering)
     )
-    return listing(statement, select(YoungPerson.id).join(Placement, held_now).where(visible))
+    counted = select(YoungPerson.id).join(Placement, held_now).where(visible)
+    return listing(statement, counted, total_in_rows=True)
 
 
 def sort_links(sort: str, order: str) -> dict[str, dict]:
