@@ -174,6 +174,25 @@ def test_new_notes_are_counted_for_each_officer_since_they_last_looked(client, w
         assert "1 new note" in caseload_cell(client.get("/").text, child)
 
 
+def test_a_note_the_page_did_not_show_stays_new_whatever_time_it_bears(client, world):
+    # A note being written while the page read the notes bears a time before the page's, but is
+    # not on it: what the officer has seen is the newest note the page showed, not the time.
+    child = held_child(world)
+    client.application.config["PAGE_SIZE"] = 1
+    write(world, child, "Oldest", at=NOW - timedelta(hours=3))
+    write(world, child, "Newest", at=NOW - timedelta(hours=2))
+    sign_in(client, world.officer)
+    client.get(f"/children/{child.id}")
+    write(world, child, "Written meanwhile", at=NOW - timedelta(hours=1))
+    assert "1 new note" in caseload_cell(client.get("/").text, child)
+    # Reading an older page of notes later does not move what was seen back.
+    page = client.get(f"/children/{child.id}/notes", query_string={"page": 3}).text
+    assert "Oldest" in page
+    assert "1 new note" in caseload_cell(client.get("/").text, child)
+    client.get(f"/children/{child.id}/notes")
+    assert "new note" not in caseload_cell(client.get("/").text, child)
+
+
 # Amending
 
 

@@ -63,3 +63,10 @@ def test_parameters_it_does_not_know_go_through_the_macro(form):
     ours, macro = both(form.status, params={"label": {"isPageHeading": True}})
     assert ours == macro
     assert '<h1 class="govuk-label-wrapper">' in ours
+
+
+def test_a_hint_in_html_or_an_attribute_not_a_string_goes_through_the_macro(form):
+    ours, macro = both(form.agency, params={"hint": {"html": "<b>Bold</b> hint"}})
+    assert ours == macro and "<b>Bold</b>" in ours
+    ours, macro = both(form.status, **{"data-filter": False})
+    assert ours == macro

@@ -104,6 +104,12 @@ def reuse_plans() -> None:
 def init_app(app: Flask) -> None:
     app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
 
+    @app.before_request
+    def reads_only_until_it_says_so():
+        # First of the request's hooks. One application context can serve several requests
+        # (the tests' does): a page that wrote must not let the next one write unannounced.
+        g.pop("db_writes", None)
+
     @app.teardown_appcontext
     def close_session(_exc):
         session = g.pop("db_session", None)

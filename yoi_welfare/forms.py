@@ -141,10 +141,17 @@ class FastGovSelect(GovSelect):
     KNOWN = frozenset(
         {"id", "name", "label", "hint", "errorMessage", "classes", "attributes", "items"}
     )
+    TEXT_ONLY = ("hint", "errorMessage")
 
     def render(self, params):
         label = params.get("label") or {}
-        if not params.keys() <= self.KNOWN or not label.keys() <= {"text", "classes"}:
+        plain = (
+            params.keys() <= self.KNOWN
+            and label.keys() <= {"text", "classes"}
+            and all((params.get(part) or {}).keys() <= {"text"} for part in self.TEXT_ONLY)
+            and all(isinstance(value, str) for value in (params.get("attributes") or {}).values())
+        )
+        if not plain:
             return super().render(params)
         hint, error = params.get("hint"), params.get("errorMessage")
         field_id = params.get("id") or params["name"]

@@ -290,14 +290,18 @@ def amend_note(
     return amendment
 
 
-def mark_notes_seen(user: User, child: YoungPerson, now: datetime) -> None:
-    """Remember that the user has read the child's notes as they are now."""
-    values = {"user_id": user.id, "young_person_id": child.id, "seen_at": now}
-    dialect = postgresql if db.session().get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(NotesSeen).values(**values)
+def mark_notes_seen(user: User, child: YoungPerson, newest_change: datetime) -> None:
+    """Remember that the user has read the child's notes up to the newest written or amended at
+    ``newest_change``; it never moves back (an older page of notes read later)."""
+    values = {"user_id": user.id, "young_person_id": child.id, "seen_at": newest_change}
+    postgres = db.session().get_bind().dialect.name == "postgresql"
+    statement = (postgresql if postgres else sqlite).insert(NotesSeen).values(**values)
+    later = (sa.func.greatest if postgres else sa.func.max)(
+        NotesSeen.seen_at, statement.excluded.seen_at
+    )
     # Two tabs opening the record at once must not fail on the primary key.
     db.session().execute(
         statement.on_conflict_do_update(
-            index_elements=["user_id", "young_person_id"], set_={"seen_at": now}
+            index_elements=["user_id", "young_person_id"], set_={"seen_at": later}
         )
     )

@@ -50,12 +50,17 @@ def _new_notes(child: YoungPerson, rows: list[services.NoteRow]) -> set[int]:
     return {row.note.id for row in rows if seen_at is None or row.last_changed_at > seen_at}
 
 
-def remember_notes_read(child: YoungPerson, read_at: datetime) -> None:
-    """A YOT officer has read the child's notes as they were at ``read_at`` (before the page
-    read them): what is written later is new to them. Called once the page is rendered."""
-    if current_user.role is Role.YOT_OFFICER:
+def remember_notes_read(child: YoungPerson, rows: list[services.NoteRow]) -> None:
+    """A YOT officer has read these notes of the child: what is written or amended after the
+    newest of them is new to them. Called once the page is rendered.
+
+    The newest change read, not the time: a note being written while the page read the notes
+    may carry an earlier time than the page and still not be on it.
+    """
+    if current_user.role is Role.YOT_OFFICER and rows:
         db.writes()
-        services.mark_notes_seen(current_user, child, read_at)
+        newest = max(row.last_changed_at for row in rows)
+        services.mark_notes_seen(current_user, child, newest)
 
 
 def notes_panel(record: ChildRecord) -> dict | None:
@@ -74,7 +79,6 @@ def notes_panel(record: ChildRecord) -> dict | None:
 @bp.get("/children/<int:child_id>/notes")
 @permission_required(Permission.VIEW_CHILDREN)
 def index(child_id: int):
-    read_at = _now()
     child = get_visible_child(child_id)
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()
@@ -87,7 +91,7 @@ def index(child_id: int):
         new=new,
         can_write=can_write_notes(child),
     )
-    remember_notes_read(child, read_at)
+    remember_notes_read(child, rows)
     audit.record(
         "custody_notes_viewed",
         young_person_id=child.id,

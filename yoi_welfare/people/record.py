@@ -25,6 +25,8 @@ class ChildRecord:
         db.reuse_plans()
         self._closed_actions: tuple[int | None, list] | None = None
         self._notes: tuple[int | None, list[custody.NoteRow]] | None = None
+        # Every note the page has read, for what a YOT officer has now seen.
+        self.notes_read: list[custody.NoteRow] = []
 
     @cached_property
     def placements(self) -> list[tuple[Placement, Agency]]:
@@ -77,6 +79,7 @@ class ChildRecord:
         """The ``limit`` notes (all if None) written or amended last, latest first."""
         rows = custody.dao_notes(self.child.id, limit=limit, by_last_change=True)
         self._notes = (limit, rows)
+        self.notes_read += rows
         return rows
 
     def latest_notes(self, count: int) -> list[custody.NoteRow]:
@@ -93,7 +96,9 @@ class ChildRecord:
             oldest_change = min(row.last_changed_at for row in rows)
             if len(rows) >= count and by_writing[count - 1].note.written_at > oldest_change:
                 return by_writing[:count]
-        return custody.dao_notes(self.child.id, limit=count)
+        rows = custody.dao_notes(self.child.id, limit=count)
+        self.notes_read += rows
+        return rows
 
     @cached_property
     def note_count(self) -> int:

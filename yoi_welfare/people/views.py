@@ -86,7 +86,6 @@ def register():
 @bp.get("/children/<int:child_id>")
 @permission_required(Permission.VIEW_CHILDREN)
 def child(child_id: int):
-    read_at = datetime.now(UTC)
     young_person = get_visible_child(child_id)
     record = ChildRecord(young_person)
     kind = request.args.get("kind") or None
@@ -115,7 +114,7 @@ def child(child_id: int):
     # Written once the page is rendered: the page reads without a lock (SQLite), and on
     # PostgreSQL the audit chain's head stays locked from here to the commit, so the shorter
     # that is, the more views can be recorded at once.
-    remember_notes_read(young_person, read_at)
+    remember_notes_read(young_person, record.notes_read)
     audit.record(
         "child_viewed", young_person_id=child_id, object_type="young_person", object_id=child_id
     )
