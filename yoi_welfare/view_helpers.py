@@ -48,8 +48,7 @@ def pagination(results: Page, endpoint: str, args: dict | None = None) -> dict |
         return url_for(endpoint, page=number, **args)
 
     page = min(results.page, results.pages)
-    # Past the last page, "previous" is the last page.
-    previous = results.pages if results.page > results.pages else page - 1
+    previous = min(results.page - 1, results.pages)  # past the end, the last page
     return {
         "previous": {"href": href(previous)} if previous >= 1 else None,
         "next": {"href": href(page + 1)} if page < results.pages else None,

@@ -176,18 +176,22 @@ def _is_open():
     return sa.and_(WelfareAction.completed_at.is_(None), WelfareAction.cancelled_at.is_(None))
 
 
-def _status_filter(status: str, action, now) -> sa.ColumnElement[bool]:
-    is_open = sa.and_(action.completed_at.is_(None), action.cancelled_at.is_(None))
-    return {
-        "open": lambda: is_open,
-        "overdue": lambda: sa.and_(is_open, action.due_at <= now),
-        "completed": lambda: action.completed_at.is_not(None),
-        "cancelled": lambda: action.cancelled_at.is_not(None),
-    }[status]()
+# Few enough to be found, sorted and counted whole; closed actions come in order from indexes.
+OPEN_STATUSES = ("open", "overdue")
+
+
+def _status_filter(status: str, now) -> sa.ColumnElement[bool]:
+    if status == "completed":
+        return WelfareAction.completed_at.is_not(None)
+    if status == "cancelled":
+        return WelfareAction.cancelled_at.is_not(None)
+    if status == "overdue":
+        return sa.and_(_is_open(), WelfareAction.due_at <= now)
+    return _is_open()
 
 
 def _status_order(status: str, action) -> tuple:
-    if status in ("open", "overdue"):
+    if status in OPEN_STATUSES:
         return (action.due_at, action.id)
     closed_at = action.completed_at if status == "completed" else action.cancelled_at
     return (closed_at.desc(), action.id.desc())
@@ -224,7 +228,7 @@ def dao_actions(
 @db.prepared
 def _actions(reach: Reach, owned: bool, status: str, of_kind: bool, words: int) -> Listing:
     now = sa.bindparam("now", type_=WelfareAction.due_at.type)
-    own = [_status_filter(status, WelfareAction, now)]
+    own = [_status_filter(status, now)]
     if owned:
         own.append(WelfareAction.owner_agency_id == sa.bindparam("owner_agency_id"))
     if of_kind:
@@ -234,7 +238,7 @@ def _actions(reach: Reach, owned: bool, status: str, of_kind: bool, words: int) 
     # Left to itself PostgreSQL misjudges how many actions an agency owns and how many of its
     # children it may see, and chose plans from four to five hundred times slower. Two shapes
     # leave it no choice, both through materialised CTEs:
-    if owned and status in ("open", "overdue"):
+    if owned and status in OPEN_STATUSES:
         # an agency owns a few dozen open actions: start from them (the partial index of open
         # actions by owner), then look at their children;
         action = aliased(
@@ -269,8 +273,7 @@ def _actions(reach: Reach, owned: bool, status: str, of_kind: bool, words: int) 
         .join(YoungPerson, YoungPerson.id == action.young_person_id)
         .where(*conditions)
     )
-    # Open actions are few: all are found and sorted anyway, and counted with the page.
-    return listing(statement, counted, total_in_rows=status in ("open", "overdue"))
+    return listing(statement, counted, total_in_rows=status in OPEN_STATUSES)
 
 
 @db.prepared

@@ -46,8 +46,9 @@ class ChildRecord:
         """The latest ``limit`` completed or cancelled actions (all if None), latest first."""
         if self._closed_actions is not None:
             loaded_limit, rows = self._closed_actions
-            everything = loaded_limit is None or len(rows) < loaded_limit
-            if everything or (limit is not None and limit <= loaded_limit):
+            if _whole(self._closed_actions) is not None or (
+                limit is not None and limit <= loaded_limit
+            ):
                 return rows[:limit]
         rows = actions.dao_child_closed_actions(self.child.id, limit)
         self._closed_actions = (limit, rows)
@@ -56,11 +57,8 @@ class ChildRecord:
     @cached_property
     def closed_count(self) -> int:
         """How many actions are completed or cancelled: counted only if not already loaded."""
-        if self._closed_actions is not None:
-            loaded_limit, rows = self._closed_actions
-            if loaded_limit is None or len(rows) < loaded_limit:
-                return len(rows)
-        return actions.dao_child_closed_count(self.child.id)
+        loaded = _whole(self._closed_actions)
+        return len(loaded) if loaded is not None else actions.dao_child_closed_count(self.child.id)
 
     @cached_property
     def screenings(self) -> list[screenings.ScreeningListing]:
@@ -89,9 +87,9 @@ class ChildRecord:
         loaded was last changed no later than the loaded ones, so written no later either.
         """
         if self._notes is not None:
-            limit, rows = self._notes
+            _limit, rows = self._notes
             by_writing = sorted(rows, key=lambda row: (row.note.written_at, row.note.id))[::-1]
-            if limit is None or len(rows) < limit:
+            if _whole(self._notes) is not None:
                 return by_writing[:count]
             oldest_change = min(row.last_changed_at for row in rows)
             if len(rows) >= count and by_writing[count - 1].note.written_at > oldest_change:
@@ -102,8 +100,13 @@ class ChildRecord:
 
     @cached_property
     def note_count(self) -> int:
-        if self._notes is not None:
-            limit, rows = self._notes
-            if limit is None or len(rows) < limit:
-                return len(rows)
-        return custody.dao_note_count(self.child.id)
+        loaded = _whole(self._notes)
+        return len(loaded) if loaded is not None else custody.dao_note_count(self.child.id)
+
+
+def _whole(loaded: tuple[int | None, list] | None) -> list | None:
+    """The rows loaded with a limit (None: no limit), if they are all there are."""
+    if loaded is None:
+        return None
+    limit, rows = loaded
+    return rows if limit is None or len(rows) < limit else None
