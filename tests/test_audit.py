@@ -38,7 +38,7 @@ def tampering():
 
 
 def write_events(n: int) -> list[int]:
-    ids = [record("test_event", object_type="thing", object_id=i).id for i in range(n)]
+    ids = [record("test_event", object_type="thing", object_id=i) for i in range(n)]
     db.commit()
     return ids
 

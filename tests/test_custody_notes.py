@@ -193,6 +193,31 @@ def test_a_note_the_page_did_not_show_stays_new_whatever_time_it_bears(client, w
     assert "new note" not in caseload_cell(client.get("/").text, child)
 
 
+def test_reading_notes_already_read_writes_nothing_about_them(client, world):
+    child = held_child(world)
+    write(world, child, at=NOW - timedelta(hours=1))
+    sign_in(client, world.officer)
+    writes = []
+
+    def capture(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("INSERT INTO CUSTODY_NOTES_SEEN"):
+            writes.append(statement)
+
+    sa.event.listen(db.engine(), "before_cursor_execute", capture)
+    try:
+        client.get(f"/children/{child.id}")
+        assert len(writes) == 1
+        client.get(f"/children/{child.id}")
+        client.get(f"/children/{child.id}/notes")
+        assert len(writes) == 1
+        write(world, child, "Later", at=NOW)
+        client.get(f"/children/{child.id}")
+        assert len(writes) == 2
+    finally:
+        sa.event.remove(db.engine(), "before_cursor_execute", capture)
+    assert "new note" not in caseload_cell(client.get("/").text, child)
+
+
 # Amending
 
 

@@ -45,9 +45,10 @@ def test_downgrade_to_nothing_and_back(database_url):
 
 def test_audit_events_cannot_be_changed_or_deleted(app):
     from yoi_welfare import db
+    from yoi_welfare.audit.models import AuditEvent
     from yoi_welfare.audit.services import record
 
-    event = record("test_event")
+    event_id = record("test_event")
     db.commit()
     for statement in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event"):
         try:
@@ -57,4 +58,4 @@ def test_audit_events_cannot_be_changed_or_deleted(app):
             assert "append-only" in str(error)
         else:
             raise AssertionError(f"{statement} was allowed")
-    assert db.session().get(type(event), event.id).action == "test_event"
+    assert db.session().get(AuditEvent, event_id).action == "test_event"

@@ -17,8 +17,10 @@ def create_app(overrides: dict | None = None) -> "Flask":
     from yoi_welfare import db
     from yoi_welfare.config import load_settings
     from yoi_welfare.extensions import csrf, login_manager
+    from yoi_welfare.web import TemplateEnvironment
 
     app = Flask(__name__, instance_relative_config=False)
+    app.jinja_environment = TemplateEnvironment
     app.config.update(load_settings(overrides))
     if app.config["TRUSTED_PROXIES"]:
         # Behind that many reverse proxies, take the client's address and the scheme from the

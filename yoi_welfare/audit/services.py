@@ -12,7 +12,8 @@ from sqlmodel import func, select
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.agencies.models import Agency
-from yoi_welfare.audit.models import AuditChainHead, AuditEvent
+from yoi_welfare.audit.models import AuditChainHead, AuditEvent, event_content
+from yoi_welfare.models_base import utcnow
 from yoi_welfare.paging import Page
 
 GENESIS_HASH = "0" * 64
@@ -69,6 +70,14 @@ def _first_head() -> AuditChainHead:
     )
 
 
+EVENT = AuditEvent.__table__
+
+
+@db.prepared
+def _insert_event() -> sa.Insert:
+    return sa.insert(EVENT).returning(EVENT.c.id)
+
+
 def record(
     action: str,
     *,
@@ -79,45 +88,48 @@ def record(
     user=None,
     user_email: str | None = None,
     detail: str | None = None,
-) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction.
+) -> int:
+    """Append one event to the chain, in the caller's transaction; return its id.
 
     `detail` is a short fixed description of a change (never welfare text, a password or a token).
+    Written as one plain INSERT: every page a child's record is on records its view, and the
+    unit of work took several times longer than the statement.
     """
     db.writes()
     session = db.session()
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
-    event = AuditEvent(
-        action=action,
-        outcome=outcome,
-        user_id=getattr(user, "id", None),
-        user_email=_email(getattr(user, "email", None) or user_email),
-        role=str(user.role) if user is not None else None,
-        agency_id=getattr(user, "agency_id", None),
-        young_person_id=young_person_id,
-        object_type=object_type,
-        object_id=object_id,
-        remote_addr=request.remote_addr if has_request_context() else None,
-        path=request.path[:300] if has_request_context() else None,
-        detail=detail[:200] if detail else None,
-    )
+    in_request = has_request_context()
+    event = {
+        "occurred_at": utcnow(),
+        "action": action,
+        "outcome": outcome,
+        "user_id": getattr(user, "id", None),
+        "user_email": _email(getattr(user, "email", None) or user_email),
+        "role": str(user.role) if user is not None else None,
+        "agency_id": getattr(user, "agency_id", None),
+        "young_person_id": young_person_id,
+        "object_type": object_type,
+        "object_id": object_id,
+        "remote_addr": request.remote_addr if in_request else None,
+        "path": request.path[:300] if in_request else None,
+        "detail": detail[:200] if detail else None,
+    }
     prev_hash = session.execute(_head_hash()).scalar()
     head = _first_head() if prev_hash is None else None
-    event.prev_hash = prev_hash if head is None else head.hash
-    event.hash = chain_hash(event.prev_hash, event.content())
-    session.add(event)
-    session.flush()
+    event["prev_hash"] = prev_hash if head is None else head.hash
+    event["hash"] = chain_hash(event["prev_hash"], event_content(event))
+    event_id = session.execute(_insert_event(), event).scalar_one()
     if head is None:
-        # The head row moves on in the statement itself: no second pass of the unit of work.
-        session.execute(_move_head(), {"new_event_id": event.id, "new_hash": event.hash})
+        # The head row moves on in the statement itself: no pass of the unit of work.
+        session.execute(_move_head(), {"new_event_id": event_id, "new_hash": event["hash"]})
     else:
-        head.event_id = event.id
-        head.hash = event.hash
+        head.event_id = event_id
+        head.hash = event["hash"]
         head.event_count += 1
         session.add(head)
         session.flush()
-    return event
+    return event_id
 
 
 @dataclass(frozen=True)

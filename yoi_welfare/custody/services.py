@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import func, select
 
 from yoi_welfare import db
-from yoi_welfare.accounts.models import User
+from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NoteCategory, NotesSeen
@@ -151,8 +151,11 @@ def _notes_seen_at() -> sa.Select:
     )
 
 
-def dao_notes_seen_at(user_id: int, child_id: int) -> datetime | None:
-    params = {"user_id": user_id, "child_id": child_id}
+def dao_notes_seen_at(user: User, child_id: int) -> datetime | None:
+    """When a YOT officer last read the child's notes; None if never, or not a YOT officer."""
+    if user.role is not Role.YOT_OFFICER:
+        return None
+    params = {"user_id": user.id, "child_id": child_id}
     return db.session().exec(_notes_seen_at(), params=params).first()
 
 
@@ -290,18 +293,23 @@ def amend_note(
     return amendment
 
 
-def mark_notes_seen(user: User, child: YoungPerson, newest_change: datetime) -> None:
-    """Remember that the user has read the child's notes up to the newest written or amended at
-    ``newest_change``; it never moves back (an older page of notes read later)."""
-    values = {"user_id": user.id, "young_person_id": child.id, "seen_at": newest_change}
-    postgres = db.session().get_bind().dialect.name == "postgresql"
-    statement = (postgresql if postgres else sqlite).insert(NotesSeen).values(**values)
+@db.prepared
+def _mark_notes_seen(postgres: bool) -> sa.Insert:
+    statement = (postgresql if postgres else sqlite).insert(NotesSeen)
     later = (sa.func.greatest if postgres else sa.func.max)(
         NotesSeen.seen_at, statement.excluded.seen_at
     )
     # Two tabs opening the record at once must not fail on the primary key.
+    return statement.on_conflict_do_update(
+        index_elements=["user_id", "young_person_id"], set_={"seen_at": later}
+    )
+
+
+def mark_notes_seen(user: User, child: YoungPerson, newest_change: datetime) -> None:
+    """Remember that the user has read the child's notes up to the newest written or amended at
+    ``newest_change``; it never moves back (an older page of notes read later)."""
+    postgres = db.session().get_bind().dialect.name == "postgresql"
     db.session().execute(
-        statement.on_conflict_do_update(
-            index_elements=["user_id", "young_person_id"], set_={"seen_at": later}
-        )
+        _mark_notes_seen(postgres),
+        {"user_id": user.id, "young_person_id": child.id, "seen_at": newest_change},
     )

@@ -42,24 +42,28 @@ def can_write_notes(child: YoungPerson) -> bool:
     return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
 
 
-def _new_notes(child: YoungPerson, rows: list[services.NoteRow]) -> set[int]:
-    """Which of the notes shown are new to a YOT officer."""
+def _new_notes(rows: list[services.NoteRow], seen_at: datetime | None) -> set[int]:
+    """Which of the notes shown are new to a YOT officer who last read them at ``seen_at``."""
     if current_user.role is not Role.YOT_OFFICER:
         return set()
-    seen_at = services.dao_notes_seen_at(current_user.id, child.id)
     return {row.note.id for row in rows if seen_at is None or row.last_changed_at > seen_at}
 
 
-def remember_notes_read(child: YoungPerson, rows: list[services.NoteRow]) -> None:
-    """A YOT officer has read these notes of the child: what is written or amended after the
-    newest of them is new to them. Called once the page is rendered.
+def remember_notes_read(
+    child: YoungPerson, rows: list[services.NoteRow], seen_at: datetime | None
+) -> None:
+    """A YOT officer who had read the child's notes up to ``seen_at`` has read these: what is
+    written or amended after the newest of them is new to them. Called once the page is
+    rendered; nothing is written when they had read as far before.
 
     The newest change read, not the time: a note being written while the page read the notes
     may carry an earlier time than the page and still not be on it.
     """
-    if current_user.role is Role.YOT_OFFICER and rows:
+    if current_user.role is not Role.YOT_OFFICER or not rows:
+        return
+    newest = max(row.last_changed_at for row in rows)
+    if seen_at is None or newest > seen_at:
         db.writes()
-        newest = max(row.last_changed_at for row in rows)
         services.mark_notes_seen(current_user, child, newest)
 
 
@@ -71,7 +75,7 @@ def notes_panel(record: ChildRecord) -> dict | None:
     return {
         "latest": rows,
         "total": record.note_count if len(rows) == LATEST else len(rows),
-        "new": _new_notes(record.child, rows),
+        "new": _new_notes(rows, record.notes_seen_at),
         "can_write": can_write_notes(record.child),
     }
 
@@ -83,7 +87,8 @@ def index(child_id: int):
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()
     rows = services.dao_notes(child.id, limit=per_page, offset=(page - 1) * per_page)
-    new = _new_notes(child, rows)
+    seen_at = services.dao_notes_seen_at(current_user, child.id)
+    new = _new_notes(rows, seen_at)
     html = render_template(
         "custody/index.html",
         child=child,
@@ -91,7 +96,7 @@ def index(child_id: int):
         new=new,
         can_write=can_write_notes(child),
     )
-    remember_notes_read(child, rows)
+    remember_notes_read(child, rows, seen_at)
     audit.record(
         "custody_notes_viewed",
         young_person_id=child.id,

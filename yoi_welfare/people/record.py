@@ -1,7 +1,10 @@
 """One child's record as a page shows it: each part loaded once and shared by the page's panels
 and its chronology, which would otherwise each ask the database for the same rows."""
 
+from datetime import datetime
 from functools import cached_property
+
+from flask_login import current_user
 
 from yoi_welfare import db
 from yoi_welfare.actions import services as actions
@@ -97,6 +100,11 @@ class ChildRecord:
         rows = custody.dao_notes(self.child.id, limit=count)
         self.notes_read += rows
         return rows
+
+    @cached_property
+    def notes_seen_at(self) -> datetime | None:
+        """When the reader, a YOT officer, last read the notes (None if never or not one)."""
+        return custody.dao_notes_seen_at(current_user, self.child.id)
 
     @cached_property
     def note_count(self) -> int:

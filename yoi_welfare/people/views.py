@@ -114,7 +114,7 @@ def child(child_id: int):
     # Written once the page is rendered: the page reads without a lock (SQLite), and on
     # PostgreSQL the audit chain's head stays locked from here to the commit, so the shorter
     # that is, the more views can be recorded at once.
-    remember_notes_read(young_person, record.notes_read)
+    remember_notes_read(young_person, record.notes_read, record.notes_seen_at)
     audit.record(
         "child_viewed", young_person_id=child_id, object_type="young_person", object_id=child_id
     )
