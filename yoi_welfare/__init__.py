@@ -48,10 +48,11 @@ def create_app(overrides: dict | None = None) -> "Flask":
 
     WTFormsHelpers(app)
     from yoi_welfare.forms import error_summary
-    from yoi_welfare.view_helpers import pagination
+    from yoi_welfare.view_helpers import pagination, service_navigation
 
     app.add_template_global(error_summary)
     app.add_template_global(pagination)
+    app.add_template_global(service_navigation)
 
     from yoi_welfare import accounts, web
 

@@ -1,8 +1,15 @@
 """Small pieces every feature's views share."""
 
-from flask import request, url_for
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
 
 from yoi_welfare import db
+from yoi_welfare.accounts.models import Role
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.paging import Page
 
@@ -59,3 +66,90 @@ def pagination(results: Page, endpoint: str, args: dict | None = None) -> dict |
             for number in page_numbers(page, results.pages)
         ],
     }
+
+
+@dataclass(frozen=True)
+class _MenuItem:
+    endpoint: str
+    text: str
+    shown: Callable[[Any], bool]
+    active: Callable[[str], bool]
+
+
+def _not_admin(user) -> bool:
+    return user.role is not Role.ADMINISTRATOR
+
+
+_MENU = (
+    _MenuItem(
+        "admin.index",
+        "Administration",
+        lambda user: user.role is Role.ADMINISTRATOR,
+        lambda path: path.startswith("/admin") and not path.startswith("/admin/timescales"),
+    ),
+    _MenuItem(
+        "timescales.index",
+        "Timescale rules",
+        lambda user: user.role is Role.ADMINISTRATOR,
+        lambda path: path.startswith("/admin/timescales"),
+    ),
+    _MenuItem("home.index", "Home", _not_admin, lambda path: path == "/"),
+    _MenuItem("people.search", "Children", _not_admin, lambda path: path.startswith("/children")),
+    _MenuItem("actions.index", "Actions", _not_admin, lambda path: path.startswith("/actions")),
+    _MenuItem(
+        "escalations.acpc",
+        "Escalations",
+        lambda user: user.role is Role.ACPC_MEMBER,
+        lambda path: path.startswith("/acpc/escalations"),
+    ),
+    _MenuItem(
+        "reports.archive",
+        "Weekly reports",
+        lambda user: user.role is Role.ACPC_MEMBER,
+        lambda path: path.startswith("/acpc/reports"),
+    ),
+    _MenuItem(
+        "escalations.agency",
+        "Escalations",
+        lambda user: user.is_manager and user.role in (Role.YOT_OFFICER, Role.ESTABLISHMENT_STAFF),
+        lambda path: path.startswith("/escalations"),
+    ),
+    _MenuItem(
+        "people.register",
+        "Register a child",
+        lambda user: user.role is Role.YOT_OFFICER,
+        lambda _path: False,
+    ),
+    _MenuItem(
+        "people.admit",
+        "Admit a child",
+        lambda user: user.role is Role.ESTABLISHMENT_STAFF,
+        lambda path: path.startswith("/admissions"),
+    ),
+)
+_NAVIGATION_MACRO = "govuk_frontend_jinja/components/service-navigation/macro.html"
+
+
+def service_navigation() -> Markup:
+    """The signed-in user's menu, GOV.UK service navigation, with the current section marked.
+
+    Rendered once per app for each menu and section: the macro cost a tenth of the child's page,
+    and what it shows depends only on the user's role and the section.
+    """
+    if not current_user.is_authenticated:
+        return Markup("")
+    path = request.path
+    shown = tuple(i for i, item in enumerate(_MENU) if item.shown(current_user))
+    active = next((i for i in shown if _MENU[i].active(path)), None)
+    rendered = current_app.extensions.setdefault("service_navigation", {})
+    key = (shown, active)
+    if key not in rendered:
+        macro = current_app.jinja_env.get_template(_NAVIGATION_MACRO).module
+        navigation = [
+            {"href": url_for(_MENU[i].endpoint), "text": _MENU[i].text, "active": i == active}
+            for i in shown
+        ]
+        rendered[key] = macro.govukServiceNavigation(
+            {"navigation": navigation, "attributes": {"aria-label": "Menu"}}
+        )
+    return rendered[key]
