@@ -19,12 +19,14 @@ from sqlmodel import select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
-from yoi_welfare.agencies.models import Agency, AgencyKind
+from yoi_welfare.agencies.models import Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.governance.agreements import (
+    agreement_shared_under,
     dao_shared_under,
     london_today,
     party_to_agreement_clause,
+    shared_under_line,
 )
 from yoi_welfare.people.models import Placement, YoungPerson
 
@@ -214,24 +216,41 @@ def current_children_clause() -> sa.ColumnElement[bool]:
 
 @db.prepared
 def _visible_child(reach: Reach) -> sa.Select:
-    return select(YoungPerson).where(
-        YoungPerson.id == sa.bindparam("child_id"), reach_clause(reach)
+    """The child with their home area and the agreement the user sees them under (the footer's
+    "Shared under"): one statement for what every page about a child shows."""
+    agreement = agreement_shared_under(VIEWER_AGENCY, YoungPerson.home_area_id, VIEWER_TODAY)
+    return (
+        select(YoungPerson, Area, agreement.correlate(YoungPerson).scalar_subquery())
+        .join(Area, Area.id == YoungPerson.home_area_id)
+        .where(YoungPerson.id == sa.bindparam("child_id"), reach_clause(reach))
     )
 
 
 def get_visible_child(child_id: int) -> YoungPerson:
     """The child, if the signed-in user may see them; otherwise audit the attempt and 404."""
     statement = _visible_child(current_reach())
-    child = db.session().exec(statement, params={"child_id": child_id}).first()
-    if child is None:
+    row = db.session().exec(statement, params={"child_id": child_id}).first()
+    if row is None:
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
+    child, home_area, agreement = row
     shown_child(child)
+    g.child_home_area = home_area
+    g.shared_under = shared_under_line(agreement, home_area.name)
     return child
+
+
+def home_area(child: YoungPerson) -> Area:
+    """The child's home area, as ``get_visible_child`` loaded it with the child."""
+    area = g.get("child_home_area")
+    if area is None or area.id != child.home_area_id:
+        area = db.session().get(Area, child.home_area_id)
+    return area
 
 
 def shown_child(child: YoungPerson) -> None:
     """Note the child this page is about, for the "Shared under" line in its footer."""
     g.child_in_view = child
+    g.pop("shared_under", None)
 
 
 def shared_under() -> str | None:

@@ -12,7 +12,8 @@ def action_entries(record: ChildRecord, limit: int | None = None) -> Iterator[En
     """Each action's entries; with ``limit``, of the open actions and the latest ``limit``
     closed ones only (enough for the newest ``limit`` entries, since a closed action's entries
     are no newer than its closing)."""
-    for action, owner in record.open_actions + record.closed_actions(limit):
+    closed = [(row.action, row.owner) for row in record.closed_actions(limit)]
+    for action, owner in record.open_actions + closed:
         yield Entry(
             action.created_at,
             "action",

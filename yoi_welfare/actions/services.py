@@ -142,21 +142,33 @@ def dao_child_open_actions(child_id: int) -> list[tuple[WelfareAction, Agency]]:
     return list(db.session().exec(_child_open_actions(), params={"child_id": child_id}).all())
 
 
+@dataclass(frozen=True)
+class ClosedAction:
+    action: WelfareAction
+    owner: Agency
+    closed_by: str | None  # the name of who completed or cancelled it
+
+
 @db.prepared
 def _child_closed_actions(limited: bool) -> sa.Select:
     closed_at = sa.func.coalesce(WelfareAction.completed_at, WelfareAction.cancelled_at)
-    statement = _child_actions(~_is_open()).order_by(closed_at.desc(), WelfareAction.id.desc())
+    closer = aliased(User)
+    closer_id = sa.func.coalesce(WelfareAction.completed_by_id, WelfareAction.cancelled_by_id)
+    statement = (
+        _child_actions(~_is_open())
+        .outerjoin(closer, closer.id == closer_id)
+        .add_columns(closer.name)
+        .order_by(closed_at.desc(), WelfareAction.id.desc())
+    )
     return statement.limit(sa.bindparam("limit")) if limited else statement
 
 
-def dao_child_closed_actions(
-    child_id: int, limit: int | None = None
-) -> list[tuple[WelfareAction, Agency]]:
-    """The child's completed or cancelled actions with their owners, the most recently closed
-    first; only the latest ``limit`` when given."""
+def dao_child_closed_actions(child_id: int, limit: int | None = None) -> list[ClosedAction]:
+    """The child's completed or cancelled actions with their owners and who closed them, the
+    most recently closed first; only the latest ``limit`` when given."""
     statement = _child_closed_actions(limit is not None)
     params = {"child_id": child_id, "limit": limit}
-    return list(db.session().exec(statement, params=params).all())
+    return [ClosedAction(*row) for row in db.session().exec(statement, params=params)]
 
 
 @db.prepared

@@ -135,23 +135,22 @@ def child_actions_panel(record: ChildRecord) -> dict | None:
     if not has_permission(current_user, Permission.VIEW_ACTIONS):
         return None
     now = _now()
-    closed = record.closed_actions(LATEST_CLOSED)
-    names = services.dao_user_names(
-        {a.completed_by_id or a.cancelled_by_id for a, _ in closed} - {None}
-    )
 
-    def row(action, owner):
+    def row(action, owner, closed_by=None):
         return ActionRow(
             action=action,
             owner=owner,
             status=services.status_of(action, now),
             can_close=can_close(action),
-            closed_by=names.get(action.completed_by_id or action.cancelled_by_id),
+            closed_by=closed_by,
         )
 
     return {
         "open": [row(action, owner) for action, owner in record.open_actions],
-        "closed": [row(action, owner) for action, owner in closed],
+        "closed": [
+            row(closed.action, closed.owner, closed.closed_by)
+            for closed in record.closed_actions(LATEST_CLOSED)
+        ],
         "closed_total": record.closed_count,
         "can_add": can_add_actions(record.child),
     }

@@ -56,27 +56,41 @@ def party_to_agreement_clause(
     )
 
 
-@db.prepared
-def _shared_under() -> sa.Select:
+def agreement_shared_under(
+    agency_id: sa.ColumnElement, area_id: sa.ColumnElement, today: sa.ColumnElement
+) -> sa.Select:
+    """The title of the newest agreement in force under which the agency sees the area's
+    children."""
     return (
-        select(SharingAgreement.title, Area.name)
+        select(SharingAgreement.title)
         .join(AgreementParty, AgreementParty.agreement_id == SharingAgreement.id)
-        .join(Area, Area.id == SharingAgreement.area_id)
         .where(
-            AgreementParty.agency_id == sa.bindparam("agency_id"),
-            SharingAgreement.area_id == sa.bindparam("area_id"),
-            in_force(sa.bindparam("today", type_=sa.Date)),
+            AgreementParty.agency_id == agency_id,
+            SharingAgreement.area_id == area_id,
+            in_force(today),
         )
         .order_by(SharingAgreement.starts_on.desc(), SharingAgreement.id.desc())
         .limit(1)
     )
 
 
+@db.prepared
+def _shared_under() -> sa.Select:
+    title = agreement_shared_under(
+        sa.bindparam("agency_id"), sa.bindparam("area_id"), sa.bindparam("today", type_=sa.Date)
+    )
+    return select(title.scalar_subquery(), Area.name).where(Area.id == sa.bindparam("area_id"))
+
+
 def dao_shared_under(agency_id: int, area_id: int, today: date) -> str | None:
     """The title and area of the agreement under which this agency sees the area's children."""
     params = {"agency_id": agency_id, "area_id": area_id, "today": today}
     row = db.session().exec(_shared_under(), params=params).first()
-    return f"{row[0]} ({row[1]})" if row else None
+    return shared_under_line(*row) if row else None
+
+
+def shared_under_line(title: str | None, area_name: str) -> str | None:
+    return f"{title} ({area_name})" if title else None
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ class ChildRecord:
         """The open actions with their owners, soonest due first."""
         return actions.dao_child_open_actions(self.child.id)
 
-    def closed_actions(self, limit: int | None) -> list[tuple[WelfareAction, Agency]]:
+    def closed_actions(self, limit: int | None) -> list[actions.ClosedAction]:
         """The latest ``limit`` completed or cancelled actions (all if None), latest first."""
         if self._closed_actions is not None:
             loaded_limit, rows = self._closed_actions

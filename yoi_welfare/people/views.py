@@ -5,13 +5,13 @@ from datetime import UTC, date, datetime
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from yoi_welfare import db
 from yoi_welfare.access import (
     Permission,
     current_children_clause,
     deny,
     get_visible_child,
     holds_child,
+    home_area,
     permission_required,
     user_agency,
 )
@@ -103,7 +103,7 @@ def child(child_id: int):
         child=young_person,
         history=record.placements,
         current=record.current,
-        home_area=db.session().get(services.Area, young_person.home_area_id),
+        home_area=home_area(young_person),
         can_move=holds_child(young_person),
         actions=child_actions_panel(record),
         screenings=child_screenings_panel(record),
