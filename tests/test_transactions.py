@@ -93,3 +93,29 @@ def test_a_form_that_fails_after_auditing_leaves_nothing_behind(app, world):
         assert "Changed" not in names
         actions = session.exec(select(AuditEvent.action)).all()
         assert "something_changed" not in actions
+
+
+def test_plans_are_reused_from_the_first_call_to_the_end_of_the_transaction(app):
+    if db.engine().dialect.name != "postgresql":
+        pytest.skip("SQLite has no plan cache to set")
+    setting = sa.text("SELECT current_setting('plan_cache_mode')")
+    session = db.session()
+    assert session.execute(setting).scalar() == "force_custom_plan"
+    statements = []
+
+    def capture(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine(), "before_cursor_execute", capture)
+    try:
+        db.reuse_plans()
+        db.reuse_plans()  # said once only
+        assert session.execute(setting).scalar() == "auto"
+        assert sum("plan_cache_mode = auto" in s for s in statements) == 1
+        session.commit()
+        assert session.execute(setting).scalar() == "force_custom_plan"
+        db.reuse_plans()  # a new transaction: said again
+        assert session.execute(setting).scalar() == "auto"
+    finally:
+        sa.event.remove(db.engine(), "before_cursor_execute", capture)
+    session.rollback()

@@ -94,11 +94,16 @@ def reuse_plans() -> None:
     The engine plans every statement for its own values (see ``make_engine``), which most lists
     need: their best plan depends on the agency asked about. Where one plan suits every value
     (lookups by a child's id, the caseload of an area), planning again was half of PostgreSQL's
-    time for the page.
+    time for the page. Said once per transaction, however often it is called.
     """
     current = session()
-    if current.get_bind().dialect.name == "postgresql":
-        current.exec(text("SET LOCAL plan_cache_mode = auto"))
+    if current.get_bind().dialect.name != "postgresql":
+        return
+    transaction = current.get_transaction()
+    if transaction is not None and current.info.get("plans_reused") is transaction:
+        return
+    current.exec(text("SET LOCAL plan_cache_mode = auto"))
+    current.info["plans_reused"] = current.get_transaction()
 
 
 def init_app(app: Flask) -> None:

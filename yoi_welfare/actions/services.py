@@ -152,12 +152,12 @@ class ClosedAction:
 @db.prepared
 def _child_closed_actions(limited: bool) -> sa.Select:
     closed_at = sa.func.coalesce(WelfareAction.completed_at, WelfareAction.cancelled_at)
-    closer = aliased(User)
     closer_id = sa.func.coalesce(WelfareAction.completed_by_id, WelfareAction.cancelled_by_id)
+    # A lookup for each action rather than a join: PostgreSQL hashed every user to join them.
+    closed_by = select(User.name).where(User.id == closer_id).scalar_subquery()
     statement = (
         _child_actions(~_is_open())
-        .outerjoin(closer, closer.id == closer_id)
-        .add_columns(closer.name)
+        .add_columns(closed_by)
         .order_by(closed_at.desc(), WelfareAction.id.desc())
     )
     return statement.limit(sa.bindparam("limit")) if limited else statement

@@ -78,6 +78,28 @@ def _insert_event() -> sa.Insert:
     return sa.insert(EVENT).returning(EVENT.c.id)
 
 
+@db.prepared
+def _insert_event_and_move_head() -> sa.Update:
+    """PostgreSQL: the event written and the head moved on to it in one statement."""
+    values = {column.name: sa.bindparam(column.name) for column in EVENT.c if column.name != "id"}
+    written = (
+        sa.insert(EVENT)
+        .values(values)
+        .returning(EVENT.c.id)
+        .cte("written")
+    )
+    return (
+        sa.update(HEAD)
+        .where(HEAD.c.id == HEAD_ID)
+        .values(
+            event_id=sa.select(written.c.id).scalar_subquery(),
+            hash=sa.bindparam("hash"),
+            event_count=HEAD.c.event_count + 1,
+        )
+        .returning(HEAD.c.event_id)
+    )
+
+
 def record(
     action: str,
     *,
@@ -119,6 +141,8 @@ def record(
     head = _first_head() if prev_hash is None else None
     event["prev_hash"] = prev_hash if head is None else head.hash
     event["hash"] = chain_hash(event["prev_hash"], event_content(event))
+    if head is None and session.get_bind().dialect.name == "postgresql":
+        return session.execute(_insert_event_and_move_head(), event).scalar_one()
     event_id = session.execute(_insert_event(), event).scalar_one()
     if head is None:
         # The head row moves on in the statement itself: no pass of the unit of work.

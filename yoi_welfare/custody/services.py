@@ -75,9 +75,11 @@ def _last_changed():
 @db.prepared
 def _notes(by_last_change: bool, one_note: bool, limited: bool) -> sa.Select:
     newest = _last_changed() if by_last_change else CustodyWelfareNote.written_at
+    # Lookups for each note rather than joins: PostgreSQL, expecting a child's notes to be many,
+    # hashed every user to join them, which took longer than the rest of the statement.
+    author = select(User.name).where(User.id == CustodyWelfareNote.author_id).scalar_subquery()
     statement = (
-        select(CustodyWelfareNote, User.name, Agency.name)
-        .join(User, User.id == CustodyWelfareNote.author_id)
+        select(CustodyWelfareNote, author, Agency.name)
         .join(Agency, Agency.id == CustodyWelfareNote.establishment_id)
         .where(CustodyWelfareNote.young_person_id == sa.bindparam("child_id"))
         .order_by(newest.desc(), CustodyWelfareNote.id.desc())

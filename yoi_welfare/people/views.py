@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from yoi_welfare import db
 from yoi_welfare.access import (
     Permission,
     current_children_clause,
@@ -86,6 +87,8 @@ def register():
 @bp.get("/children/<int:child_id>")
 @permission_required(Permission.VIEW_CHILDREN)
 def child(child_id: int):
+    # Every statement of the page looks up by the child's id: one plan each serves every child.
+    db.reuse_plans()
     young_person = get_visible_child(child_id)
     record = ChildRecord(young_person)
     kind = request.args.get("kind") or None
