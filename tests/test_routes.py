@@ -42,3 +42,29 @@ def test_signed_out_visitors_are_sent_to_sign_in(app, client):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.location.startswith("/sign-in"), url
+
+
+def test_remembered_links_are_flasks_own(app):
+    import flask
+
+    from yoi_welfare.view_helpers import url_for
+
+    cases = [
+        ("people.child", {"child_id": 7}),
+        ("people.child", {"child_id": 7, "kind": "note", "page": 2}),
+        ("people.child", {"child_id": 7, "kind": None}),
+        ("home.index", {"sort": "level", "order": "descending"}),
+        ("people.search", {"q": "Ellis & Sons"}),
+        ("people.search", {"q": ["a", "b"]}),  # a list: built each time
+        ("people.child", {"child_id": 8, "_anchor": "notes"}),
+        ("people.child", {"child_id": 8, "_external": True}),
+    ]
+    with app.test_request_context("/", base_url="https://welfare.example"):
+        for endpoint, values in cases:
+            first, again = url_for(endpoint, **values), url_for(endpoint, **values)
+            assert first == again == flask.url_for(endpoint, **values)
+        assert url_for("people.child", child_id=9) != url_for("people.child", child_id=10)
+    with app.test_request_context("/", base_url="https://welfare.example/under"):
+        # Mounted under a prefix, links carry it: remembered apart from the ones without.
+        assert url_for("people.child", child_id=7) == "/under/children/7"
+    assert app.jinja_env.globals["url_for"] is url_for

@@ -48,8 +48,9 @@ def create_app(overrides: dict | None = None) -> "Flask":
 
     WTFormsHelpers(app)
     from yoi_welfare.forms import error_summary
-    from yoi_welfare.view_helpers import pagination, service_navigation
+    from yoi_welfare.view_helpers import pagination, service_navigation, url_for
 
+    app.add_template_global(url_for)
     app.add_template_global(error_summary)
     app.add_template_global(pagination)
     app.add_template_global(service_navigation)

@@ -2,10 +2,9 @@
 
 from collections.abc import Iterator
 
-from flask import url_for
-
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.people.record import ChildRecord
+from yoi_welfare.view_helpers import url_for
 
 
 def note_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entry]:

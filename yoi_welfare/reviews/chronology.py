@@ -2,11 +2,10 @@
 
 from collections.abc import Iterator
 
-from flask import url_for
-
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.reviews.models import PlacementOutcome, PlacementReview
+from yoi_welfare.view_helpers import url_for
 from yoi_welfare.web import format_datetime
 
 

@@ -5,11 +5,10 @@ Drafts are the YOT's work in progress, not yet part of the shared record.
 
 from collections.abc import Iterator
 
-from flask import url_for
-
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.screenings import services
+from yoi_welfare.view_helpers import url_for
 
 
 def screening_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entry]:
