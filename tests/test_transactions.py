@@ -116,6 +116,10 @@ def test_plans_are_reused_from_the_first_call_to_the_end_of_the_transaction(app)
         assert session.execute(setting).scalar() == "force_custom_plan"
         db.reuse_plans()  # a new transaction: said again
         assert session.execute(setting).scalar() == "auto"
+        db.reuse_plans(generic=True)  # one plan for all values, from the first
+        db.reuse_plans(generic=True)
+        assert session.execute(setting).scalar() == "force_generic_plan"
+        assert sum("plan_cache_mode = force_generic_plan" in s for s in statements) == 1
     finally:
         sa.event.remove(db.engine(), "before_cursor_execute", capture)
     session.rollback()

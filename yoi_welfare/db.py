@@ -88,22 +88,26 @@ def writes() -> None:
         current.commit()
 
 
-def reuse_plans() -> None:
+def reuse_plans(generic: bool = False) -> None:
     """Let PostgreSQL reuse its plans of prepared statements for the rest of the transaction.
 
     The engine plans every statement for its own values (see ``make_engine``), which most lists
     need: their best plan depends on the agency asked about. Where one plan suits every value
     (lookups by a child's id, the caseload of an area), planning again was half of PostgreSQL's
-    time for the page. Said once per transaction, however often it is called.
+    time for the page. ``generic``: one plan for every value from the start, where PostgreSQL
+    would otherwise go on planning lookups by a child's id for each child, its estimate of
+    the one plan for all being worse. Said once per transaction, however often it is called.
     """
     current = session()
     if current.get_bind().dialect.name != "postgresql":
         return
+    mode = "force_generic_plan" if generic else "auto"
+    said = current.info.get("plan_cache_mode")
     transaction = current.get_transaction()
-    if transaction is not None and current.info.get("plans_reused") is transaction:
+    if transaction is not None and said == (transaction, mode):
         return
-    current.exec(text("SET LOCAL plan_cache_mode = auto"))
-    current.info["plans_reused"] = current.get_transaction()
+    current.exec(text(f"SET LOCAL plan_cache_mode = {mode}"))
+    current.info["plan_cache_mode"] = (current.get_transaction(), mode)
 
 
 def init_app(app: Flask) -> None:

@@ -25,7 +25,7 @@ class ChildRecord:
     def __init__(self, child: YoungPerson):
         self.child = child
         # Every part is looked up by the child's id: the same plans serve every child.
-        db.reuse_plans()
+        db.reuse_plans(generic=True)
         self._closed_actions: tuple[int | None, list] | None = None
         self._notes: tuple[int | None, list[custody.NoteRow]] | None = None
         # Every note the page has read, for what a YOT officer has now seen.

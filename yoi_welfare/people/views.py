@@ -88,7 +88,7 @@ def register():
 @permission_required(Permission.VIEW_CHILDREN)
 def child(child_id: int):
     # Every statement of the page looks up by the child's id: one plan each serves every child.
-    db.reuse_plans()
+    db.reuse_plans(generic=True)
     young_person = get_visible_child(child_id)
     record = ChildRecord(young_person)
     kind = request.args.get("kind") or None
