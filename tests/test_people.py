@@ -182,6 +182,42 @@ def test_staff_admit_transfer_and_release_a_child_keeping_the_history(client, wo
     assert history_table.count("Transferred") == 1 and history_table.count("Released") == 1
 
 
+def in_caseload(client, child) -> bool:
+    return f'href="/children/{child.id}"' in client.get("/").text
+
+
+def flag_of(child) -> bool:
+    db.session().rollback()
+    return db.session().exec(select(YoungPerson.in_custody).where(YoungPerson.id == child.id)).one()
+
+
+def test_the_yots_caseload_follows_admission_transfer_and_release(client, world):
+    # The caseload reads the children held now from a flag the database keeps from the
+    # placements: whichever way a placement is written, the flag and the caseload follow it.
+    child = create_child(world.area)
+    yot = client.application.test_client()
+    sign_in(yot, world.officer)
+    assert (flag_of(child), in_caseload(yot, child)) == (False, False)
+    sign_in(client, world.staff)
+    client.post("/admissions/new", data=admission_form(child))
+    assert (flag_of(child), in_caseload(yot, child)) == (True, True)
+    when = {"on_date": ["25", "11", "2026"], "at_time": "11:00"}
+    client.post(
+        f"/children/{child.id}/transfer", data={"destination": str(world.other_yoi.id), **when}
+    )
+    assert (flag_of(child), in_caseload(yot, child)) == (True, True)
+    sign_in(other := client.application.test_client(), world.other_staff)
+    response = other.post(f"/children/{child.id}/release", data={**when, "at_time": "11:45"})
+    assert response.status_code in (302, 303), response.text
+    assert (flag_of(child), in_caseload(yot, child)) == (False, False)
+    # Written by other means than the services: a placement inserted, then deleted.
+    placement = create_placement(child, world.yoi)
+    assert (flag_of(child), in_caseload(yot, child)) == (True, True)
+    db.session().delete(db.session().get(Placement, placement.id))
+    db.session().commit()
+    assert (flag_of(child), in_caseload(yot, child)) == (False, False)
+
+
 def test_admission_needs_all_three_identifiers_to_match(client, world):
     child = create_child(world.area)
     sign_in(client, world.staff)

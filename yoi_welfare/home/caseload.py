@@ -106,7 +106,9 @@ def _caseload(reach: Reach, sort: str, order: str) -> Listing:
     else:
         ordering += [column.desc() if descending else column.asc() for column in by_name]
     held_now = sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None))
-    visible = reach_clause(reach)
+    # The flag the placements keep (migration 0012) lets the area's held children be read
+    # straight from its partial index, rather than matched with every child held in the country.
+    visible = sa.and_(YoungPerson.in_custody, reach_clause(reach))
     statement = (
         select(
             YoungPerson,

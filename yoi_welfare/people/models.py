@@ -68,7 +68,16 @@ class YoungPerson(SQLModel, table=True):
     """A child known to the service. Flags and history follow the child, not the episode."""
 
     __tablename__ = "young_person"
-    __table_args__ = (sa.UniqueConstraint("home_area_id", "local_reference"),)
+    __table_args__ = (
+        sa.UniqueConstraint("home_area_id", "local_reference"),
+        # Each area's children held now, for the caseload.
+        sa.Index(
+            "ix_young_person_in_custody",
+            "home_area_id",
+            sqlite_where=sa.text("in_custody = 1"),
+            postgresql_where=sa.text("in_custody"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     given_name: str = Field(max_length=100)
@@ -84,6 +93,10 @@ class YoungPerson(SQLModel, table=True):
     child_protection_plan: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    # Whether the child has an open placement: set by the database's triggers on placement
+    # (migration 0012), never by the application, for queries only. A child object loaded
+    # before an admission, transfer or release in the same session still shows the old value.
+    in_custody: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
     @property
     def full_name(self) -> str:

@@ -69,7 +69,7 @@ def dao_children_in_custody(
         select(YoungPerson, Placement, Agency)
         .join(Placement, Placement.young_person_id == YoungPerson.id)
         .join(Agency, Agency.id == Placement.establishment_id)
-        .where(visible, Placement.left_at.is_(None))
+        .where(visible, YoungPerson.in_custody, Placement.left_at.is_(None))
         .order_by(Agency.name, YoungPerson.family_name, YoungPerson.given_name, YoungPerson.id)
     )
     if establishment_id is not None:
