@@ -26,12 +26,29 @@ def healthz():
     return jsonify(database="ok")
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def format_date(value: date | datetime | None) -> str:
+    """GOV.UK style: 25 November 2026, in UK time (English month names whatever the locale)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(LONDON).date()
-    return f"{value.day} {value:%B %Y}"
+        value = value.astimezone(LONDON)
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -40,9 +57,9 @@ def format_datetime(value: datetime | None) -> str:
         return ""
     local = value.astimezone(LONDON)
     hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
     minutes = "" if local.minute == 0 else f":{local.minute:02d}"
-    return f"{format_date(local)} at {hour}{minutes}{suffix}"
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {hour}{minutes}{suffix}"
 
 
 class TemplateEnvironment(Environment):
