@@ -5,8 +5,9 @@ as a YOT officer, an establishment's staff member and an ACPC member of the larg
 their authenticator codes, as in production), then loads each page with wrk, a separate
 HTTP load generator, at 20 concurrent connections: the child page, the YOT caseload (the YOT
 officer's home page), the establishment's actions page and the ACPC escalations page, in turn,
-for three rounds. Prints each page's median round (requests per second and p50/p95 latency)
-with every round's requests per second, then the memory of each web worker after the load.
+for three rounds, each round ending with /healthz to gauge the machine's speed then. Prints
+each page's median round (requests per second and p50/p95 latency) with every round's
+requests per second and the gauge, then the memory of each web worker after the load.
 
 Needs wrk (Debian: apt-get install wrk).
 
@@ -41,6 +42,8 @@ PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-password-2026"
 TARGET_P95_MS = 100
 TARGET_CHILD_RPS = 300
 TARGET_WORKER_MB = 200
+GAUGE = ("machine gauge: /healthz", "/healthz", "yot")
+GAUGE_SECONDS = 5
 
 
 def free_port() -> int:
@@ -264,11 +267,13 @@ def main() -> None:
                 wrk(port, path, cookies[role], 2, args.connections, script)
             # The pages take turns, round after round: this shared machine's speed drifts by
             # up to a fifth within minutes, and a page loaded only once would carry its moment.
-            runs = {name: [] for name, _path, _role in pages}
+            # /healthz (one SELECT 1, no page) in each round gauges the machine's speed then.
+            runs = {name: [] for name, _path, _role in [*pages, GAUGE]}
             for _round in range(args.rounds):
-                for name, path, role in pages:
+                for name, path, role in [*pages, GAUGE]:
+                    duration = GAUGE_SECONDS if name == GAUGE[0] else args.duration
                     runs[name].append(
-                        wrk(port, path, cookies[role], args.duration, args.connections, script)
+                        wrk(port, path, cookies[role], duration, args.connections, script)
                     )
             rows = [(name, path, median_run(runs[name])) for name, path, _role in pages]
             workers = worker_pids(server.pid)
@@ -297,8 +302,11 @@ def main() -> None:
             f"{failed} | {'met' if met else 'MISSED'} | {every} |"
         )
     worst = max(memory) if memory else 0
+    gauge = ", ".join(f"{run['rps']:.0f}" for run in runs[GAUGE[0]])
     lines += [
         "",
+        f"- the machine's speed in each round: /healthz (a SELECT 1, no page) served {gauge} "
+        f"requests a second for {GAUGE_SECONDS} s",
         f"- worker memory after the load (RSS): {', '.join(f'{m:.0f}' for m in memory)} MB; "
         f"largest {worst:.0f} MB (target under {TARGET_WORKER_MB} MB): "
         f"{'met' if worst < TARGET_WORKER_MB else 'MISSED'}",
