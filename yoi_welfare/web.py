@@ -42,13 +42,16 @@ MONTHS = (
 )
 
 
+def _day(value: date) -> str:
+    """25 November 2026: English month names whatever the locale."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
 def format_date(value: date | datetime | None) -> str:
-    """GOV.UK style: 25 November 2026, in UK time (English month names whatever the locale)."""
+    """GOV.UK style: 25 November 2026, in UK time."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(LONDON)
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return _day(value.astimezone(LONDON) if isinstance(value, datetime) else value)
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -59,7 +62,7 @@ def format_datetime(value: datetime | None) -> str:
     hour = local.hour % 12 or 12
     minutes = "" if local.minute == 0 else f":{local.minute:02d}"
     suffix = "am" if local.hour < 12 else "pm"
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {hour}{minutes}{suffix}"
+    return f"{_day(local)} at {hour}{minutes}{suffix}"
 
 
 class TemplateEnvironment(Environment):
