@@ -66,6 +66,11 @@ WIDER_THAN_SCREEN = """() => {
 
 # Whether the focused element shows that it has focus: GOV.UK Frontend draws a yellow outline
 # or a yellow-and-black box shadow.
+# Media query listeners run in a rendering update, before animation frame callbacks: two frames
+# later they have all run.
+AFTER_NEXT_RENDERING = """() => new Promise(done =>
+  requestAnimationFrame(() => requestAnimationFrame(() => done(window.innerWidth))))"""
+
 FOCUS_VISIBLE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return {visible: false, what: "nothing"};
@@ -205,15 +210,26 @@ class Person:
 
     def _check_reflow(self, where: str) -> None:
         size = self.page.viewport_size
-        self.page.set_viewport_size({"width": NARROW, "height": size["height"]})
+        self._resize({"width": NARROW, "height": size["height"]})
         try:
             layout = self.page.evaluate(WIDER_THAN_SCREEN)
         finally:
-            self.page.set_viewport_size(size)
+            self._resize(size)
         assert layout["scrollWidth"] <= NARROW, (
             f"{where} scrolls sideways at {NARROW} px wide (content {layout['scrollWidth']} px); "
             f"too wide: {', '.join(layout['culprits'])}"
         )
+
+    def _resize(self, size: dict) -> None:
+        """Change the window's size and wait until the page's scripts have seen the change.
+
+        Components such as the service navigation hide and show parts of the page when a media
+        query changes; the browser tells them at its next rendering update. Going on before then
+        lets a Tab press land on a part that is hidden a moment later, leaving focus nowhere.
+        """
+        self.page.set_viewport_size(size)
+        if self.javascript:
+            self.page.evaluate(AFTER_NEXT_RENDERING)
 
     def focus_is_visible(self) -> str:
         """What has focus; fails unless it shows a visible focus indicator (WCAG 2.4.7)."""
