@@ -32,8 +32,22 @@ def run_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url") or load_settings()["DATABASE_URL"]
     engine = make_engine(url)
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            _foreign_keys_unenforced(connection)
         _run(connection)
     engine.dispose()
+
+
+def _foreign_keys_unenforced(connection: sa.Connection) -> None:
+    """SQLite changes a table by copying it: its foreign keys must not be enforced meanwhile.
+
+    Dropping the old table would otherwise fail, or count a violation for every row referring
+    to it that renaming the copy does not undo. SQLite ignores the setting inside a transaction,
+    so it goes straight to the driver before the first one. A migration that copies a table
+    others refer to checks the references itself before it commits (``PRAGMA
+    foreign_key_check``); the service's own connections always enforce them.
+    """
+    connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
 
 
 def _run(connection: sa.Connection) -> None:

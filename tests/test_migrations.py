@@ -59,3 +59,75 @@ def test_audit_events_cannot_be_changed_or_deleted(app):
         else:
             raise AssertionError(f"{statement} was allowed")
     assert db.session().get(AuditEvent, event_id).action == "test_event"
+
+
+def test_flags_and_their_case_reviews_come_through_0013_both_ways(app, database_url):
+    """0013 copies self_harm_flag on SQLite, and case reviews refer to it: with rows in both
+    tables, each way keeps every row, every reference and the one-open-flag index."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.factories import World, create_child, create_placement
+    from yoi_welfare import db
+    from yoi_welfare.people import services as people
+    from yoi_welfare.self_harm import services as self_harm
+    from yoi_welfare.self_harm.models import ObservationLevel, RiskLevel
+
+    now = datetime.now(UTC)
+    world = World()
+    flags = []
+    for name in ("Released", "Held"):
+        child = create_child(world.area, given_name=name, family_name="Child")
+        create_placement(child, world.yoi, admitted_at=now - timedelta(days=3))
+        flag = self_harm.open_flag(
+            child,
+            by=world.staff,
+            concern="Scratches on the forearm",
+            risk_level=RiskLevel.RAISED,
+            observation_level=ObservationLevel.HOURLY,
+            triggers=None,
+            warning_signs=None,
+            opened_at=now - timedelta(days=2),
+            now=now,
+        )
+        self_harm.record_case_review(
+            flag,
+            by=world.staff,
+            version=flag.version_id,
+            held_at=now - timedelta(days=1),
+            attendees=[],
+            yot_attended=False,
+            outcome="Stays open",
+            risk_level=RiskLevel.LOW,
+            observation_level=ObservationLevel.STANDARD,
+            close=False,
+            next_review_due=now + timedelta(days=3),
+            now=now,
+        )
+        flags.append((child, flag.id))
+    people.release(world.staff, flags[0][0], now - timedelta(hours=1), now)
+    db.commit()
+    db.session().close()
+    app.extensions["db_engine"].dispose()
+
+    def states() -> dict:
+        engine = sa.create_engine(database_url)
+        with engine.connect() as connection:
+            rows = dict(connection.execute(sa.text("SELECT id, state FROM self_harm_flag")).all())
+            reviews = connection.execute(
+                sa.text("SELECT count(*) FROM self_harm_case_review")
+            ).scalar()
+            indexes = {i["name"] for i in sa.inspect(connection).get_indexes("self_harm_flag")}
+            broken = []
+            if connection.dialect.name == "sqlite":
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        engine.dispose()
+        assert reviews == 2 and broken == [] and "uq_self_harm_flag_open" in indexes
+        return rows
+
+    released, held = (flag_id for _, flag_id in flags)
+    assert states() == {released: "ENDED_ON_RELEASE", held: "OPEN"}
+    downgrade(database_url, "0012")
+    assert states() == {released: "CLOSED", held: "OPEN"}
+    upgrade(database_url)
+    assert states() == {released: "CLOSED", held: "OPEN"}
+    assert _diff(database_url) == []

@@ -9,11 +9,14 @@ from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
 from tests.factories import World, create_child, create_placement, create_user, sign_in
+from tests.test_outbox import free_port, smtp_transport, start_server
+from tests.test_people import admission_form
 from yoi_welfare import db
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.governance.models import Disclosure, DisclosureChannel
 from yoi_welfare.outbox.models import OutboundEmail
+from yoi_welfare.outbox.services import deliver_due
 from yoi_welfare.self_harm import services
 from yoi_welfare.self_harm.models import (
     CaseReview,
@@ -135,6 +138,11 @@ def open_flag(world, child, opened_at=NOW - timedelta(minutes=30), by=None) -> S
 def timeline_titles(page: str) -> list[str]:
     soup = BeautifulSoup(page, "html5lib")
     return [h3.get_text(strip=True) for h3 in soup.select("#chronology-entries h3")]
+
+
+def error_summary(page: str) -> list[str]:
+    soup = BeautifulSoup(page, "html5lib")
+    return [" ".join(a.get_text().split()) for a in soup.select(".govuk-error-summary__list a")]
 
 
 def banner(page: str) -> str:
@@ -648,14 +656,168 @@ def test_a_transfer_with_an_open_flag_emails_the_receiving_and_yot_managers(clie
     assert f"/self-harm-flags/{flag.id}" in email.body_text
     assert "Jordan" not in email.body_text and "Ellis" not in email.body_text
     assert flag.concern not in email.body_text
-    disclosures = db.session().exec(
-        select(Disclosure).where(Disclosure.young_person_id == child.id)
-    ).all()
+    disclosures = (
+        db.session().exec(select(Disclosure).where(Disclosure.young_person_id == child.id)).all()
+    )
     assert sorted(d.recipient for d in disclosures) == [
         receiving_manager.email,
         yot_manager.email,
     ]
     assert {d.channel for d in disclosures} == {DisclosureChannel.EMAIL}
+
+
+# Releases
+
+
+def release(client, child, at="11:50"):
+    response = client.post(
+        f"/children/{child.id}/release", data={"on_date": ["25", "11", "2026"], "at_time": at}
+    )
+    assert response.status_code in (302, 303), response.text
+    return client.get(response.headers["Location"]).text
+
+
+def test_releasing_a_child_on_an_open_flag_ends_it_and_the_yots_managers_hear_over_smtp(
+    client, world, app
+):
+    yot_manager = create_user(world.yot, is_manager=True, email="m@yot.example.org")
+    create_user(world.yoi, is_manager=True, email="m@ashgrove.example.org")  # not emailed
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=NOW - timedelta(hours=3))
+    sign_in(client, world.staff)
+
+    warning = client.get(f"/children/{child.id}/release").text
+    assert "Jordan Ellis has an open self-harm flag (risk raised" in warning
+    assert "their YOT's managers will be emailed at once" in warning
+    page = release(client, child)
+    assert "Jordan Ellis has been released. Their self-harm flag has ended" in page
+    assert 'id="current-self-harm-flag"' not in page
+
+    flag = fresh(SelfHarmFlag, flag.id)
+    assert flag.state is FlagState.ENDED_ON_RELEASE
+    assert flag.closed_at == flag.released_at == utc(2026, 11, 25, 11, 50)
+    assert (flag.closed_by_id, flag.released_from_id) == (world.staff.id, world.yoi.id)
+    assert flag.next_review_due is None
+    made = actions_of(child)
+    for kind in ("immediate_action_plan", "assessment_interview", "first_case_review"):
+        assert made[kind].cancelled_at == utc(2026, 11, 25, 11, 50), kind
+    assert [e.object_id for e in audited("self_harm_flag_ended_on_release")] == [flag.id]
+
+    shown = client.get(f"/self-harm-flags/{flag.id}").text
+    assert "Ended on release" in shown
+    assert (
+        "None: the flag ended when Jordan Ellis was released from Ashgrove YOI "
+        "25 November 2026 at 11:50am."
+    ) in " ".join(shown.split())
+    assert "Record the post-closure review" not in shown
+    chronology = client.get(f"/children/{child.id}?kind=self_harm").text
+    assert timeline_titles(chronology) == [
+        "Released: self-harm flag ended",
+        "Self-harm flag opened",
+    ]
+    assert "Released while the flag was open; it ended with the release." in chronology
+    assert 'class="govuk-tag govuk-tag--grey">Ended on release' in shown
+
+    (email,) = db.session().exec(select(OutboundEmail)).all()
+    assert email.to_address == yot_manager.email
+    assert "Jordan" not in email.body_text and flag.concern not in email.body_text
+    (disclosure,) = (
+        db.session().exec(select(Disclosure).where(Disclosure.young_person_id == child.id)).all()
+    )
+    assert disclosure.recipient == yot_manager.email
+    controller, inbox = start_server(smtp_port := free_port())
+    try:
+        with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+            deliver_due(smtp_transport(app, smtp_port), "service@example.org")
+    finally:
+        controller.stop()
+    (message,) = inbox.messages
+    assert message["To"] == yot_manager.email
+    assert message["Subject"] == (
+        f"Released with an open self-harm flag: JE {child.local_reference}"
+    )
+    body = message.get_body(("plain",)).get_content()
+    assert "released from Ashgrove YOI. The flag has ended with the release." in body
+    assert "Released: 25 November 2026 at 11:50am" in body
+    assert f"/self-harm-flags/{flag.id}" in body
+
+
+def test_a_child_released_on_a_flag_can_be_flagged_again_when_back_in_custody(client, world):
+    child = held_child(world)
+    old = open_flag(world, child, opened_at=NOW - timedelta(hours=3))
+    sign_in(client, world.staff)
+    release(client, child, at="10:00")
+    response = client.post("/admissions/new", data=admission_form(child, at_time="11:00"))
+    assert response.status_code in (302, 303), response.text
+
+    response = client.post(f"/children/{child.id}/self-harm-flags/new", data=open_form())
+    assert response.status_code in (302, 303), response.text
+    states = {flag.id: flag.state for flag in flags_of(child)}
+    assert states[old.id] is FlagState.ENDED_ON_RELEASE
+    assert sorted(states.values()) == [FlagState.ENDED_ON_RELEASE, FlagState.OPEN]
+    page = client.get(f"/children/{child.id}").text
+    assert (
+        "Found with a ligature at the evening check"
+        in client.get(f"/self-harm-flags/{max(states)}").text
+    )
+    assert "Open self-harm flag (ACCT)" in banner(page)
+
+
+def test_a_flag_in_its_post_closure_period_ends_on_release_without_an_email(client, world):
+    create_user(world.yot, is_manager=True, email="m@yot.example.org")
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=NOW - timedelta(hours=3))
+    sign_in(client, world.staff)
+    response = client.post(
+        f"/self-harm-flags/{flag.id}/case-reviews/new",
+        data=review_form(flag, decision="close", next_review_on=["", "", ""], next_review_time=""),
+    )
+    assert response.status_code in (302, 303), response.text
+    assert fresh(SelfHarmFlag, flag.id).state is FlagState.CLOSED
+    assert actions_of(child)["post_closure_review"].cancelled_at is None
+
+    release(client, child)
+    flag = fresh(SelfHarmFlag, flag.id)
+    assert flag.state is FlagState.ENDED_ON_RELEASE
+    assert flag.closed_at == utc(2026, 11, 25, 11, 45)  # closed at the review, not the release
+    assert flag.released_at == utc(2026, 11, 25, 11, 50)
+    assert actions_of(child)["post_closure_review"].cancelled_at is not None
+    assert count(OutboundEmail) == 0
+    with pytest.raises(services.SelfHarmError, match="no post-closure review after a release"):
+        services.record_post_closure_review(
+            flag,
+            by=world.staff,
+            version=flag.version_id,
+            outcome="Settled",
+            held_at=NOW,
+            now=NOW,
+        )
+
+
+def test_a_release_dated_before_the_flags_last_step_is_refused_and_changes_nothing(client, world):
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=NOW - timedelta(hours=3))  # 9am
+    sign_in(client, world.staff)
+    response = client.post(
+        f"/children/{child.id}/release", data={"on_date": ["25", "11", "2026"], "at_time": "08:30"}
+    )
+    assert response.status_code == 200
+    assert error_summary(response.text) == [
+        "The date and time must be after the last record on the child's self-harm flag "
+        "(25 November 2026 at 9am)"
+    ]
+    assert fresh(SelfHarmFlag, flag.id).state is FlagState.OPEN
+    assert 'id="current-self-harm-flag"' in client.get(f"/children/{child.id}").text
+    assert audited("child_released") == [] and count(OutboundEmail) == 0
+
+
+def test_releasing_a_child_without_a_flag_says_nothing_of_flags(client, world):
+    child = held_child(world)
+    sign_in(client, world.staff)
+    assert "self-harm flag" not in client.get(f"/children/{child.id}/release").text
+    page = release(client, child)
+    assert "Jordan Ellis has been released" in page and "self-harm flag has ended" not in page
+    assert audited("self_harm_flag_ended_on_release") == []
 
 
 def test_the_establishment_home_lists_open_flags_first_soonest_review_first(client, world):

@@ -258,6 +258,8 @@ def transfer(
 
 
 def release(user: User, child: YoungPerson, when: datetime, now: datetime) -> Placement:
+    """Close the current placement as a release: the establishment's open actions for the child
+    are cancelled and its self-harm flags end, the YOT being told of an open one."""
     current = dao_current_placement(child.id)
     if current is None or current.establishment_id != user.agency_id:
         raise PeopleError("Only the establishment holding the child can release them")
@@ -272,4 +274,8 @@ def release(user: User, child: YoungPerson, when: datetime, now: datetime) -> Pl
     )
     releasing = db.session().get(Agency, current.establishment_id)
     actions.cancel_on_release(child, releasing, by=user, at=when)
+    # Imported here: the self-harm feature builds on this module.
+    from yoi_welfare.self_harm.services import end_flags_on_release
+
+    end_flags_on_release(child, current, by=user)
     return current

@@ -20,6 +20,7 @@ from yoi_welfare.actions.views import child_actions_panel
 from yoi_welfare.audit import services as audit
 from yoi_welfare.chronology import timeline
 from yoi_welfare.custody.views import notes_panel, remember_notes_read
+from yoi_welfare.errors import ServiceError
 from yoi_welfare.paging import Page
 from yoi_welfare.people import services
 from yoi_welfare.people.forms import (
@@ -33,6 +34,7 @@ from yoi_welfare.people.models import LegalStatus, Sex
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.reviews.views import reviews_panel
 from yoi_welfare.screenings.views import child_screenings_panel
+from yoi_welfare.self_harm import services as self_harm
 from yoi_welfare.self_harm.views import flag_panel
 from yoi_welfare.view_helpers import page_number, show_error
 
@@ -188,6 +190,7 @@ def transfer(child_id: int):
 @permission_required(Permission.MOVE_CHILD)
 def release(child_id: int):
     young_person = _held_child_or_404(child_id)
+    open_flag = self_harm.dao_open_flag(young_person.id)
     form = ReleaseForm()
     if request.method == "GET":
         form.on_date.data = date.today()
@@ -195,9 +198,16 @@ def release(child_id: int):
         try:
             when = services.london_instant(form.on_date.data, form.at_time.time_value)
             services.release(current_user, young_person, when, _now())
-        except services.PeopleError as error:
+        except ServiceError as error:  # the child's, or a self-harm flag's
             show_error(form, error)
         else:
-            flash(f"{young_person.full_name} has been released", "success")
+            released = f"{young_person.full_name} has been released"
+            if open_flag is not None:
+                released += (
+                    ". Their self-harm flag has ended and their YOT's managers will be emailed"
+                )
+            flash(released, "success")
             return redirect(url_for("people.child", child_id=child_id))
-    return render_template("people/release.html", form=form, child=young_person)
+    return render_template(
+        "people/release.html", form=form, child=young_person, open_flag=open_flag
+    )

@@ -1,4 +1,5 @@
-"""Self-harm flags in the chronology: opened, plan, interview, each case review, ended."""
+"""Self-harm flags in the chronology: opened, plan, interview, each case review, ended (at the
+post-closure review or on release)."""
 
 from collections.abc import Iterator
 
@@ -32,7 +33,10 @@ def flag_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
         {user_id for flag in flags for user_id in services.user_ids(flag)}
         | {review.recorded_by_id for review, _ in reviews}
     )
-    agencies = services.dao_agency_names({flag.opened_establishment_id for flag in flags})
+    agencies = services.dao_agency_names(
+        {flag.opened_establishment_id for flag in flags}
+        | {flag.released_from_id for flag in flags if flag.released_from_id}
+    )
     by_flag: dict[int, list] = {}
     for review, establishment in reviews:
         by_flag.setdefault(review.flag_id, []).append((review, establishment))
@@ -87,6 +91,16 @@ def flag_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
                 "Post-closure review: self-harm flag ended",
                 author=users.get(flag.post_closure_review_by_id),
                 detail=flag.post_closure_review,
+                href=href,
+            )
+        if flag.released_at:
+            was = "open" if flag.closed_at == flag.released_at else "in its post-closure period"
+            yield Entry(
+                flag.released_at,
+                "self_harm",
+                "Released: self-harm flag ended",
+                agency=agencies.get(flag.released_from_id),
+                detail=f"Released while the flag was {was}; it ended with the release.",
                 href=href,
             )
 

@@ -18,6 +18,9 @@ class FlagState(StrEnum):
     OPEN = "OPEN"
     CLOSED = "CLOSED"
     POST_CLOSURE_ENDED = "POST_CLOSURE_ENDED"
+    # Released from custody while open or in the post-closure period: no one holds the child
+    # to review it, so it ends with the placement and the child's YOT is told.
+    ENDED_ON_RELEASE = "ENDED_ON_RELEASE"
 
     @property
     def label(self) -> str:
@@ -25,12 +28,22 @@ class FlagState(StrEnum):
             "OPEN": "Open",
             "CLOSED": "Closed: post-closure period",
             "POST_CLOSURE_ENDED": "Ended",
+            "ENDED_ON_RELEASE": "Ended on release",
         }[self]
 
     @property
     def alert_code(self) -> str:
         """The prison alert code for the state."""
-        return {"OPEN": "HA", "CLOSED": "HA1", "POST_CLOSURE_ENDED": "HA2"}[self]
+        return {
+            "OPEN": "HA",
+            "CLOSED": "HA1",
+            "POST_CLOSURE_ENDED": "HA2",
+            "ENDED_ON_RELEASE": "HA2",
+        }[self]
+
+    @property
+    def has_ended(self) -> bool:
+        return self in (FlagState.POST_CLOSURE_ENDED, FlagState.ENDED_ON_RELEASE)
 
 
 class RiskLevel(StrEnum):
@@ -122,6 +135,9 @@ class SelfHarmFlag(Versioned, SQLModel, table=True):
             "(state = 'POST_CLOSURE_ENDED') = (post_closure_review_at IS NOT NULL)",
             name="ended_by_post_closure_review",
         ),
+        sa.CheckConstraint(
+            "(state = 'ENDED_ON_RELEASE') = (released_at IS NOT NULL)", name="ended_on_release"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,6 +164,8 @@ class SelfHarmFlag(Versioned, SQLModel, table=True):
     post_closure_review: str | None = Field(default=None, sa_type=sa.Text)
     post_closure_review_at: datetime | None = None
     post_closure_review_by_id: int | None = Field(default=None, foreign_key="user.id")
+    released_at: datetime | None = None
+    released_from_id: int | None = Field(default=None, foreign_key="agency.id")
     created_at: datetime = Field(default_factory=utcnow)
     version_id: int = 1
 

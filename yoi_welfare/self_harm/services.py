@@ -4,7 +4,8 @@ Opening a flag makes three actions due (immediate action plan, assessment interv
 review: ``actions.on_event("self_harm_flag_opened")``). Recording the plan or the interview
 completes its action. Each case review completes the review that was due and either sets the
 next (``case_review_held``) or closes the flag, which starts the post-closure period and its
-review (``self_harm_flag_closed``). The post-closure review ends the flag.
+review (``self_harm_flag_closed``). The post-closure review ends the flag. Releasing the child
+ends a flag still open or in its post-closure period (``end_flags_on_release``).
 
 Only the establishment holding the child records anything. Every change carries the version of
 the flag the user started from, so a flag changed by someone else meanwhile is refused with
@@ -80,40 +81,67 @@ def dao_flags(child_id: int) -> list[SelfHarmFlag]:
 
 def notify_transfer_with_open_flag(child: YoungPerson, placement: Placement, at: datetime) -> int:
     """A child transferred with an open flag: email the receiving establishment's managers and
-    the child's YOT's managers at once, so that the flag is reviewed there. Only the initials,
-    the reference and a link leave the service, and each email is recorded as a disclosure.
-    Returns how many emails were queued."""
+    the child's YOT's managers at once, so that the flag is reviewed there. Returns how many
+    emails were queued."""
     flag = dao_open_flag(child.id)
     if flag is None:
         return 0
     receiving = db.session().get(Agency, placement.establishment_id)
+    return _tell_managers(
+        flag,
+        child,
+        sa.or_(Agency.id == receiving.id, _childs_yot(child)),
+        subject="Transferred with an open self-harm flag",
+        news=(
+            f"A child with an open self-harm flag has been transferred to {receiving.name}.",
+            f"Transferred: {format_datetime(at)}",
+            "The flag needs a case review at the new establishment.",
+        ),
+        purpose="Transfer with an open self-harm flag",
+        at=at,
+    )
+
+
+def _childs_yot(child: YoungPerson) -> sa.ColumnElement[bool]:
+    return sa.and_(Agency.kind == AgencyKind.YOT, Agency.area_id == child.home_area_id)
+
+
+def _tell_managers(
+    flag: SelfHarmFlag,
+    child: YoungPerson,
+    agencies: sa.ColumnElement[bool],
+    *,
+    subject: str,
+    news: tuple[str, str, str],
+    purpose: str,
+    at: datetime,
+) -> int:
+    """Email the managers of the agencies matching ``agencies`` about the flag at once.
+
+    Only the child's initials, the reference and a link leave the service: the rest is read
+    after signing in. Each email is recorded as a disclosure. Returns how many were queued.
+    """
     recipients = (
         db.session()
         .exec(
             select(User.email)
             .join(Agency, Agency.id == User.agency_id)
-            .where(
-                User.active.is_(True),
-                User.is_manager.is_(True),
-                sa.or_(
-                    Agency.id == receiving.id,
-                    sa.and_(Agency.kind == AgencyKind.YOT, Agency.area_id == child.home_area_id),
-                ),
-            )
+            .where(User.active.is_(True), User.is_manager.is_(True), agencies)
             .order_by(User.email)
         )
         .all()
     )
     link = f"{current_app.config['BASE_URL'].rstrip('/')}/self-harm-flags/{flag.id}"
+    what, when, next_step = news
     for address in recipients:
         queue_email(
             address,
-            f"Transferred with an open self-harm flag: {child.initials} {child.local_reference}",
+            f"{subject}: {child.initials} {child.local_reference}",
             (
-                f"A child with an open self-harm flag has been transferred to {receiving.name}.\n\n"
+                f"{what}\n\n"
                 f"Child: {child.initials} ({child.local_reference})\n"
-                f"Transferred: {format_datetime(at)}\n\n"
-                "The flag needs a case review at the new establishment. Sign in to see it:\n"
+                f"{when}\n\n"
+                f"{next_step} Sign in to see it:\n"
                 f"{link}\n"
             ),
             cause_type="self_harm_flag",
@@ -122,12 +150,77 @@ def notify_transfer_with_open_flag(child: YoungPerson, placement: Placement, at:
     record_disclosures(
         (Leaving(child.id, address) for address in recipients),
         channel=DisclosureChannel.EMAIL,
-        purpose="Transfer with an open self-harm flag (the child's initials and reference)",
+        purpose=f"{purpose} (the child's initials and reference)",
         at=at,
         object_type="self_harm_flag",
         object_id=flag.id,
     )
     return len(recipients)
+
+
+def end_flags_on_release(
+    child: YoungPerson, placement: Placement, *, by: User
+) -> list[SelfHarmFlag]:
+    """The child has been released: end each flag still open or in its post-closure period.
+
+    No one holds the child to review it any more, so it ends with the placement; an open flag
+    is closed at the moment of release by whoever released the child. The actions the flags
+    made were cancelled with the rest of the establishment's (``actions.cancel_on_release``).
+    The YOT's managers are told of an open flag at once, so that the risk is known outside.
+    Returns the flags ended.
+    """
+    at = placement.left_at
+    ending = [f for f in dao_flags(child.id) if f.state in (FlagState.OPEN, FlagState.CLOSED)]
+    for flag in ending:
+        last = _last_recorded(flag)
+        if at < last:
+            raise SelfHarmError(
+                "The date and time must be after the last record on the child's self-harm flag "
+                f"({format_datetime(last)})",
+                "on_date",
+            )
+    releasing = db.session().get(Agency, placement.establishment_id)
+    for flag in ending:
+        was_open = flag.is_open
+        if was_open:
+            flag.closed_at = at
+            flag.closed_by_id = by.id
+        flag.state = FlagState.ENDED_ON_RELEASE
+        flag.released_at = at
+        flag.released_from_id = releasing.id
+        flag.next_review_due = None
+        _save(flag)
+        _audit("self_harm_flag_ended_on_release", flag, by)
+        if was_open:
+            _tell_managers(
+                flag,
+                child,
+                _childs_yot(child),
+                subject="Released with an open self-harm flag",
+                news=(
+                    "A child with an open self-harm flag has been released from "
+                    f"{releasing.name}. The flag has ended with the release.",
+                    f"Released: {format_datetime(at)}",
+                    "The concern, triggers, warning signs and last case review are there for "
+                    "planning the child's support outside custody.",
+                ),
+                purpose="Release with an open self-harm flag",
+                at=at,
+            )
+    return ending
+
+
+def _last_recorded(flag: SelfHarmFlag) -> datetime:
+    """When the latest step of the flag happened, as recorded."""
+    reviews = dao_case_reviews(flag.id)
+    steps = (
+        flag.opened_at,
+        flag.immediate_action_plan_at,
+        flag.assessment_interview_at,
+        flag.closed_at,
+        reviews[-1].review.held_at if reviews else None,
+    )
+    return max(step for step in steps if step is not None)
 
 
 def dao_open_flag(child_id: int) -> SelfHarmFlag | None:
@@ -541,6 +634,11 @@ def record_post_closure_review(
         raise SelfHarmError(
             "The post-closure review was recorded as held "
             f"{format_datetime(flag.post_closure_review_at)}"
+        )
+    if flag.state is FlagState.ENDED_ON_RELEASE:
+        raise SelfHarmError(
+            f"The flag ended when the child was released {format_datetime(flag.released_at)}. "
+            "There is no post-closure review after a release"
         )
     _check_holds(child, by)
     _check_when(held_at, "held_on", after=flag.closed_at, after_text="the flag was closed", now=now)

@@ -62,7 +62,7 @@ def flag_panel(record: ChildRecord) -> dict | None:
     if not has_permission(current_user, Permission.VIEW_CHILDREN):
         return None
     flags = record.flags
-    current = next((f for f in flags if f.state is not FlagState.POST_CLOSURE_ENDED), None)
+    current = next((f for f in flags if not f.state.has_ended), None)
     placement, establishment = record.current or (None, None)
     holding = placement.establishment_id if placement else None
     reviewed_at = None
@@ -155,9 +155,8 @@ def _flag_or_404(flag_id: int, *, record: bool = False) -> tuple[SelfHarmFlag, Y
 def _flag_page(flag: SelfHarmFlag, child: YoungPerson) -> dict:
     """What every page about a flag shows of it."""
     holding = _holding_establishment_id(child)
-    names = services.dao_agency_names(
-        {flag.opened_establishment_id, flag.reviewed_establishment_id, holding} - {None}
-    )
+    places = {flag.opened_establishment_id, flag.reviewed_establishment_id, flag.released_from_id}
+    names = services.dao_agency_names((places | {holding}) - {None})
     return {
         "flag": flag,
         "child": child,
@@ -329,6 +328,7 @@ def post_closure_review(flag_id: int):
             FlagState.OPEN: "The flag is open. Close it at a case review first.",
             FlagState.CLOSED: None,
             FlagState.POST_CLOSURE_ENDED: "The post-closure review has been recorded.",
+            FlagState.ENDED_ON_RELEASE: "The flag ended when the child was released.",
         }[flag.state],
         save=lambda flag: services.record_post_closure_review(
             flag,
