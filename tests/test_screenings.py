@@ -766,6 +766,7 @@ def test_a_submitted_screening_cannot_be_changed(client, world):
             {"practitioner_level": "HIGH", "level_reason": "x", "version": version},
         ),
         (f"/screenings/{screening_id}/check", {"version": version}),
+        (f"/screenings/{screening_id}/discard", {"reason": "Wrong child", "version": version}),
         (
             f"/screenings/{screening_id}/actions",
             {
@@ -880,6 +881,20 @@ def test_the_start_page_asks_about_copying_only_when_there_is_a_screening_to_cop
 # Actions arising
 
 
+def add_arising(client, screening_id: int, title: str, owner) -> WelfareAction:
+    response = client.post(
+        f"/screenings/{screening_id}/actions",
+        data={
+            "title": title,
+            "owner": str(owner.id),
+            "due_date": ["27", "11", "2026"],
+            "due_time": "17:00",
+        },
+    )
+    assert redirected_to(response) == f"/screenings/{screening_id}/actions"
+    return db.session().exec(select(WelfareAction).where(WelfareAction.title == title)).one()
+
+
 def test_actions_arising_become_welfare_actions_owned_by_the_yot_or_the_establishment(
     client, world
 ):
@@ -888,16 +903,7 @@ def test_actions_arising_become_welfare_actions_owned_by_the_yot_or_the_establis
     page = page_text(client.get(f"/screenings/{screening_id}/actions"))
     assert "Northmoor YOT" in page and "Ashgrove YOI" in page
     for title, owner in (("Book CAMHS in-reach", world.yoi), ("Call his nan", world.yot)):
-        response = client.post(
-            f"/screenings/{screening_id}/actions",
-            data={
-                "title": title,
-                "owner": str(owner.id),
-                "due_date": ["27", "11", "2026"],
-                "due_time": "17:00",
-            },
-        )
-        assert redirected_to(response) == f"/screenings/{screening_id}/actions"
+        add_arising(client, screening_id, title, owner)
     made = db.session().exec(select(WelfareAction).order_by(WelfareAction.id)).all()
     assert [(a.title, a.owner_agency_id, a.source_type, a.source_id, a.kind) for a in made] == [
         ("Book CAMHS in-reach", world.yoi.id, "welfare_screening", screening_id, "manual"),
@@ -905,6 +911,88 @@ def test_actions_arising_become_welfare_actions_owned_by_the_yot_or_the_establis
     ]
     assert made[0].due_at == datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
     assert "2 added" in client.get(f"/screenings/{screening_id}").text
+
+
+# Discarding a draft
+
+
+def discard(client, screening_id: int, reason: str, version: int | None = None):
+    if version is None:
+        version = reload(screening_id).version_id
+    return client.post(
+        f"/screenings/{screening_id}/discard", data={"reason": reason, "version": str(version)}
+    )
+
+
+def test_a_draft_started_by_mistake_is_discarded_and_a_new_one_can_start(client, world):
+    sign_in(client, world.officer)
+    screening_id = start(client, world.child)
+    redirected_to(post_section(client, screening_id, "physical-health", ALL_NO["physical-health"]))
+    booked = add_arising(client, screening_id, "Book CAMHS in-reach", world.yoi)
+    done = add_arising(client, screening_id, "Call his nan", world.yot)
+    actions.complete_action(done, by=world.officer, at=NOW)
+    db.session().commit()
+    assert f"/screenings/{screening_id}/discard" in client.get(f"/screenings/{screening_id}").text
+
+    page = page_text(client.get(f"/screenings/{screening_id}/discard"))
+    assert "Discard this draft screening?" in page
+    assert "1 open action arising from it will be cancelled" in page
+    assert "Book CAMHS in-reach" in page and "Call his nan" not in page
+
+    refused = discard(client, screening_id, "  ")
+    assert refused.status_code == 200
+    assert "Enter why you are discarding the draft" in page_text(refused)
+    assert reload(screening_id) is not None
+
+    response = discard(client, screening_id, "Started for the wrong child")
+    assert redirected_to(response) == f"/children/{world.child.id}"
+    child_page = page_text(client.get(response.location))
+    assert (
+        "Draft welfare screening for Jordan Ellis discarded. 1 action arising from it cancelled"
+        in child_page
+    )
+    assert "Start a welfare screening" in child_page
+    assert "Continue the draft screening" not in child_page
+    assert reload(screening_id) is None
+    assert client.get(f"/screenings/{screening_id}").status_code == 404
+
+    booked, done = (db.session().get(WelfareAction, a.id) for a in (booked, done))
+    assert booked.cancelled_at == NOW and booked.cancellation_reason == (
+        "The draft welfare screening it arose from was discarded on 25 November 2026"
+    )
+    assert done.completed_at == NOW and done.cancelled_at is None
+    assert {(a.source_type, a.source_id) for a in (booked, done)} == {(None, None)}
+    (event,) = audited("welfare_screening_discarded")
+    assert (event.object_id, event.user_id, event.detail) == (
+        screening_id,
+        world.officer.id,
+        "Started for the wrong child",
+    )
+    assert start(client, world.child) != 0
+
+
+def test_a_discard_from_a_page_read_before_a_save_is_refused(client, world):
+    sign_in(client, world.officer)
+    screening_id = start(client, world.child)
+    read_at = reload(screening_id).version_id
+    redirected_to(post_section(client, screening_id, "physical-health", ALL_NO["physical-health"]))
+    response = discard(client, screening_id, "Duplicate", version=read_at)
+    assert response.status_code == 200
+    assert "This screening changed while you were editing" in page_text(response)
+    assert reload(screening_id) is not None
+    assert audited("welfare_screening_discarded") == []
+
+
+def test_only_the_childs_yot_may_discard_a_draft(app, client, world):
+    sign_in(client, world.officer)
+    screening_id = start(client, world.child)
+    version = reload(screening_id).version_id
+    for user, status in ((world.staff, 403), (world.other_officer, 404)):
+        other = app.test_client()
+        sign_in(other, user)
+        response = discard(other, screening_id, "Not ours", version=version)
+        assert response.status_code == status, user.email
+    assert reload(screening_id) is not None
 
 
 def test_an_action_arising_for_an_agency_not_holding_the_child_is_refused(client, world):

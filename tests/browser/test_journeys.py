@@ -68,6 +68,18 @@ class TestJourneys:
         expect(officer.heading).to_have_text(CHILD)
         story["child_url"] = officer.page.url
 
+        # A draft started by mistake is discarded, saying why; then the real one starts.
+        officer.click_button("Start a welfare screening")
+        officer.click_button("Start the screening")
+        officer.click_link("Discard this draft")
+        expect(officer.heading).to_have_text("Discard this draft screening?")
+        officer.click_button("Discard the draft")
+        assert officer.error_summary() == ["Enter why you are discarding the draft"]
+        officer.fill("Why are you discarding the draft?", "Started before the referral came in")
+        officer.click_button("Discard the draft")
+        assert officer.success_banner() == f"Success Draft welfare screening for {CHILD} discarded"
+        expect(officer.heading).to_have_text(CHILD)
+
         officer.click_button("Start a welfare screening")
         officer.click_button("Start the screening")
         expect(officer.heading).to_have_text(f"Welfare screening for {CHILD}")

@@ -722,6 +722,16 @@ def cancel_on_release(
     return actions
 
 
+def cancel_arising_from_discarded(action: WelfareAction, *, by: User, at: datetime) -> None:
+    """Cancel an open action that arose from a draft screening now discarded.
+
+    Whoever discards the draft may do so, whichever agency owns the action: it was set in that
+    draft, and the reason on the record says so.
+    """
+    reason = f"The draft welfare screening it arose from was discarded on {format_date(at)}"
+    _cancel(action, by, at, reason)
+
+
 def complete_open_actions(
     child: YoungPerson, kind: str, *, by: User | None, at: datetime, note: str | None = None
 ) -> list[WelfareAction]:

@@ -12,6 +12,7 @@ from yoi_welfare.models_base import Versioned, enum_column, utcnow
 
 # Every free-text answer; the forms count characters against it.
 MAX_TEXT = 2000
+MAX_REASON = 500  # why a draft was discarded
 
 
 class ScreeningStatus(StrEnum):

@@ -1,9 +1,9 @@
 """Welfare screenings: start, save each section, set the level, add actions arising, submit, read.
 
 A screening is a DRAFT until it is submitted, and then never changes: a change is a new
-screening. Every change to a draft is refused when the screening is no longer a draft, or when the
-form was read at an older version (another officer saved in between). Nothing here commits: the
-request cycle does.
+screening. A draft started by mistake can be discarded. Every change to a draft is refused when
+the screening is no longer a draft, or when the form was read at an older version (another
+officer saved in between). Nothing here commits: the request cycle does.
 """
 
 from dataclasses import dataclass
@@ -26,6 +26,7 @@ from yoi_welfare.domain.wellbeing import Level, WellbeingAnswers, indicated_leve
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.screenings.models import (
+    MAX_REASON,
     MAX_TEXT,
     ScreeningRead,
     ScreeningStatus,
@@ -496,6 +497,52 @@ def submit(
     return actions.complete_open_actions(
         child, SCREENING_DUE, by=by, at=now, note="Welfare screening submitted"
     )
+
+
+def discard_draft(
+    screening: WelfareScreening,
+    child: YoungPerson,
+    *,
+    version: int | None,
+    reason: str | None,
+    by: User,
+    now: datetime,
+) -> list[WelfareAction]:
+    """Delete a draft started by mistake; a submitted screening is never deleted.
+
+    A draft was never shared beyond the child's YOT, so its answers go with it; the audit trail
+    keeps who discarded it, when and why. The actions that arose from it are welfare actions in
+    their own right: the open ones are cancelled, saying why, and every one is detached from the
+    draft. Returns the actions cancelled.
+    """
+    _check_draft(screening, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ScreeningError("Enter why you are discarding the draft", "reason")
+    if len(reason) > MAX_REASON:
+        raise ScreeningError(f"Reason must be {MAX_REASON} characters or fewer", "reason")
+    session = db.session()
+    cancelled = []
+    for action, _owner in dao_actions_arising(screening):
+        if action.is_open:
+            actions.cancel_arising_from_discarded(action, by=by, at=now)
+            cancelled.append(action)
+        action.source_type = action.source_id = None
+        session.add(action)
+    audit.record(
+        "welfare_screening_discarded",
+        young_person_id=child.id,
+        object_type=SOURCE_TYPE,
+        object_id=screening.id,
+        user=by,
+        detail=reason,
+    )
+    session.delete(screening)
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise StaleScreeningError() from error
+    return cancelled
 
 
 def meet_admission_if_screened(child: YoungPerson, placement: Placement, *, by: User | None):

@@ -6,6 +6,7 @@ only they see it. A submitted screening is read by everyone who can see the chil
 time someone at an establishment opens it, the establishment has read it.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -32,6 +33,7 @@ from yoi_welfare.people.services import london_instant
 from yoi_welfare.screenings import services
 from yoi_welfare.screenings.forms import (
     SECTION_FORMS,
+    DiscardScreeningForm,
     LevelForm,
     StartScreeningForm,
     SubmitScreeningForm,
@@ -389,19 +391,20 @@ def check(screening_id: int):
     form = SubmitScreeningForm()
     if request.method == "GET":
         form.version.data = screening.version_id
-    if form.validate_on_submit():
-        try:
-            services.submit(screening, child, version=_version(form), by=current_user, now=_now())
-        except services.SubmittedScreeningError:
-            db.rollback()
-            return _already_submitted(screening)
-        except services.ScreeningError as error:
-            show_error(form, error)
-            form.version.data = screening.version_id
-        else:
-            flash(f"Welfare screening for {child.full_name} submitted", "success")
-            return redirect(url_for("screenings.show", screening_id=screening.id))
-    return render_template(
+
+    def submitted(_completed):
+        flash(f"Welfare screening for {child.full_name} submitted", "success")
+        return redirect(url_for("screenings.show", screening_id=screening.id))
+
+    answered = _confirmed(
+        screening,
+        form,
+        lambda version: services.submit(
+            screening, child, version=version, by=current_user, now=_now()
+        ),
+        submitted,
+    )
+    return answered or render_template(
         "screenings/check.html",
         form=form,
         screening=screening,
@@ -410,3 +413,65 @@ def check(screening_id: int):
         problems=services.submission_problems(screening),
         actions_arising=services.dao_actions_arising(screening),
     )
+
+
+@bp.route("/screenings/<int:screening_id>/discard", methods=["GET", "POST"])
+@permission_required(Permission.WRITE_SCREENINGS)
+def discard(screening_id: int):
+    """Discard a draft started by mistake, after saying why."""
+    screening, child = _screening_or_404(screening_id, writing=True)
+    if not screening.is_draft:
+        return _already_submitted(screening)
+    form = DiscardScreeningForm()
+    if request.method == "GET":
+        form.version.data = screening.version_id
+    arising = services.dao_actions_arising(screening)
+
+    def discarded(cancelled):
+        done = f"Draft welfare screening for {child.full_name} discarded"
+        if cancelled:
+            done += f". {len(cancelled)} action{'s' if len(cancelled) > 1 else ''} arising "
+            done += "from it cancelled"
+        flash(done, "success")
+        return redirect(url_for("people.child", child_id=child.id))
+
+    answered = _confirmed(
+        screening,
+        form,
+        lambda version: services.discard_draft(
+            screening,
+            child,
+            version=version,
+            reason=form.reason.data,
+            by=current_user,
+            now=_now(),
+        ),
+        discarded,
+    )
+    return answered or render_template(
+        "screenings/discard.html",
+        form=form,
+        screening=screening,
+        child=child,
+        open_arising=[row for row in arising if row[0].is_open],
+    )
+
+
+def _confirmed(screening: WelfareScreening, form, act: Callable, done: Callable):
+    """Carry out a posted confirmation on the draft: ``act(version)``, answered by ``done``.
+
+    None when nothing valid was posted, or the service refused: the form then says why, and
+    carries the draft's version as it is now for another go.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = act(_version(form))
+    except services.SubmittedScreeningError:
+        db.rollback()
+        return _already_submitted(screening)
+    except services.ScreeningError as error:
+        show_error(form, error)
+        form.version.data = screening.version_id
+        return None
+    return done(result)
