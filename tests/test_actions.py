@@ -414,6 +414,44 @@ def test_only_the_owner_agency_may_complete_or_cancel(client, world):
         services.complete_action(reload(action), by=world.staff, at=NOW)
 
 
+def test_a_deadline_met_by_recording_the_work_is_not_completed_by_hand(client, world):
+    child = held_child(world)
+    action = create_action(
+        child, world.yoi, kind="assessment_interview", title="Assessment interview"
+    )
+    sign_in(client, world.staff)
+    page = client.get(f"/children/{child.id}").text
+    assert f"/actions/{action.id}/complete" not in page
+    assert f"/actions/{action.id}/cancel" in page
+    for response in (
+        client.get(f"/actions/{action.id}/complete"),
+        client.post(f"/actions/{action.id}/complete", data={"note": "Done"}),
+    ):
+        assert response.status_code in (302, 303)
+        assert response.location == f"/children/{child.id}"
+    told = client.get(f"/children/{child.id}").text
+    assert (
+        "Assessment interview is completed by recording the assessment interview on the "
+        "self-harm flag, not by hand"
+    ) in told
+    assert reload(action).is_open
+    assert audited("welfare_action_completed") == []
+
+
+@pytest.mark.parametrize("kind", sorted(services.COMPLETED_BY_RECORDING))
+def test_no_deadline_the_work_meets_can_be_marked_done_by_the_service(world, kind):
+    child = held_child(world)
+    owner = world.yot if kind == "welfare_screening_due" or "lac" in kind else world.yoi
+    action = create_action(child, owner, kind=kind)
+    user = world.officer if owner is world.yot else world.staff
+    with pytest.raises(services.ActionError, match="not by hand"):
+        services.complete_action(action, by=user, at=NOW)
+    db.session().rollback()
+    assert reload(action).is_open
+    services.cancel_action(reload(action), by=user, at=NOW, reason="Raised in error")
+    assert not reload(action).is_open
+
+
 @pytest.mark.parametrize("who", ["other_officer", "other_staff", "other_acpc_member"])
 def test_an_agency_that_cannot_see_the_child_cannot_see_its_actions(client, world, who):
     child = held_child(world)

@@ -339,7 +339,9 @@ def _welfare_actions(held: list[tuple[YoungPerson, User]], now: datetime) -> Non
             if action.due_at > now or rng.random() < 0.2:
                 continue
             done_at = min(now, action.due_at - timedelta(hours=rng.randint(1, 20)))
-            actions.complete_action(action, by=officer, at=done_at)
+            # Completed the way recording the work completes it; the demo writes no screening
+            # or review behind it.
+            actions.complete_open_actions(child, action.kind, by=officer, at=done_at)
             if action.kind == "first_lac_review":
                 actions.on_event("lac_review_held", child=child, at=done_at, by=officer)
         if number % 4 == 0:

@@ -667,11 +667,39 @@ def _complete(action: WelfareAction, by: User | None, at: datetime, note: str | 
     )
 
 
+# Deadlines met by recording the work itself: doing so completes the action
+# (``complete_open_actions``). Marking one complete by hand would stop the watch over it with
+# nothing recorded, so it is refused; cancelling, with a reason on the record, is still allowed.
+COMPLETED_BY_RECORDING = {
+    "welfare_screening_due": "submitting a welfare screening of the child",
+    "immediate_action_plan": "recording the immediate action plan on the self-harm flag",
+    "assessment_interview": "recording the assessment interview on the self-harm flag",
+    "first_case_review": "recording a case review of the self-harm flag",
+    "next_case_review": "recording a case review of the self-harm flag",
+    "post_closure_review": "recording the post-closure review of the self-harm flag",
+    "first_lac_review": "recording the LAC review",
+    "second_lac_review": "recording the LAC review",
+    "later_lac_review": "recording the LAC review",
+    "next_placement_review": "recording the placement review meeting",
+}
+
+
+def completed_by_recording(action: WelfareAction) -> str | None:
+    """How the work of a deadline like this is recorded, or None if it is completed by hand."""
+    return COMPLETED_BY_RECORDING.get(action.kind)
+
+
 def complete_action(
     action: WelfareAction, *, by: User, at: datetime, note: str | None = None
 ) -> None:
-    """Mark an open action done. Only users of the owner agency may; others see it read-only."""
+    """Mark an open action done. Only users of the owner agency may; others see it read-only.
+
+    An action that recording the work completes cannot be marked done by hand.
+    """
     _check_can_close(action, by, "complete")
+    how = completed_by_recording(action)
+    if how is not None:
+        raise ActionError(f"This action is completed by {how}, not by hand")
     _complete(action, by, at, note)
 
 

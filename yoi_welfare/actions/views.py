@@ -74,6 +74,10 @@ class ActionRow:
     child: YoungPerson | None = None
     closed_by: str | None = None
 
+    @property
+    def can_complete(self) -> bool:
+        return self.can_close and services.completed_by_recording(self.action) is None
+
 
 @bp.get("/actions")
 @permission_required(Permission.VIEW_ACTIONS)
@@ -201,6 +205,10 @@ def _closable_action_or_404(action_id: int) -> tuple[WelfareAction, YoungPerson,
 @permission_required(Permission.MANAGE_ACTIONS)
 def complete(action_id: int):
     action, child, owner = _closable_action_or_404(action_id)
+    how = services.completed_by_recording(action)
+    if how is not None:
+        flash(f"{action.title} is completed by {how}, not by hand", "important")
+        return redirect(url_for("people.child", child_id=child.id))
     form = CompleteActionForm()
     if form.validate_on_submit():
         try:
