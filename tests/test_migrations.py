@@ -70,7 +70,7 @@ def test_flags_and_their_case_reviews_come_through_0013_both_ways(app, database_
     from yoi_welfare import db
     from yoi_welfare.people import services as people
     from yoi_welfare.self_harm import services as self_harm
-    from yoi_welfare.self_harm.models import ObservationLevel, RiskLevel
+    from yoi_welfare.self_harm.models import ObservationLevel, RiskLevel, SelfHarmFlag
 
     now = datetime.now(UTC)
     world = World()
@@ -128,6 +128,23 @@ def test_flags_and_their_case_reviews_come_through_0013_both_ways(app, database_
     assert states() == {released: "ENDED_ON_RELEASE", held: "OPEN"}
     downgrade(database_url, "0012")
     assert states() == {released: "CLOSED", held: "OPEN"}
+    # As a release before 0013 left it: the flag still open, though the child has gone.
+    engine = sa.create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "UPDATE self_harm_flag SET state = 'OPEN', closed_at = NULL, closed_by_id = NULL "
+                "WHERE id = :id"
+            ),
+            {"id": released},
+        )
+    engine.dispose()
     upgrade(database_url)
-    assert states() == {released: "CLOSED", held: "OPEN"}
+    # 0013 ends it at that release; the flag of the child still held stays open.
+    assert states() == {released: "ENDED_ON_RELEASE", held: "OPEN"}
     assert _diff(database_url) == []
+    flag = db.session().get(SelfHarmFlag, released)
+    release_moment = now - timedelta(hours=1)
+    assert flag.released_at == flag.closed_at == release_moment
+    assert (flag.released_from_id, flag.closed_by_id) == (world.yoi.id, world.staff.id)
+    assert flag.next_review_due is None

@@ -770,17 +770,25 @@ def test_a_flag_in_its_post_closure_period_ends_on_release_without_an_email(clie
     sign_in(client, world.staff)
     response = client.post(
         f"/self-harm-flags/{flag.id}/case-reviews/new",
-        data=review_form(flag, decision="close", next_review_on=["", "", ""], next_review_time=""),
+        data=review_form(
+            flag,
+            decision="close",
+            next_review_on=["", "", ""],
+            next_review_time="",
+            held_time="11:50",
+        ),
     )
     assert response.status_code in (302, 303), response.text
     assert fresh(SelfHarmFlag, flag.id).state is FlagState.CLOSED
     assert actions_of(child)["post_closure_review"].cancelled_at is None
 
-    release(client, child)
+    page = release(client, child)  # in the same minute as the review that closed it
+    assert "self-harm flag has ended" not in page
     flag = fresh(SelfHarmFlag, flag.id)
     assert flag.state is FlagState.ENDED_ON_RELEASE
-    assert flag.closed_at == utc(2026, 11, 25, 11, 45)  # closed at the review, not the release
-    assert flag.released_at == utc(2026, 11, 25, 11, 50)
+    assert flag.closed_by_id == world.staff.id and flag.released_at == utc(2026, 11, 25, 11, 50)
+    chronology = client.get(f"/children/{child.id}?kind=self_harm").text
+    assert "Released while the flag was in its post-closure period" in chronology
     assert actions_of(child)["post_closure_review"].cancelled_at is not None
     assert count(OutboundEmail) == 0
     with pytest.raises(services.SelfHarmError, match="no post-closure review after a release"):
@@ -803,12 +811,36 @@ def test_a_release_dated_before_the_flags_last_step_is_refused_and_changes_nothi
     )
     assert response.status_code == 200
     assert error_summary(response.text) == [
-        "The date and time must be after the last record on the child's self-harm flag "
+        "The date and time must be after the flag was opened on the child's self-harm flag "
         "(25 November 2026 at 9am)"
     ]
     assert fresh(SelfHarmFlag, flag.id).state is FlagState.OPEN
     assert 'id="current-self-harm-flag"' in client.get(f"/children/{child.id}").text
     assert audited("child_released") == [] and count(OutboundEmail) == 0
+
+
+def test_releasing_on_a_flag_when_the_yot_has_no_manager_says_to_tell_the_yot(client, world):
+    child = held_child(world)
+    open_flag(world, child, opened_at=NOW - timedelta(hours=3))
+    sign_in(client, world.staff)
+    tell = "No manager at their YOT has an account to email: tell the YOT yourself"
+    assert tell in client.get(f"/children/{child.id}/release").text
+    page = release(client, child)
+    assert f"Their self-harm flag has ended. {tell}" in page
+    assert count(OutboundEmail) == 0
+
+
+def test_a_release_entered_after_a_plan_typed_later_is_accepted(client, world):
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=NOW - timedelta(hours=3))
+    services.record_immediate_action_plan(
+        flag, by=world.staff, version=flag.version_id, plan="Obs every 30 minutes", now=NOW
+    )
+    db.session().commit()
+    sign_in(client, world.staff)
+    # The child left at 11:50; the plan was typed in at noon, after they had gone.
+    assert "Jordan Ellis has been released" in release(client, child, at="11:50")
+    assert fresh(SelfHarmFlag, flag.id).state is FlagState.ENDED_ON_RELEASE
 
 
 def test_releasing_a_child_without_a_flag_says_nothing_of_flags(client, world):

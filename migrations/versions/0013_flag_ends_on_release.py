@@ -3,7 +3,8 @@
 A child released while on an open flag, or in a flag's post-closure period, is held by no one
 who could review it, and the flag stayed open for ever: it still showed as open, and when the
 child came back into custody a new flag could not be opened. Release now ends it, in a state of
-its own, recording when and from where.
+its own, recording when and from where. Flags left so by releases before this revision end
+the same way, at the release that ended the child's stay.
 
 On SQLite the table is copied to change the state's CHECK constraint, with foreign keys
 unenforced (migrations/env.py); the case reviews refer to it, so every reference is checked
@@ -63,6 +64,39 @@ def upgrade() -> None:
             "(state = 'ENDED_ON_RELEASE') = (released_at IS NOT NULL)",
         )
     _check_references()
+    _end_flags_of_children_already_released()
+
+
+# The first release after the flag was opened: the one that ended it.
+RELEASE = (
+    "SELECT {column} FROM placement WHERE placement.young_person_id = self_harm_flag.young_person_id "
+    "AND placement.leaving_reason = 'RELEASE' AND placement.left_at >= self_harm_flag.opened_at "
+    "ORDER BY placement.left_at, placement.id LIMIT 1"
+)
+
+
+def _end_flags_of_children_already_released() -> None:
+    """Flags left open, or in their post-closure period, by a release before this revision end
+    as release now ends them: at that release, from that establishment, closed (if they were
+    open) by whoever released the child. No one is emailed about releases long past."""
+    released_at, establishment, released_by = (
+        f"({RELEASE.format(column=column)})"
+        for column in ("placement.left_at", "placement.establishment_id", "placement.left_by_id")
+    )
+    # Built only from the constants above: no value comes from outside.
+    op.execute(
+        f"""
+        UPDATE self_harm_flag SET
+            state = 'ENDED_ON_RELEASE',
+            released_at = {released_at},
+            released_from_id = {establishment},
+            closed_at = COALESCE(closed_at, {released_at}),
+            closed_by_id = COALESCE(closed_by_id, {released_by}),
+            next_review_due = NULL,
+            version_id = version_id + 1
+        WHERE state IN ('OPEN', 'CLOSED') AND EXISTS ({RELEASE.format(column="1")})
+        """  # noqa: S608
+    )
 
 
 def downgrade() -> None:

@@ -191,6 +191,7 @@ def transfer(child_id: int):
 def release(child_id: int):
     young_person = _held_child_or_404(child_id)
     open_flag = self_harm.dao_open_flag(young_person.id)
+    yot_told = bool(open_flag and self_harm.yot_managers(young_person))
     form = ReleaseForm()
     if request.method == "GET":
         form.on_date.data = date.today()
@@ -203,11 +204,17 @@ def release(child_id: int):
         else:
             released = f"{young_person.full_name} has been released"
             if open_flag is not None:
-                released += (
-                    ". Their self-harm flag has ended and their YOT's managers will be emailed"
+                released += ". Their self-harm flag has ended" + (
+                    " and their YOT's managers will be emailed"
+                    if yot_told
+                    else ". No manager at their YOT has an account to email: tell the YOT yourself"
                 )
             flash(released, "success")
             return redirect(url_for("people.child", child_id=child_id))
     return render_template(
-        "people/release.html", form=form, child=young_person, open_flag=open_flag
+        "people/release.html",
+        form=form,
+        child=young_person,
+        open_flag=open_flag,
+        yot_told=yot_told,
     )

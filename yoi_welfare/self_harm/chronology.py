@@ -94,7 +94,8 @@ def flag_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
                 href=href,
             )
         if flag.released_at:
-            was = "open" if flag.closed_at == flag.released_at else "in its post-closure period"
+            closed_at_review = any(review.closes_flag for review, _ in by_flag.get(flag.id, []))
+            was = "in its post-closure period" if closed_at_review else "open"
             yield Entry(
                 flag.released_at,
                 "self_harm",

@@ -106,6 +106,24 @@ def _childs_yot(child: YoungPerson) -> sa.ColumnElement[bool]:
     return sa.and_(Agency.kind == AgencyKind.YOT, Agency.area_id == child.home_area_id)
 
 
+def yot_managers(child: YoungPerson) -> list[str]:
+    """Who is emailed at the child's YOT about a flag: its active managers."""
+    return _manager_emails(_childs_yot(child))
+
+
+def _manager_emails(agencies: sa.ColumnElement[bool]) -> list[str]:
+    return list(
+        db.session()
+        .exec(
+            select(User.email)
+            .join(Agency, Agency.id == User.agency_id)
+            .where(User.active.is_(True), User.is_manager.is_(True), agencies)
+            .order_by(User.email)
+        )
+        .all()
+    )
+
+
 def _tell_managers(
     flag: SelfHarmFlag,
     child: YoungPerson,
@@ -121,16 +139,7 @@ def _tell_managers(
     Only the child's initials, the reference and a link leave the service: the rest is read
     after signing in. Each email is recorded as a disclosure. Returns how many were queued.
     """
-    recipients = (
-        db.session()
-        .exec(
-            select(User.email)
-            .join(Agency, Agency.id == User.agency_id)
-            .where(User.active.is_(True), User.is_manager.is_(True), agencies)
-            .order_by(User.email)
-        )
-        .all()
-    )
+    recipients = _manager_emails(agencies)
     link = f"{current_app.config['BASE_URL'].rstrip('/')}/self-harm-flags/{flag.id}"
     what, when, next_step = news
     for address in recipients:
@@ -172,11 +181,11 @@ def end_flags_on_release(
     at = placement.left_at
     ending = [f for f in dao_flags(child.id) if f.state in (FlagState.OPEN, FlagState.CLOSED)]
     for flag in ending:
-        last = _last_recorded(flag)
-        if at < last:
+        what, when = _last_step(flag)
+        if at < when:
             raise SelfHarmError(
-                "The date and time must be after the last record on the child's self-harm flag "
-                f"({format_datetime(last)})",
+                f"The date and time must be after {what} on the child's self-harm flag "
+                f"({format_datetime(when)})",
                 "on_date",
             )
     releasing = db.session().get(Agency, placement.establishment_id)
@@ -210,17 +219,16 @@ def end_flags_on_release(
     return ending
 
 
-def _last_recorded(flag: SelfHarmFlag) -> datetime:
-    """When the latest step of the flag happened, as recorded."""
+def _last_step(flag: SelfHarmFlag) -> tuple[str, datetime]:
+    """The flag's latest step, as when it happened (not when it was typed in), and its name."""
     reviews = dao_case_reviews(flag.id)
-    steps = (
-        flag.opened_at,
-        flag.immediate_action_plan_at,
-        flag.assessment_interview_at,
-        flag.closed_at,
-        reviews[-1].review.held_at if reviews else None,
-    )
-    return max(step for step in steps if step is not None)
+    steps = [
+        ("the flag was opened", flag.opened_at),
+        ("the assessment interview", flag.assessment_interview_at),
+        ("the last case review", reviews[-1].review.held_at if reviews else None),
+        ("the flag was closed", flag.closed_at),
+    ]
+    return max(((what, when) for what, when in steps if when is not None), key=lambda s: s[1])
 
 
 def dao_open_flag(child_id: int) -> SelfHarmFlag | None:
