@@ -766,7 +766,7 @@ def test_a_submitted_screening_cannot_be_changed(client, world):
             {"practitioner_level": "HIGH", "level_reason": "x", "version": version},
         ),
         (f"/screenings/{screening_id}/check", {"version": version}),
-        (f"/screenings/{screening_id}/discard", {"reason": "Wrong child", "version": version}),
+        (f"/screenings/{screening_id}/discard", {"reason": "WRONG_CHILD", "version": version}),
         (
             f"/screenings/{screening_id}/actions",
             {
@@ -939,12 +939,12 @@ def test_a_draft_started_by_mistake_is_discarded_and_a_new_one_can_start(client,
     assert "1 open action arising from it will be cancelled" in page
     assert "Book CAMHS in-reach" in page and "Call his nan" not in page
 
-    refused = discard(client, screening_id, "  ")
+    refused = discard(client, screening_id, "")
     assert refused.status_code == 200
-    assert "Enter why you are discarding the draft" in page_text(refused)
+    assert "Select why you are discarding the draft" in page_text(refused)
     assert reload(screening_id) is not None
 
-    response = discard(client, screening_id, "Started for the wrong child")
+    response = discard(client, screening_id, "WRONG_CHILD")
     assert redirected_to(response) == f"/children/{world.child.id}"
     child_page = page_text(client.get(response.location))
     assert (
@@ -954,7 +954,7 @@ def test_a_draft_started_by_mistake_is_discarded_and_a_new_one_can_start(client,
     assert "Start a welfare screening" in child_page
     assert "Continue the draft screening" not in child_page
     assert reload(screening_id) is None
-    assert client.get(f"/screenings/{screening_id}").status_code == 404
+    assert redirected_to(client.get(f"/screenings/{screening_id}")) == f"/children/{world.child.id}"
 
     booked, done = (db.session().get(WelfareAction, a.id) for a in (booked, done))
     assert booked.cancelled_at == NOW and booked.cancellation_reason == (
@@ -966,7 +966,7 @@ def test_a_draft_started_by_mistake_is_discarded_and_a_new_one_can_start(client,
     assert (event.object_id, event.user_id, event.detail) == (
         screening_id,
         world.officer.id,
-        "Started for the wrong child",
+        "It was started for the wrong child",
     )
     assert start(client, world.child) != 0
 
@@ -976,11 +976,39 @@ def test_a_discard_from_a_page_read_before_a_save_is_refused(client, world):
     screening_id = start(client, world.child)
     read_at = reload(screening_id).version_id
     redirected_to(post_section(client, screening_id, "physical-health", ALL_NO["physical-health"]))
-    response = discard(client, screening_id, "Duplicate", version=read_at)
+    response = discard(client, screening_id, "NO_LONGER_NEEDED", version=read_at)
     assert response.status_code == 200
     assert "This screening changed while you were editing" in page_text(response)
     assert reload(screening_id) is not None
     assert audited("welfare_screening_discarded") == []
+
+
+def test_a_colleague_coming_back_to_a_discarded_draft_is_told_who_discarded_it(app, world):
+    colleague = create_user(world.yot, name="Priya Shah")
+    writer, discarder = app.test_client(), app.test_client()
+    sign_in(writer, world.officer)
+    sign_in(discarder, colleague)
+    screening_id = start(writer, world.child)
+    read_at = reload(screening_id).version_id
+    redirected_to(discard(discarder, screening_id, "STARTED_TOO_EARLY"))
+
+    for response in (
+        writer.get(f"/screenings/{screening_id}"),
+        post_section(writer, screening_id, "physical-health", ALL_NO["physical-health"], read_at),
+    ):
+        assert redirected_to(response) == f"/children/{world.child.id}"
+    told = page_text(writer.get(f"/children/{world.child.id}"))
+    assert (
+        "This draft screening was discarded 25 November 2026 at 12pm by Priya Shah. "
+        "It was started too early"
+    ) in told
+    assert audited("access_denied") == []
+
+    # Someone who could never have seen the draft is refused as before.
+    stranger = app.test_client()
+    sign_in(stranger, world.other_officer)
+    assert stranger.get(f"/screenings/{screening_id}").status_code == 404
+    assert len(audited("access_denied")) == 1
 
 
 def test_only_the_childs_yot_may_discard_a_draft(app, client, world):
@@ -990,7 +1018,7 @@ def test_only_the_childs_yot_may_discard_a_draft(app, client, world):
     for user, status in ((world.staff, 403), (world.other_officer, 404)):
         other = app.test_client()
         sign_in(other, user)
-        response = discard(other, screening_id, "Not ours", version=version)
+        response = discard(other, screening_id, "WRONG_CHILD", version=version)
         assert response.status_code == status, user.email
     assert reload(screening_id) is not None
 

@@ -74,8 +74,8 @@ class TestJourneys:
         officer.click_link("Discard this draft")
         expect(officer.heading).to_have_text("Discard this draft screening?")
         officer.click_button("Discard the draft")
-        assert officer.error_summary() == ["Enter why you are discarding the draft"]
-        officer.fill("Why are you discarding the draft?", "Started before the referral came in")
+        assert officer.error_summary() == ["Select why you are discarding the draft"]
+        officer.choose("Why are you discarding the draft?", "It was started too early")
         officer.click_button("Discard the draft")
         assert officer.success_banner() == f"Success Draft welfare screening for {CHILD} discarded"
         expect(officer.heading).to_have_text(CHILD)

@@ -14,6 +14,8 @@ class AuditEvent(SQLModel, table=True):
         sa.Index("ix_audit_event_young_person", "young_person_id", "occurred_at"),
         # Recent failed sign-ins for one email address (the lock-out counts them).
         sa.Index("ix_audit_event_user_email", "user_email", "occurred_at"),
+        # What happened to one record, such as a draft screening that has since been discarded.
+        sa.Index("ix_audit_event_object", "object_type", "object_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

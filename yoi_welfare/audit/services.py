@@ -82,12 +82,7 @@ def _insert_event() -> sa.Insert:
 def _insert_event_and_move_head() -> sa.Update:
     """PostgreSQL: the event written and the head moved on to it in one statement."""
     values = {column.name: sa.bindparam(column.name) for column in EVENT.c if column.name != "id"}
-    written = (
-        sa.insert(EVENT)
-        .values(values)
-        .returning(EVENT.c.id)
-        .cte("written")
-    )
+    written = sa.insert(EVENT).values(values).returning(EVENT.c.id).cte("written")
     return (
         sa.update(HEAD)
         .where(HEAD.c.id == HEAD_ID)
@@ -97,6 +92,24 @@ def _insert_event_and_move_head() -> sa.Update:
             event_count=HEAD.c.event_count + 1,
         )
         .returning(HEAD.c.event_id)
+    )
+
+
+def dao_last_event(action: str, object_type: str, object_id: int) -> AuditEvent | None:
+    """The latest event ``action`` about one record, if there is one."""
+    return (
+        db.session()
+        .exec(
+            select(AuditEvent)
+            .where(
+                AuditEvent.object_type == object_type,
+                AuditEvent.object_id == object_id,
+                AuditEvent.action == action,
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        .first()
     )
 
 

@@ -8,7 +8,7 @@ from wtforms.validators import Length, StopValidation, ValidationError
 
 from yoi_welfare.domain.wellbeing import RECENT_MONTHS, Level, is_recent
 from yoi_welfare.forms import GovDateField, GovForm, GovRadioField, Required
-from yoi_welfare.screenings.models import MAX_REASON, MAX_TEXT
+from yoi_welfare.screenings.models import MAX_TEXT, DiscardReason
 from yoi_welfare.screenings.questions import SECTIONS, Kind, Question, Section
 from yoi_welfare.web import format_date
 
@@ -212,16 +212,11 @@ class SubmitScreeningForm(GovForm):
 
 
 class DiscardScreeningForm(GovForm):
-    reason = TextAreaField(
+    reason = GovRadioField(
         "Why are you discarding the draft?",
-        widget=GovCharacterCount(),
-        render_kw={"params": {"maxlength": MAX_REASON}},
-        description="For example, it was started for the wrong child. This is kept in the record "
-        "of who did what",
-        validators=[
-            Required("Enter why you are discarding the draft"),
-            Length(max=MAX_REASON, message=f"Reason must be {MAX_REASON} characters or fewer"),
-        ],
+        choices=[(reason.value, reason.label) for reason in DiscardReason],
+        description="This is kept in the record of who did what",
+        validators=[Required("Select why you are discarding the draft")],
     )
     version = HiddenField()
     submit = SubmitField("Discard the draft", widget=GovSubmitInput())

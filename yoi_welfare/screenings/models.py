@@ -12,7 +12,23 @@ from yoi_welfare.models_base import Versioned, enum_column, utcnow
 
 # Every free-text answer; the forms count characters against it.
 MAX_TEXT = 2000
-MAX_REASON = 500  # why a draft was discarded
+
+
+class DiscardReason(StrEnum):
+    """Why a draft was discarded: fixed wording, so that no welfare text reaches the audit trail,
+    which keeps it when the records themselves are deleted."""
+
+    WRONG_CHILD = "WRONG_CHILD"
+    STARTED_TOO_EARLY = "STARTED_TOO_EARLY"
+    NO_LONGER_NEEDED = "NO_LONGER_NEEDED"
+
+    @property
+    def label(self) -> str:
+        return {
+            "WRONG_CHILD": "It was started for the wrong child",
+            "STARTED_TOO_EARLY": "It was started too early",
+            "NO_LONGER_NEEDED": "It is no longer needed",
+        }[self]
 
 
 class ScreeningStatus(StrEnum):

@@ -26,8 +26,8 @@ from yoi_welfare.domain.wellbeing import Level, WellbeingAnswers, indicated_leve
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.screenings.models import (
-    MAX_REASON,
     MAX_TEXT,
+    DiscardReason,
     ScreeningRead,
     ScreeningStatus,
     WelfareScreening,
@@ -44,6 +44,7 @@ LONDON = ZoneInfo("Europe/London")
 # The action an admission makes due, which a submitted screening completes.
 SCREENING_DUE = "welfare_screening_due"
 SOURCE_TYPE = WelfareScreening.__tablename__
+DISCARDED = "welfare_screening_discarded"
 STALE = (
     "This screening changed while you were editing. The form now shows the saved answers: "
     "make your change again"
@@ -139,6 +140,11 @@ def dao_draft(child_id: int) -> WelfareScreening | None:
         )
         .first()
     )
+
+
+def dao_discarded(screening_id: int):
+    """The audit event of a draft's discarding (who, when, why), if it was discarded."""
+    return audit.dao_last_event(DISCARDED, SOURCE_TYPE, screening_id)
 
 
 def dao_copied_from(screening: WelfareScreening) -> WelfareScreening | None:
@@ -504,38 +510,40 @@ def discard_draft(
     child: YoungPerson,
     *,
     version: int | None,
-    reason: str | None,
+    reason: DiscardReason | str | None,
     by: User,
     now: datetime,
 ) -> list[WelfareAction]:
     """Delete a draft started by mistake; a submitted screening is never deleted.
 
     A draft was never shared beyond the child's YOT, so its answers go with it; the audit trail
-    keeps who discarded it, when and why. The actions that arose from it are welfare actions in
-    their own right: the open ones are cancelled, saying why, and every one is detached from the
-    draft. Returns the actions cancelled.
+    keeps who discarded it, when and why (one of the fixed reasons). The actions that arose from
+    it are welfare actions in their own right: the open ones are cancelled, saying why, and every
+    one is detached from the draft. Returns the actions cancelled.
     """
     _check_draft(screening, version)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ScreeningError("Enter why you are discarding the draft", "reason")
-    if len(reason) > MAX_REASON:
-        raise ScreeningError(f"Reason must be {MAX_REASON} characters or fewer", "reason")
+    try:
+        reason = DiscardReason(reason)
+    except ValueError:
+        raise ScreeningError("Select why you are discarding the draft", "reason") from None
     session = db.session()
     cancelled = []
     for action, _owner in dao_actions_arising(screening):
         if action.is_open:
-            actions.cancel_arising_from_discarded(action, by=by, at=now)
+            try:
+                actions.cancel_arising_from_discarded(action, by=by, at=now)
+            except actions.ActionError as error:  # closed by its owner meanwhile
+                raise StaleScreeningError() from error
             cancelled.append(action)
         action.source_type = action.source_id = None
         session.add(action)
     audit.record(
-        "welfare_screening_discarded",
+        DISCARDED,
         young_person_id=child.id,
         object_type=SOURCE_TYPE,
         object_id=screening.id,
         user=by,
-        detail=reason,
+        detail=reason.label,
     )
     session.delete(screening)
     try:

@@ -50,6 +50,7 @@ from yoi_welfare.screenings.questions import (
     shown_questions,
 )
 from yoi_welfare.view_helpers import show_error
+from yoi_welfare.web import format_datetime
 
 bp = Blueprint("screenings", __name__)
 
@@ -73,12 +74,36 @@ def _screening_or_404(screening_id: int, *, writing: bool = False):
     """
     row = services.dao_visible_screening(screening_id, current_children_clause())
     if row is None:
+        _if_discarded_back_to_child(screening_id)
         deny(object_type="welfare_screening", object_id=screening_id)
     screening, child = row
     if (writing or screening.is_draft) and not can_write(child):
         deny(young_person_id=child.id, object_type="welfare_screening", object_id=screening_id)
     shown_child(child)
     return screening, child
+
+
+def _if_discarded_back_to_child(screening_id: int) -> None:
+    """A draft discarded since its writer last read it: back to the child's page, saying who
+    discarded it, when and why, rather than "Page not found". Only for those who could have
+    written it; anyone else is refused as for any record they cannot see."""
+    event = services.dao_discarded(screening_id)
+    if event is None or event.young_person_id is None:
+        return
+    child = get_visible_child(event.young_person_id)
+    if not can_write(child):
+        return
+    who = (
+        actions.dao_user_names({event.user_id}).get(event.user_id, "someone")
+        if event.user_id
+        else "someone"
+    )
+    flash(
+        f"This draft screening was discarded {format_datetime(event.occurred_at)} by {who}. "
+        f"{event.detail}",
+        "important",
+    )
+    abort(redirect(url_for("people.child", child_id=child.id)))
 
 
 def _version(form) -> int | None:
@@ -465,6 +490,7 @@ def _confirmed(screening: WelfareScreening, form, act: Callable, done: Callable)
     """
     if not form.validate_on_submit():
         return None
+    screening_id = screening.id
     try:
         result = act(_version(form))
     except services.SubmittedScreeningError:
@@ -472,6 +498,10 @@ def _confirmed(screening: WelfareScreening, form, act: Callable, done: Callable)
         return _already_submitted(screening)
     except services.ScreeningError as error:
         show_error(form, error)
+        if db.session().get(WelfareScreening, screening_id) is None:
+            # Discarded by someone else meanwhile.
+            _if_discarded_back_to_child(screening_id)
+            abort(404)
         form.version.data = screening.version_id
         return None
     return done(result)
