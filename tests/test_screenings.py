@@ -1396,6 +1396,17 @@ def test_a_screening_submitted_before_admission_meets_the_admissions_due_action(
     assert due.completion_note == "Welfare screening submitted before admission"
 
 
+@pytest.mark.parametrize(("days_before", "meets"), [(27, True), (29, False), (700, False)])
+def test_only_a_recent_screening_meets_a_first_admission(world, days_before, meets):
+    child = create_child(world.area, given_name="Remy", family_name="Stone")
+    create_screening(child, world.officer, submitted_at=NOW - timedelta(days=days_before))
+    people.admit(world.staff, child, world.yoi, when=NOW, now=NOW)
+    db.session().commit()
+    (due,) = _open_screening_due(child)
+    # An older screening does not stop the YOT being chased for a new one.
+    assert due.is_open is not meets
+
+
 def test_a_screening_from_an_earlier_custody_episode_does_not_meet_a_new_admission(world):
 
     child = create_child(world.area, given_name="Remy", family_name="Stone")

@@ -7,7 +7,7 @@ officer saved in between). Nothing here commits: the request cycle does.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -45,6 +45,8 @@ LONDON = ZoneInfo("Europe/London")
 SCREENING_DUE = "welfare_screening_due"
 SOURCE_TYPE = WelfareScreening.__tablename__
 DISCARDED = "welfare_screening_discarded"
+# How long before an admission a screening still counts for it.
+RECENT_SCREENING = timedelta(days=28)
 STALE = (
     "This screening changed while you were editing. The form now shows the saved answers: "
     "make your change again"
@@ -556,7 +558,9 @@ def discard_draft(
 def meet_admission_if_screened(child: YoungPerson, placement: Placement, *, by: User | None):
     """Complete the "welfare screening due" action an admission made when the YOT has already
     screened the child for this custody episode, as it should, before the first night: a
-    screening submitted since the child last left custody (or ever, on a first admission)."""
+    screening submitted since the child last left custody, and at most ``RECENT_SCREENING``
+    before the admission. An older one describes a child who may have changed since: the YOT
+    screens them again."""
     last_left = (
         db.session()
         .exec(
@@ -567,7 +571,9 @@ def meet_admission_if_screened(child: YoungPerson, placement: Placement, *, by: 
         .one()
     )
     latest = dao_latest_submitted(child.id)
-    if latest is None or (last_left is not None and latest.submitted_at <= last_left):
+    if latest is None or latest.submitted_at < placement.admitted_at - RECENT_SCREENING:
+        return []
+    if last_left is not None and latest.submitted_at <= last_left:
         return []
     return actions.complete_open_actions(
         child,
