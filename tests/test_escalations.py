@@ -225,6 +225,19 @@ def test_the_cli_runs_a_scan_at_a_given_instant(app, world):
     assert "Raised 0 to owner agencies and 1 to ACPCs" in again.output
 
 
+def test_in_production_the_cli_does_not_scan_ahead_of_time(app, world):
+    create_action(world.child, world.yoi, due_at=T0, acpc_due_at=T0 + timedelta(days=1))
+    app.config["ENV_NAME"] = "production"
+    runner = app.test_cli_runner()
+    ahead = runner.invoke(args=["escalations", "run", "--at", "2099-01-01T09:00:00Z"])
+    assert ahead.exit_code != 0
+    assert "not yet overdue" in ahead.output
+    assert db.session().exec(select(func.count()).select_from(Escalation)).one() == 0
+    past = runner.invoke(args=["escalations", "run", "--at", "2026-11-23T10:00:00Z"])
+    assert past.exit_code == 0, past.output
+    assert "Raised 1 to owner agencies" in past.output
+
+
 @pytest.mark.parametrize(
     "value, message",
     [("yesterday", "is not a date and time"), ("2026-11-30T09:00:00", "has no time zone")],

@@ -247,6 +247,25 @@ def test_cli_produces_reports_on_demand_and_writes_the_files(app, world, tmp_pat
     assert "already stored (use --force to produce again)" in again.output
 
 
+def test_in_production_a_stored_report_is_never_replaced(app, world):
+    app.config["ENV_NAME"] = "production"
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["reports", "weekly", "--week", "2026-W47", "--area", "nth"])
+    assert first.exit_code == 0, first.output
+    stored = db.session().exec(select(EscalationReport)).one()
+    digest = stored.sha256
+    refused = runner.invoke(
+        args=["reports", "weekly", "--week", "2026-W47", "--area", "nth", "--force"]
+    )
+    assert refused.exit_code != 0
+    assert "reports weekly --force refuses to run when YOI_WELFARE_ENV=production" in (
+        refused.output
+    )
+    assert "is never replaced" in refused.output
+    db.session().expire_all()
+    assert db.session().exec(select(EscalationReport)).one().sha256 == digest
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -24,12 +24,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(synth_command)
 
 
-def refuse_in_production(what: str) -> None:
+def refuse_in_production(
+    what: str, why: str = "it would mix fictional children with real records"
+) -> None:
     if current_app.config["ENV_NAME"] == "production":
-        raise click.ClickException(
-            f"{what} refuses to run when YOI_WELFARE_ENV=production: it would mix fictional "
-            "children with real records."
-        )
+        raise click.ClickException(f"{what} refuses to run when YOI_WELFARE_ENV=production: {why}.")
 
 
 @click.command("demo-data")
@@ -156,6 +155,12 @@ def escalations_run(at: str | None) -> None:
     from yoi_welfare.jobs import escalation_scan
 
     now = parse_instant(at, "--at") if at else datetime.now(UTC)
+    if now > datetime.now(UTC):
+        refuse_in_production(
+            "escalations run with --at in the future",
+            "each escalation is raised once, for good, and this would raise and email them for "
+            "actions not yet overdue",
+        )
     with db.job_session():
         result = escalation_scan.run(now)
     click.echo(
@@ -178,12 +183,19 @@ def reports_group() -> None:
     type=click.Path(file_okay=False, writable=True, path_type=Path),
     help="Also write each PDF to this folder.",
 )
-@click.option("--force", is_flag=True, help="Produce again a week already stored.")
+@click.option(
+    "--force", is_flag=True, help="Produce again a week already stored (never in production)."
+)
 def reports_weekly(week: str | None, area_code: str | None, output: Path | None, force: bool):
     """Produce the weekly reports on demand and print each file with its page count."""
     from yoi_welfare.reports.services import ReportError, filename, produce_week
     from yoi_welfare.reports.weeks import IsoWeek
 
+    if force:
+        refuse_in_production(
+            "reports weekly --force",
+            "a stored report is the record the ACPC received and acted on, and is never replaced",
+        )
     now = datetime.now(UTC)
     try:
         iso_week = IsoWeek.parse(week) if week else IsoWeek.previous_to(now)
