@@ -1,14 +1,25 @@
 """Registering a child, and admitting, transferring and releasing them."""
 
+import html
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from sqlmodel import func, select
 
-from tests.factories import World, create_action, create_child, create_placement, sign_in
+from tests.factories import (
+    World,
+    create_action,
+    create_agency,
+    create_child,
+    create_placement,
+    create_sharing_agreement,
+    create_user,
+    sign_in,
+)
 from yoi_welfare import db
 from yoi_welfare.actions.models import WelfareAction
+from yoi_welfare.agencies.models import AgencyKind
 from yoi_welfare.escalations.models import Escalation
 from yoi_welfare.escalations.services import scan
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
@@ -180,6 +191,45 @@ def test_staff_admit_transfer_and_release_a_child_keeping_the_history(client, wo
     assert "Not in custody." in page
     history_table = page.split('id="placement-history"', 1)[1].split("</table>", 1)[0]
     assert history_table.count("Transferred") == 1 and history_table.count("Released") == 1
+
+
+def test_no_child_is_moved_to_an_establishment_that_could_not_see_their_record(app, client, world):
+    # Willow Hill has signed no agreement for Northmoor: its staff could not open the child's
+    # page, and the child's deadlines and flags would be owned by people who cannot read them.
+    outside = create_agency(AgencyKind.YOI, name="Willow Hill YOI")
+    outside_staff = create_user(outside)
+    child = create_child(world.area)
+    create_placement(child, world.yoi, admitted_at=NOW - timedelta(days=3))
+    sign_in(client, world.staff)
+    response = client.post(
+        f"/children/{child.id}/transfer",
+        data={"destination": str(outside.id), "on_date": ["25", "11", "2026"], "at_time": "11:00"},
+    )
+    assert response.status_code == 200
+    assert (
+        "Willow Hill YOI is not a party to a sharing agreement in force for Northmoor, so it "
+        "could not see this child's record. An administrator must add it to Northmoor's "
+        "agreement first"
+    ) in html.unescape(response.text)
+    assert [(p.establishment_id, p.left_at) for p in placements(child)] == [(world.yoi.id, None)]
+
+    other = create_child(world.area)
+    admitting = app.test_client()
+    sign_in(admitting, outside_staff)
+    response = admitting.post("/admissions/new", data=admission_form(other))
+    assert response.status_code == 200
+    assert "Your establishment is not a party to a sharing agreement in force for Northmoor" in (
+        html.unescape(response.text)
+    )
+    assert placements(other) == []
+
+    # Once it signs the area's agreement, the same transfer goes through.
+    create_sharing_agreement(world.area, [outside], title="Willow Hill protocol")
+    response = client.post(
+        f"/children/{child.id}/transfer",
+        data={"destination": str(outside.id), "on_date": ["25", "11", "2026"], "at_time": "11:00"},
+    )
+    assert response.status_code in (302, 303), response.text
 
 
 def in_caseload(client, child) -> bool:

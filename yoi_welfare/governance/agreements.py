@@ -56,6 +56,13 @@ def party_to_agreement_clause(
     )
 
 
+def dao_is_party(agency_id: int, area_id: int, today: date) -> bool:
+    """Whether the agency is a party to an agreement in force for the area today."""
+    return bool(
+        db.session().exec(select(party_to_agreement_clause(agency_id, area_id, today))).one()
+    )
+
+
 def agreement_shared_under(
     agency_id: sa.ColumnElement, area_id: sa.ColumnElement, today: sa.ColumnElement
 ) -> sa.Select:

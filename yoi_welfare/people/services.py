@@ -12,6 +12,7 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.governance.agreements import dao_is_party, london_today
 from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
 from yoi_welfare.screenings import services as screenings
@@ -180,6 +181,21 @@ def _check_moment(child_id: int, when: datetime, now: datetime) -> None:
         )
 
 
+def _check_can_see(establishment: Agency, child: YoungPerson, field: str, *, who: str) -> None:
+    """An establishment holds a child only if it can see their record: a party to a sharing
+    agreement in force for the child's home area. Otherwise its staff could not open the child's
+    page, and the child's deadlines and self-harm flag would be owned by people who cannot read
+    them."""
+    area = db.session().get(Area, child.home_area_id)
+    if not dao_is_party(establishment.id, area.id, london_today()):
+        raise PeopleError(
+            f"{who} is not a party to a sharing agreement in force for {area.name}, so it could "
+            f"not see this child's record. An administrator must add it to {area.name}'s "
+            "agreement first",
+            field,
+        )
+
+
 def admit(
     user: User, child: YoungPerson, establishment: Agency, when: datetime, now: datetime
 ) -> Placement:
@@ -197,6 +213,7 @@ def admit(
             "local_reference",
         )
     _check_moment(child.id, when, now)
+    _check_can_see(establishment, child, "local_reference", who="Your establishment")
     placement = Placement(
         young_person_id=child.id,
         establishment_id=establishment.id,
@@ -227,6 +244,7 @@ def transfer(
         )
     if not destination.is_establishment:
         raise PeopleError("Select a secure establishment", "destination")
+    _check_can_see(destination, child, "destination", who=destination.name)
     _check_moment(child.id, when, now)
     current.left_at = when
     current.leaving_reason = LeavingReason.TRANSFER
