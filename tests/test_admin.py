@@ -371,3 +371,49 @@ def test_initial_passwords_follow_the_password_policy(client, world, password, m
     )
     assert message in response.text
     assert count(User) == 7
+
+
+# Warnings on the administrators' home page
+
+
+def _warning(page: str, element_id: str) -> str:
+    found = BeautifulSoup(page, "html5lib").find(id=element_id)
+    return " ".join(found.get_text().split()) if found else ""
+
+
+def test_agencies_whose_overdue_work_would_reach_no_manager_are_named(client, world):
+    sign_in(client, world.admin)
+    warning = _warning(client.get("/admin/").text, "without-manager")
+    # No YOT or establishment in the world has a manager yet; ACPCs need none.
+    for agency in (world.yot, world.other_yot, world.yoi, world.other_yoi):
+        assert agency.name in warning
+    assert world.acpc.name not in warning
+    assert "4 agencies have no active manager" in warning
+
+    create_user(world.yot, is_manager=True)
+    create_user(world.yoi, is_manager=True, active=False)  # deactivated: no one to email
+    warning = _warning(client.get("/admin/").text, "without-manager")
+    assert world.yot.name not in warning and world.yoi.name in warning
+    for agency in (world.other_yot, world.yoi, world.other_yoi):
+        create_user(agency, is_manager=True)
+    assert _warning(client.get("/admin/").text, "without-manager") == ""
+
+
+def test_an_establishment_holding_children_it_can_no_longer_see_is_named(client, world):
+    from datetime import date, timedelta
+
+    from tests.factories import create_child, create_placement
+    from yoi_welfare.governance.agreements import london_today
+
+    child = create_child(world.area)
+    create_placement(child, world.yoi)
+    sign_in(client, world.admin)
+    assert _warning(client.get("/admin/").text, "held-unseen") == ""
+
+    # The area's agreement ended yesterday: Ashgrove still holds the child, unseeing.
+    world.agreement.ends_on = london_today() - timedelta(days=1)
+    world.agreement.starts_on = date(2000, 1, 1)
+    db.session().add(world.agreement)
+    db.session().commit()
+    warning = _warning(client.get("/admin/").text, "held-unseen")
+    assert f"{world.yoi.name} (1 child of {world.area.name})" in warning

@@ -1,15 +1,19 @@
 """Managing areas, agencies and users."""
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlmodel import func, select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.accounts.passwords import hash_password
-from yoi_welfare.agencies.models import AREA_KINDS, Agency, AgencyKind, Area
+from yoi_welfare.agencies.models import AREA_KINDS, ESTABLISHMENT_KINDS, Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.governance.agreements import party_to_agreement_clause
 from yoi_welfare.paging import Page, paginate
+from yoi_welfare.people.models import Placement, YoungPerson
 
 
 class AdminError(ServiceError):
@@ -26,6 +30,41 @@ def dao_agencies() -> list[tuple[Agency, Area | None]]:
         .exec(select(Agency, Area).outerjoin(Area, Area.id == Agency.area_id).order_by(Agency.name))
         .all()
     )
+
+
+def dao_agencies_without_manager() -> list[Agency]:
+    """YOTs and establishments with no active manager. They own deadlines, and an overdue one
+    is raised to the owner's managers: with none, it reaches no one until the ACPC hears."""
+    manager = (
+        select(User.id)
+        .where(User.agency_id == Agency.id, User.active.is_(True), User.is_manager.is_(True))
+        .exists()
+    )
+    owners = [AgencyKind.YOT, *ESTABLISHMENT_KINDS]
+    return list(
+        db.session()
+        .exec(select(Agency).where(Agency.kind.in_(owners), ~manager).order_by(Agency.name))
+        .all()
+    )
+
+
+def dao_held_unseen(today: date) -> list[tuple[Agency, Area, int]]:
+    """(establishment, area, children) where an establishment holds children of an area whose
+    agreement it is no longer a party to (the agreement ended): it cannot see them, though it
+    owns their deadlines."""
+    held = (
+        select(Agency, Area, func.count(Placement.id))
+        .join(Placement, Placement.establishment_id == Agency.id)
+        .join(YoungPerson, YoungPerson.id == Placement.young_person_id)
+        .join(Area, Area.id == YoungPerson.home_area_id)
+        .where(
+            Placement.left_at.is_(None),
+            ~party_to_agreement_clause(Agency.id, YoungPerson.home_area_id, today),
+        )
+        .group_by(Agency.id, Area.id)
+        .order_by(Agency.name, Area.name)
+    )
+    return list(db.session().exec(held).all())
 
 
 def dao_users(page: int, per_page: int) -> Page:

@@ -33,6 +33,8 @@ def index():
         agencies=services.dao_agencies(),
         users=services.dao_users(page, per_page),
         past_review=agreements.dao_agreements_past_review(today),
+        without_manager=services.dao_agencies_without_manager(),
+        held_unseen=services.dao_held_unseen(today),
         retention_due=retention.dao_due_review_count(),
         today=today,
     )
