@@ -711,6 +711,103 @@ def test_opening_it_records_the_read_and_it_leaves_the_list(app, client, world):
     assert "Ashgrove YOI: Wing Officer" in page_text(client_for(app, world.officer, screening))
 
 
+# The establishment's deadline to read it
+
+
+def reading_actions(child) -> list[WelfareAction]:
+    db.session().expire_all()
+    return list(
+        db.session().exec(
+            select(WelfareAction)
+            .where(
+                WelfareAction.young_person_id == child.id,
+                WelfareAction.kind == "welfare_screening_read",
+            )
+            .order_by(WelfareAction.id)
+        )
+    )
+
+
+def test_a_screening_submitted_while_the_child_is_held_must_be_read_within_hours(app, world):
+    officer = app.test_client()
+    sign_in(officer, world.officer)
+    screening_id = complete_screening(officer, world.child)
+    (reading,) = reading_actions(world.child)
+    assert (reading.owner_agency_id, reading.source_id) == (world.yoi.id, screening_id)
+    assert reading.title == "Read the YOT's welfare screening"
+    assert (reading.due_at, reading.acpc_due_at) == (
+        NOW + timedelta(hours=4),
+        NOW + timedelta(hours=16),
+    )
+    staff = app.test_client()
+    sign_in(staff, world.staff)
+    assert "Read the YOT's welfare screening" in page_text(staff.get(f"/children/{world.child.id}"))
+
+    # Unread at the deadline, it is raised to the establishment's managers like any other.
+    from yoi_welfare.escalations.services import scan
+
+    raised = scan(NOW + timedelta(hours=5))
+    db.session().commit()
+    assert raised.raised_agency == 1
+
+    with time_machine.travel(NOW + timedelta(hours=6), tick=False):
+        later = app.test_client()
+        sign_in(later, world.staff)
+        assert later.get(f"/screenings/{screening_id}").status_code == 200
+    (reading,) = reading_actions(world.child)
+    assert reading.completed_at == NOW + timedelta(hours=6)
+    assert reading.completed_by_id == world.staff.id
+
+
+def test_opening_an_older_screening_does_not_meet_the_deadline_of_the_new_one(app, world):
+    older = create_screening(world.child, world.officer, submitted_at=NOW - timedelta(days=2))
+    officer = app.test_client()
+    sign_in(officer, world.officer)
+    screening_id = start(officer, world.child, copy_last="no")
+    answer_all(officer, screening_id)
+    redirected_to(set_level(officer, screening_id, "LOW"))
+    redirected_to(submit(officer, screening_id))
+    staff = app.test_client()
+    sign_in(staff, world.staff)
+    staff.get(f"/screenings/{older.id}")
+    (reading,) = reading_actions(world.child)
+    assert reading.is_open
+
+
+def test_an_admission_with_a_recent_screening_makes_reading_it_due(world):
+    child = create_child(world.area, given_name="Remy", family_name="Stone")
+    screening = create_screening(child, world.officer, submitted_at=NOW - timedelta(days=2))
+    people.admit(world.staff, child, world.yoi, when=NOW, now=NOW)
+    db.session().commit()
+    (reading,) = reading_actions(child)
+    assert (reading.owner_agency_id, reading.source_id, reading.due_at) == (
+        world.yoi.id,
+        screening.id,
+        NOW + timedelta(hours=4),
+    )
+
+
+def test_a_transfer_hands_the_unread_screening_on_unless_it_was_read_there_before(app, world):
+    officer = app.test_client()
+    sign_in(officer, world.officer)
+    screening_id = complete_screening(officer, world.child)
+    # Cedar Lodge read this screening on an earlier stay of the child's.
+    db.session().add(
+        ScreeningRead(
+            screening_id=screening_id,
+            agency_id=world.other_yoi.id,
+            read_by_id=world.other_staff.id,
+            read_at=NOW - timedelta(hours=1),
+        )
+    )
+    db.session().commit()
+    people.transfer(world.staff, world.child, world.other_yoi, NOW, NOW)
+    db.session().commit()
+    (reading,) = reading_actions(world.child)
+    assert reading.owner_agency_id == world.other_yoi.id
+    assert reading.completed_at == NOW and reading.completion_note == "Read here on an earlier stay"
+
+
 def client_for(app, user, screening):
     client = app.test_client()
     sign_in(client, user)

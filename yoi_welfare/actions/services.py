@@ -73,6 +73,7 @@ class Event(StrEnum):
     SELF_HARM_FLAG_CLOSED = "self_harm_flag_closed"
     LAC_REVIEW_HELD = "lac_review_held"
     PLACEMENT_REVIEW_HELD = "placement_review_held"
+    WELFARE_SCREENING_RECEIVED = "welfare_screening_received"
 
 
 # A rule's trigger: an event, narrowed where the rules differ by the child's circumstances.
@@ -86,6 +87,7 @@ TRIGGER_LABELS = {
     "first_lac_review_held": "First LAC review held",
     "later_lac_review_held": "Second or later LAC review held",
     "placement_review_held": "Placement review meeting held",
+    "welfare_screening_received": "YOT's welfare screening reaches the establishment",
 }
 
 
@@ -398,6 +400,8 @@ def on_event(
     - ``lac_review_held``: the second LAC review after the first of the custody episode, the
       next LAC review after any later one.
     - ``placement_review_held``: the next placement review meeting, due at ``due`` (required).
+    - ``welfare_screening_received``: a screening submitted while the child is held, or a child
+      admitted with a recent one: reading it, owned by the establishment holding the child.
 
     Raises ActionError when no agency can own an action (no YOT in the child's home area, or no
     establishment holding the child) and ValueError for an unknown event or a misused ``due``.
@@ -681,6 +685,7 @@ COMPLETED_BY_RECORDING = {
     "second_lac_review": "recording the LAC review",
     "later_lac_review": "recording the LAC review",
     "next_placement_review": "recording the placement review meeting",
+    "welfare_screening_read": "opening the screening to read it",
 }
 
 
@@ -761,14 +766,24 @@ def cancel_arising_from_discarded(action: WelfareAction, *, by: User, at: dateti
 
 
 def complete_open_actions(
-    child: YoungPerson, kind: str, *, by: User | None, at: datetime, note: str | None = None
+    child: YoungPerson,
+    kind: str,
+    *,
+    by: User | None,
+    at: datetime,
+    note: str | None = None,
+    owner_agency_id: int | None = None,
 ) -> list[WelfareAction]:
     """Complete the child's open actions of ``kind``, for the feature that did what they ask.
 
     For example a submitted welfare screening completes the open "welfare_screening_due"
-    action, whichever agency's user submitted it.
+    action, whichever agency's user submitted it. ``owner_agency_id`` completes only that
+    agency's.
     """
-    actions = _open_actions_of(child, WelfareAction.kind == kind)
+    conditions = [WelfareAction.kind == kind]
+    if owner_agency_id is not None:
+        conditions.append(WelfareAction.owner_agency_id == owner_agency_id)
+    actions = _open_actions_of(child, *conditions)
     for action in actions:
         _complete(action, by, at, note)
     return actions

@@ -268,6 +268,7 @@ def transfer(
     )
     # A transfer continues the custody episode: no new screening, but ACCT actions follow.
     actions.on_event("child_transferred", child=child, source=placement, at=when, by=user)
+    screenings.meet_reading_on_transfer(child, destination.id, at=when)
     # Imported here: the self-harm feature builds on this module.
     from yoi_welfare.self_harm.services import notify_transfer_with_open_flag
 

@@ -43,6 +43,7 @@ from yoi_welfare.screenings.questions import (
 LONDON = ZoneInfo("Europe/London")
 # The action an admission makes due, which a submitted screening completes.
 SCREENING_DUE = "welfare_screening_due"
+READ_DUE = "welfare_screening_read"
 SOURCE_TYPE = WelfareScreening.__tablename__
 DISCARDED = "welfare_screening_discarded"
 # How long before an admission a screening still counts for it.
@@ -482,7 +483,7 @@ def submit(
     """Submit a complete draft; it never changes again. Completes the "screening due" action.
 
     Returns the actions it completed. From now the establishment holding the child lists the
-    screening as new to read.
+    screening as new to read, and reading it is that establishment's action.
     """
     _check_draft(screening, version)
     _refresh_indication(screening, london_today(now))
@@ -502,9 +503,13 @@ def submit(
         object_id=screening.id,
         user=by,
     )
-    return actions.complete_open_actions(
+    met = actions.complete_open_actions(
         child, SCREENING_DUE, by=by, at=now, note="Welfare screening submitted"
     )
+    holding = actions.dao_holding_establishment(child)
+    if holding is not None:
+        _reaches(child, screening, holding.id, at=now, by=by)
+    return met
 
 
 def discard_draft(
@@ -555,6 +560,51 @@ def discard_draft(
     return cancelled
 
 
+def _read_at(screening_id: int, agency_id: int) -> bool:
+    return (
+        db.session()
+        .exec(
+            select(ScreeningRead.id).where(
+                ScreeningRead.screening_id == screening_id, ScreeningRead.agency_id == agency_id
+            )
+        )
+        .first()
+        is not None
+    )
+
+
+def _reaches(
+    child: YoungPerson,
+    screening: WelfareScreening,
+    establishment_id: int,
+    *,
+    at: datetime,
+    by: User | None,
+) -> list[WelfareAction]:
+    """The screening has reached the establishment holding the child: unless someone there has
+    read it already, reading it becomes the establishment's action, due before the first night."""
+    if _read_at(screening.id, establishment_id):
+        return []
+    return actions.on_event(
+        "welfare_screening_received", child=child, at=at, by=by, source=screening
+    )
+
+
+def meet_reading_on_transfer(child: YoungPerson, destination_id: int, *, at: datetime) -> None:
+    """A transfer moved the unread screening's deadline to the receiving establishment: if it
+    read the screening on an earlier stay, the deadline is met already."""
+    latest = dao_latest_submitted(child.id)
+    if latest is not None and _read_at(latest.id, destination_id):
+        actions.complete_open_actions(
+            child,
+            READ_DUE,
+            by=None,
+            at=at,
+            note="Read here on an earlier stay",
+            owner_agency_id=destination_id,
+        )
+
+
 def meet_admission_if_screened(child: YoungPerson, placement: Placement, *, by: User | None):
     """Complete the "welfare screening due" action an admission made when the YOT has already
     screened the child for this custody episode, as it should, before the first night: a
@@ -575,13 +625,15 @@ def meet_admission_if_screened(child: YoungPerson, placement: Placement, *, by: 
         return []
     if last_left is not None and latest.submitted_at <= last_left:
         return []
-    return actions.complete_open_actions(
+    met = actions.complete_open_actions(
         child,
         SCREENING_DUE,
         by=by,
         at=placement.admitted_at,
         note="Welfare screening submitted before admission",
     )
+    _reaches(child, latest, placement.establishment_id, at=placement.admitted_at, by=by)
+    return met
 
 
 def record_view(screening: WelfareScreening, *, user: User, now: datetime) -> bool:
@@ -624,6 +676,12 @@ def record_view(screening: WelfareScreening, *, user: User, now: datetime) -> bo
         object_id=read.id,
         user=user,
     )
+    latest = dao_latest_submitted(screening.young_person_id)
+    if latest is not None and latest.id == screening.id:
+        child = session.get(YoungPerson, screening.young_person_id)
+        actions.complete_open_actions(
+            child, READ_DUE, by=user, at=now, owner_agency_id=user.agency_id
+        )
     return True
 
 
