@@ -417,3 +417,21 @@ def test_an_establishment_holding_children_it_can_no_longer_see_is_named(client,
     db.session().commit()
     warning = _warning(client.get("/admin/").text, "held-unseen")
     assert f"{world.yoi.name} (1 child of {world.area.name})" in warning
+
+
+def test_mail_given_up_on_is_reported(client, world):
+    from yoi_welfare.outbox.models import EmailStatus, OutboundEmail
+    from yoi_welfare.outbox.services import queue_email
+
+    sign_in(client, world.admin)
+    assert _warning(client.get("/admin/").text, "emails-failed") == ""
+    for address in ("a@example.org", "b@example.org"):
+        queue_email(address, "Subject", "Body")
+    db.session().commit()
+    assert _warning(client.get("/admin/").text, "emails-failed") == ""  # still being tried
+    for email in db.session().exec(select(OutboundEmail)).all():
+        email.status = EmailStatus.FAILED
+        db.session().add(email)
+    db.session().commit()
+    warning = _warning(client.get("/admin/").text, "emails-failed")
+    assert "2 emails could not be delivered after a day of trying" in warning

@@ -5,6 +5,7 @@
 PUBLIC_ENDPOINTS = {
     "static",
     "web.healthz",
+    "web.scheduler_health",  # job names, times and counts only
     "governance.privacy",
     "accounts.sign_in",
     "accounts.security_code",

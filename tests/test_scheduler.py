@@ -114,3 +114,61 @@ def test_a_failing_job_leaves_the_data_as_it_was(app, world):
     db.session().rollback()
     titles = db.session().exec(select(WelfareAction.title)).all()
     assert "Never saved" not in titles
+
+
+def test_every_scheduled_job_is_watched(app):
+    from yoi_welfare.jobs import JOB_NAMES
+
+    assert sorted(job.id for job in build_scheduler(app).get_jobs()) == sorted(JOB_NAMES)
+
+
+def test_a_stopped_or_failing_scheduler_shows_on_the_health_check_and_to_administrators(
+    app, client, world
+):
+    import time_machine
+
+    from tests.factories import sign_in
+    from yoi_welfare.jobs import JOB_NAMES
+    from yoi_welfare.jobs.models import JobRun
+
+    # Nothing has run yet: the frequent jobs are overdue.
+    response = client.get("/healthz/scheduler")
+    assert response.status_code == 503
+    assert response.json["escalation_scan"] == {
+        "last_success": None,
+        "failures_in_a_row": 0,
+        "overdue": True,
+    }
+
+    with time_machine.travel(T0, tick=False):
+        for name in JOB_NAMES:
+            assert run_job(app, name, lambda: "done") == "done"
+        assert client.get("/healthz/scheduler").status_code == 200
+
+        def broken():
+            raise ValueError("row 7: Jordan Ellis")  # a message that must not be kept
+
+        run_job(app, "deliver_mail", broken)
+        run_job(app, "deliver_mail", broken)
+        db.session().expire_all()
+        mail = db.session().get(JobRun, "deliver_mail")
+        assert (mail.failures_in_a_row, mail.last_error) == (2, "ValueError")
+        assert mail.last_success_at == T0
+        body = client.get("/healthz/scheduler")
+        assert body.status_code == 503 and body.json["deliver_mail"]["failures_in_a_row"] == 2
+
+    with time_machine.travel(T0 + timedelta(hours=2), tick=False):
+        admin = app.test_client()
+        sign_in(admin, world.admin)
+        page = admin.get("/admin/").text
+    warning = page.split('id="jobs-unhealthy"', 1)[1].split("</div>", 1)[0]
+    assert "Deliver mail: failed 2 times in a row (ValueError), last succeeded" in warning
+    assert "Escalation scan: last succeeded 23 November 2026 at 9am" in warning
+    assert "Jordan Ellis" not in page
+
+    # The next success clears the failures.
+    with time_machine.travel(T0 + timedelta(hours=2), tick=False):
+        for name in JOB_NAMES:
+            run_job(app, name, lambda: "done")
+        assert client.get("/healthz/scheduler").status_code == 200
+        assert 'id="jobs-unhealthy"' not in admin.get("/admin/").text

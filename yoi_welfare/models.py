@@ -16,6 +16,7 @@ from yoi_welfare.governance.models import (
     SharingAgreement,
     SubjectAccessExport,
 )
+from yoi_welfare.jobs.models import JobRun
 from yoi_welfare.outbox.models import EmailAttachment, OutboundEmail
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.reports.models import EscalationReport
@@ -37,6 +38,7 @@ __all__ = [
     "Escalation",
     "EscalationReport",
     "EscalationResponse",
+    "JobRun",
     "NoteAmendment",
     "NotesSeen",
     "OutboundEmail",

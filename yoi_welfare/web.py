@@ -1,7 +1,7 @@
 """The request cycle: one transaction per request, security headers, error pages, filters."""
 
 import secrets
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, g, jsonify, render_template, request
@@ -24,6 +24,25 @@ def healthz():
     except Exception:  # any failure to answer means unhealthy
         return jsonify(database="unavailable"), 503
     return jsonify(database="ok")
+
+
+@bp.get("/healthz/scheduler")
+@public
+def scheduler_health():
+    """For monitoring the scheduler process, which serves no requests of its own: 503 when a
+    frequent job is overdue or the last runs of any job failed. Job names and times only."""
+    from yoi_welfare.jobs import job_health
+
+    jobs = job_health(datetime.now(UTC))
+    body = {
+        job.name: {
+            "last_success": job.last_success_at.isoformat() if job.last_success_at else None,
+            "failures_in_a_row": job.failures_in_a_row,
+            "overdue": job.overdue,
+        }
+        for job in jobs
+    }
+    return jsonify(body), 200 if all(job.healthy for job in jobs) else 503
 
 
 MONTHS = (

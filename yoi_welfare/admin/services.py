@@ -12,6 +12,7 @@ from yoi_welfare.agencies.models import AREA_KINDS, ESTABLISHMENT_KINDS, Agency,
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.agreements import party_to_agreement_clause
+from yoi_welfare.outbox.models import EmailStatus, OutboundEmail
 from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people.models import Placement, YoungPerson
 
@@ -65,6 +66,19 @@ def dao_held_unseen(today: date) -> list[tuple[Agency, Area, int]]:
         .order_by(Agency.name, Area.name)
     )
     return list(db.session().exec(held).all())
+
+
+def dao_failed_email_count() -> int:
+    """Emails given up on after a day of trying: their recipients never heard."""
+    return (
+        db.session()
+        .exec(
+            select(func.count())
+            .select_from(OutboundEmail)
+            .where(OutboundEmail.status == EmailStatus.FAILED)
+        )
+        .one()
+    )
 
 
 def dao_users(page: int, per_page: int) -> Page:

@@ -1,5 +1,7 @@
 """Administration of areas, agencies and users. Administrators see no child's record."""
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -17,6 +19,7 @@ from yoi_welfare.admin.forms import (
 from yoi_welfare.agencies.models import AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.governance import agreements, retention
+from yoi_welfare.jobs import job_health
 from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -35,6 +38,8 @@ def index():
         past_review=agreements.dao_agreements_past_review(today),
         without_manager=services.dao_agencies_without_manager(),
         held_unseen=services.dao_held_unseen(today),
+        unhealthy_jobs=[job for job in job_health(datetime.now(UTC)) if not job.healthy],
+        failed_emails=services.dao_failed_email_count(),
         retention_due=retention.dao_due_review_count(),
         today=today,
     )

@@ -10,19 +10,29 @@ import signal
 import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+from sqlmodel import select
 
 from yoi_welfare import db
+from yoi_welfare.jobs.models import JobRun
 
 log = logging.getLogger(__name__)
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}
+JOB_NAMES = (
+    "escalation_scan",
+    "deliver_mail",
+    "weekly_reports",
+    "subject_access",
+    "retention_review",
+)
 
 
 @contextmanager
@@ -52,12 +62,84 @@ def run_job(app: Flask, name: str, work: Callable[[], object]) -> object | None:
         try:
             with db.job_session():
                 result = work()
-        except Exception:
+                _succeeded(name)
+        except Exception as error:
             # The transaction has been rolled back; the next run tries again.
             log.exception("job %s failed; it will run again at its next time", name)
+            _failed(name, error)
             return None
         log.info("job %s finished: %s", name, result)
         return result
+
+
+def _run_row(name: str) -> JobRun:
+    session = db.session()
+    return session.get(JobRun, name, with_for_update=True) or JobRun(name=name)
+
+
+def _succeeded(name: str) -> None:
+    """In the job's own transaction: its success is recorded only if its work is."""
+    run = _run_row(name)
+    run.last_success_at = datetime.now(UTC)
+    run.failures_in_a_row = 0
+    db.session().add(run)
+
+
+def _failed(name: str, error: Exception) -> None:
+    """In a transaction of its own, as the job's was rolled back; only the error's class is
+    kept (its message may quote records). If the database itself is down, the log says it."""
+    try:
+        with db.job_session():
+            run = _run_row(name)
+            run.last_failure_at = datetime.now(UTC)
+            run.failures_in_a_row = (run.failures_in_a_row or 0) + 1
+            run.last_error = type(error).__name__[:100]
+            db.session().add(run)
+    except Exception:
+        log.exception("could not record that job %s failed", name)
+
+
+# How long each frequent job may go without succeeding before it is reported: a few missed runs.
+# The weekly and monthly jobs are reported when they fail.
+OVERDUE_AFTER = {
+    "escalation_scan": timedelta(minutes=45),
+    "deliver_mail": timedelta(minutes=15),
+    "subject_access": timedelta(minutes=15),
+}
+
+
+@dataclass(frozen=True)
+class JobHealth:
+    name: str
+    last_success_at: datetime | None
+    failures_in_a_row: int
+    last_error: str | None
+    overdue: bool
+
+    @property
+    def healthy(self) -> bool:
+        return not self.overdue and self.failures_in_a_row == 0
+
+
+def job_health(now: datetime) -> list[JobHealth]:
+    """Each scheduled job's state, by name: overdue when a frequent job has not succeeded for
+    longer than it should (or ever), failing while its last runs failed."""
+    runs = {run.name: run for run in db.session().exec(select(JobRun)).all()}
+    health = []
+    for name in JOB_NAMES:
+        run = runs.get(name)
+        last = run.last_success_at if run else None
+        limit = OVERDUE_AFTER.get(name)
+        health.append(
+            JobHealth(
+                name=name,
+                last_success_at=last,
+                failures_in_a_row=run.failures_in_a_row if run else 0,
+                last_error=run.last_error if run else None,
+                overdue=limit is not None and (last is None or now - last > limit),
+            )
+        )
+    return health
 
 
 def scheduled_jobs(app: Flask) -> list[tuple[str, Callable[[], object], object]]:
