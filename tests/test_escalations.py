@@ -1,5 +1,6 @@
 """The escalation scan: overdue actions reach the owner agency, then the ACPC, exactly once."""
 
+import html
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -273,6 +274,62 @@ def test_only_managers_see_the_agency_escalations_page(client, world):
     assert client.get("/escalations").status_code == 403
 
 
+def acpc_escalation_of(action) -> Escalation:
+    return (
+        db.session()
+        .exec(
+            select(Escalation).where(
+                Escalation.action_id == action.id, Escalation.level == EscalationLevel.ACPC
+            )
+        )
+        .one()
+    )
+
+
+def test_an_acpc_request_to_another_agency_becomes_its_action_and_its_managers_hear(
+    app, client, world
+):
+    action = create_action(
+        world.child,
+        world.yoi,
+        due_at=T0,
+        acpc_due_at=T0 + timedelta(hours=1),
+        title="First case review",
+    )
+    run(T0 + timedelta(days=1))
+    escalation = acpc_escalation_of(action)
+    db.session().execute(sa.delete(OutboundEmail))
+    db.session().commit()
+    with time_machine.travel(datetime(2026, 11, 24, 10, 0, tzinfo=UTC), tick=False):
+        sign_in(client, world.acpc_member)
+        response = client.post(
+            f"/escalations/{escalation.id}",
+            data={"kind": "ACTION_REQUESTED", "requested_agency": str(world.yot.id)},
+        )
+    assert response.location == f"/escalations/{escalation.id}", response.text
+
+    (asked,) = (
+        db.session()
+        .exec(select(WelfareAction).where(WelfareAction.owner_agency_id == world.yot.id))
+        .all()
+    )
+    assert asked.title == (
+        f"{world.acpc.name} asks you to act on the overdue action: First case review"
+    )
+    # Two working days from Tuesday 10am: Thursday 10am.
+    assert asked.due_at == datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+    (email,) = db.session().exec(select(OutboundEmail)).all()
+    assert email.to_address == world.yot_manager.email
+    assert email.subject == f"The ACPC asks {world.yot.name} to act: JE NTH-7"
+    assert "Overdue action: First case review" in email.body_text
+    assert "Jordan" not in email.body_text
+    officer = app.test_client()
+    sign_in(officer, world.officer)
+    assert "asks you to act on the overdue action" in html.unescape(
+        officer.get(f"/children/{world.child.id}").text
+    )
+
+
 def test_acpc_member_filters_and_records_a_response_the_owner_sees(app, client, world):
     action = create_action(
         world.child,
@@ -294,15 +351,7 @@ def test_acpc_member_filters_and_records_a_response_the_owner_sees(app, client, 
     assert "First case review" in page and "Welfare screening" in page
     filtered = table(client.get(f"/acpc/escalations?agency={world.yoi.id}&status=open"))
     assert "First case review" in filtered and "Welfare screening" not in filtered
-    escalation = (
-        db.session()
-        .exec(
-            select(Escalation).where(
-                Escalation.action_id == action.id, Escalation.level == EscalationLevel.ACPC
-            )
-        )
-        .one()
-    )
+    escalation = acpc_escalation_of(action)
     missing = client.post(
         f"/escalations/{escalation.id}", data={"kind": "ACTION_REQUESTED", "requested_agency": ""}
     )

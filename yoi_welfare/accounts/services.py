@@ -136,3 +136,20 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     user.password_hash = hash_password(new_password)
     end_all_sessions(user)
     audit.record("password_changed", object_type="user", object_id=user.id)
+
+
+def dao_manager_emails(agencies: sa.ColumnElement[bool]) -> list[str]:
+    """The active managers of the agencies matching ``agencies`` (a condition on Agency): who
+    is told at once when something of theirs needs acting on."""
+    from yoi_welfare.agencies.models import Agency
+
+    return list(
+        db.session()
+        .exec(
+            select(User.email)
+            .join(Agency, Agency.id == User.agency_id)
+            .where(User.active.is_(True), User.is_manager.is_(True), agencies)
+            .order_by(User.email)
+        )
+        .all()
+    )

@@ -17,18 +17,22 @@ from sqlmodel import func, select
 from yoi_welfare import db
 from yoi_welfare.access import Reach, reach_clause
 from yoi_welfare.accounts.models import Role, User
+from yoi_welfare.accounts.services import dao_manager_emails
+from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.actions.services import allowed_owners
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, AgencyKind
 from yoi_welfare.audit import services as audit
-from yoi_welfare.domain.timescales import EscalationLevel, describe_overdue
+from yoi_welfare.domain.timescales import EscalationLevel, Unit, describe_overdue, due_at
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation, EscalationResponse, ResponseKind
 from yoi_welfare.governance.disclosures import Leaving, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.models import OutboundEmail
+from yoi_welfare.outbox.services import queue_email
 from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.web import format_datetime
 
 SCAN_LOCK = 7_100_002
 
@@ -388,7 +392,57 @@ def record_response(
         object_type="escalation",
         object_id=escalation.id,
     )
+    if kind is ResponseKind.ACTION_REQUESTED:
+        _ask_to_act(row, response, by=by, at=at)
     return response
+
+
+# The ACPC's request is an action of the agency asked, due this long after it is made.
+REQUEST_DUE = (2, Unit.WORKING_DAYS)
+
+
+def _ask_to_act(row: EscalationRow, response: EscalationResponse, *, by: User, at: datetime):
+    """The agency the ACPC asked to act gets an action of its own, watched and escalated like
+    any other, and its managers are emailed at once (the child's initials and reference, the
+    overdue action, a link): a request it never saw would change nothing."""
+    agency = db.session().get(Agency, response.requested_agency_id)
+    acpc = db.session().get(Agency, by.agency_id)
+    title = f"{acpc.name} asks you to act on the overdue action: {row.action.title}"
+    request = actions.add_manual_action(
+        row.child,
+        title=title[: actions.MAX_TITLE],
+        owner_agency_id=agency.id,
+        due=due_at(at, *REQUEST_DUE),
+        by=by,
+        now=at,
+        source=response,
+    )
+    recipients = dao_manager_emails(Agency.id == agency.id)
+    child = row.child
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}/children/{child.id}"
+    for address in recipients:
+        queue_email(
+            address,
+            f"The ACPC asks {agency.name} to act: {child.initials} {child.local_reference}",
+            (
+                f"{acpc.name} has asked {agency.name} to act on an overdue welfare action.\n\n"
+                f"Child: {child.initials} ({child.local_reference})\n"
+                f"Overdue action: {row.action.title}\n"
+                f"Act by: {format_datetime(request.due_at)}\n\n"
+                f"The request is an action of {agency.name} now. Sign in to see it:\n{link}\n"
+            ),
+            cause_type="escalation_response",
+            cause_id=response.id,
+        )
+    record_disclosures(
+        (Leaving(child.id, address) for address in recipients),
+        channel=DisclosureChannel.EMAIL,
+        purpose="An ACPC's request to act on an overdue action (initials and reference)",
+        at=at,
+        by=by,
+        object_type="escalation",
+        object_id=row.escalation.id,
+    )
 
 
 def dao_owner_choices(acpc_id: int) -> list[tuple[int, str]]:

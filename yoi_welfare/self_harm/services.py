@@ -22,6 +22,7 @@ from sqlmodel import select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
+from yoi_welfare.accounts.services import dao_manager_emails
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency, AgencyKind
@@ -108,20 +109,7 @@ def _childs_yot(child: YoungPerson) -> sa.ColumnElement[bool]:
 
 def yot_managers(child: YoungPerson) -> list[str]:
     """Who is emailed at the child's YOT about a flag: its active managers."""
-    return _manager_emails(_childs_yot(child))
-
-
-def _manager_emails(agencies: sa.ColumnElement[bool]) -> list[str]:
-    return list(
-        db.session()
-        .exec(
-            select(User.email)
-            .join(Agency, Agency.id == User.agency_id)
-            .where(User.active.is_(True), User.is_manager.is_(True), agencies)
-            .order_by(User.email)
-        )
-        .all()
-    )
+    return dao_manager_emails(_childs_yot(child))
 
 
 def _tell_managers(
@@ -139,7 +127,7 @@ def _tell_managers(
     Only the child's initials, the reference and a link leave the service: the rest is read
     after signing in. Each email is recorded as a disclosure. Returns how many were queued.
     """
-    recipients = _manager_emails(agencies)
+    recipients = dao_manager_emails(agencies)
     link = f"{current_app.config['BASE_URL'].rstrip('/')}/self-harm-flags/{flag.id}"
     what, when, next_step = news
     for address in recipients:
