@@ -759,6 +759,30 @@ def test_a_screening_submitted_while_the_child_is_held_must_be_read_within_hours
     assert reading.completed_by_id == world.staff.id
 
 
+def test_a_screening_to_read_tonight_is_emailed_to_the_establishments_managers(app, world):
+    from yoi_welfare.outbox.models import OutboundEmail
+
+    manager = create_user(world.yoi, is_manager=True, email="m@ashgrove.example.org")
+    officer = app.test_client()
+    sign_in(officer, world.officer)
+    complete_screening(officer, world.child)  # nothing for tonight, low level: no email
+    assert db.session().exec(select(func.count()).select_from(OutboundEmail)).one() == 0
+
+    answers = {**ALL_NO, "tonight": ALL_YES["tonight"][0]}
+    screening_id = start(officer, world.child, copy_last="no")
+    answer_all(officer, screening_id, answers)
+    redirected_to(set_level(officer, screening_id, "LOW"))
+    redirected_to(submit(officer, screening_id))
+    (email,) = db.session().exec(select(OutboundEmail)).all()
+    assert email.to_address == manager.email
+    assert email.subject == "A YOT welfare screening to read tonight: JE " + (
+        world.child.local_reference
+    )
+    assert "says what you must know tonight" in email.body_text
+    assert f"/screenings/{screening_id}" in email.body_text
+    assert "Jordan" not in email.body_text
+
+
 def test_opening_an_older_screening_does_not_meet_the_deadline_of_the_new_one(app, world):
     older = create_screening(world.child, world.officer, submitted_at=NOW - timedelta(days=2))
     officer = app.test_client()

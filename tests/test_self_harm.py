@@ -782,6 +782,7 @@ def test_a_flag_in_its_post_closure_period_ends_on_release_without_an_email(clie
     assert fresh(SelfHarmFlag, flag.id).state is FlagState.CLOSED
     assert actions_of(child)["post_closure_review"].cancelled_at is None
 
+    emails_before = count(OutboundEmail)  # the review raised the risk: the YOT heard then
     page = release(client, child)  # in the same minute as the review that closed it
     assert "self-harm flag has ended" not in page
     flag = fresh(SelfHarmFlag, flag.id)
@@ -790,7 +791,7 @@ def test_a_flag_in_its_post_closure_period_ends_on_release_without_an_email(clie
     chronology = client.get(f"/children/{child.id}?kind=self_harm").text
     assert "Released while the flag was in its post-closure period" in chronology
     assert actions_of(child)["post_closure_review"].cancelled_at is not None
-    assert count(OutboundEmail) == 0
+    assert count(OutboundEmail) == emails_before
     with pytest.raises(services.SelfHarmError, match="no post-closure review after a release"):
         services.record_post_closure_review(
             flag,
@@ -870,6 +871,34 @@ def test_the_establishment_home_lists_open_flags_first_soonest_review_first(clie
     assert "Noah Quiet" not in flags
     assert "26 November 2026 at 11am" in flags and "Overdue by 1 day" in flags
     assert page.index('id="open-flags"') < page.index("Children held here now")
+
+
+def test_the_yot_hears_at_once_of_a_flag_at_high_risk(client, world):
+    yot_manager = create_user(world.yot, is_manager=True, email="m@yot.example.org")
+    child = held_child(world)
+    sign_in(client, world.staff)
+    response = client.post(f"/children/{child.id}/self-harm-flags/new", data=open_form())
+    assert response.status_code in (302, 303), response.text
+    assert count(OutboundEmail) == 0  # raised risk: the establishment's own business
+
+    (flag,) = flags_of(child)
+    response = client.post(
+        f"/self-harm-flags/{flag.id}/case-reviews/new", data=review_form(flag, risk_level="HIGH")
+    )
+    assert response.status_code in (302, 303), response.text
+    (email,) = db.session().exec(select(OutboundEmail)).all()
+    assert email.to_address == yot_manager.email
+    assert email.subject == f"Self-harm flag at high risk: JE {child.local_reference}"
+    assert "Ashgrove YOI has raised the risk on a self-harm flag to high" in email.body_text
+    assert "Jordan" not in email.body_text and "ligature" not in email.body_text
+
+    other = create_child(world.area, given_name="Ava", family_name="Brook")
+    create_placement(other, world.yoi, admitted_at=NOW - timedelta(days=3))
+    response = client.post(
+        f"/children/{other.id}/self-harm-flags/new", data=open_form(risk_level="HIGH")
+    )
+    assert response.status_code in (302, 303), response.text
+    assert count(OutboundEmail) == 2
 
 
 # Who sees what

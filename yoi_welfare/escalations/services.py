@@ -29,7 +29,7 @@ from yoi_welfare.escalations.models import Escalation, EscalationResponse, Respo
 from yoi_welfare.governance.disclosures import Leaving, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.models import OutboundEmail
-from yoi_welfare.outbox.services import queue_email
+from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.web import format_datetime
@@ -417,31 +417,21 @@ def _ask_to_act(row: EscalationRow, response: EscalationResponse, *, by: User, a
         now=at,
         source=response,
     )
-    recipients = dao_manager_emails(Agency.id == agency.id)
-    child = row.child
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/children/{child.id}"
-    for address in recipients:
-        queue_email(
-            address,
-            f"The ACPC asks {agency.name} to act: {child.initials} {child.local_reference}",
-            (
-                f"{acpc.name} has asked {agency.name} to act on an overdue welfare action.\n\n"
-                f"Child: {child.initials} ({child.local_reference})\n"
-                f"Overdue action: {row.action.title}\n"
-                f"Act by: {format_datetime(request.due_at)}\n\n"
-                f"The request is an action of {agency.name} now. Sign in to see it:\n{link}\n"
-            ),
-            cause_type="escalation_response",
-            cause_id=response.id,
-        )
-    record_disclosures(
-        (Leaving(child.id, address) for address in recipients),
-        channel=DisclosureChannel.EMAIL,
-        purpose="An ACPC's request to act on an overdue action (initials and reference)",
+    notice = Notice(
+        f"The ACPC asks {agency.name} to act",
+        f"{acpc.name} has asked {agency.name} to act on an overdue welfare action.",
+        (f"Overdue action: {row.action.title}", f"Act by: {format_datetime(request.due_at)}"),
+        f"The request is an action of {agency.name} now.",
+        f"/children/{row.child.id}",
+    )
+    send_notice(
+        dao_manager_emails(Agency.id == agency.id),
+        row.child,
+        notice,
+        about=("escalation_response", response.id),
+        purpose="An ACPC's request to act on an overdue action",
         at=at,
         by=by,
-        object_type="escalation",
-        object_id=row.escalation.id,
     )
 
 

@@ -18,12 +18,14 @@ from sqlmodel import func, select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
+from yoi_welfare.accounts.services import dao_manager_emails
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
 from yoi_welfare.domain.wellbeing import Level, WellbeingAnswers, indicated_level
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.screenings.models import (
     MAX_TEXT,
@@ -39,6 +41,7 @@ from yoi_welfare.screenings.questions import (
     answer_text,
     shown_questions,
 )
+from yoi_welfare.web import format_datetime
 
 LONDON = ZoneInfo("Europe/London")
 # The action an admission makes due, which a submitted screening completes.
@@ -585,8 +588,40 @@ def _reaches(
     read it already, reading it becomes the establishment's action, due before the first night."""
     if _read_at(screening.id, establishment_id):
         return []
-    return actions.on_event(
+    made = actions.on_event(
         "welfare_screening_received", child=child, at=at, by=by, source=screening
+    )
+    if screening.must_know_tonight or screening.practitioner_level is Level.VERY_HIGH:
+        _tell_tonight(child, screening, establishment_id, at=at)
+    return made
+
+
+def _tell_tonight(
+    child: YoungPerson, screening: WelfareScreening, establishment_id: int, *, at: datetime
+) -> None:
+    """A screening that says what the establishment must know tonight, or a very high level,
+    is emailed to its managers at once: the child's initials and reference and a link only."""
+    establishment = db.session().get(Agency, establishment_id)
+    why = (
+        "says what you must know tonight"
+        if screening.must_know_tonight
+        else "sets a very high safety and wellbeing level"
+    )
+    notice = Notice(
+        "A YOT welfare screening to read tonight",
+        f"The youth offending team's welfare screening of a child held at {establishment.name} "
+        f"{why}.",
+        (f"Submitted: {format_datetime(screening.submitted_at)}",),
+        "Read it before the child's first night.",
+        f"/screenings/{screening.id}",
+    )
+    send_notice(
+        dao_manager_emails(Agency.id == establishment_id),
+        child,
+        notice,
+        about=(SOURCE_TYPE, screening.id),
+        purpose="A welfare screening to read tonight",
+        at=at,
     )
 
 

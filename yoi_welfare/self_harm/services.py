@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
 
@@ -29,9 +28,7 @@ from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.domain.timescales import OverdueState, describe_overdue, overdue_state
 from yoi_welfare.errors import ServiceError
-from yoi_welfare.governance.disclosures import Leaving, record_disclosures
-from yoi_welfare.governance.models import DisclosureChannel
-from yoi_welfare.outbox.services import queue_email
+from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.people import services as people
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.self_harm.models import (
@@ -123,36 +120,16 @@ def _tell_managers(
     at: datetime,
 ) -> int:
     """Email the managers of the agencies matching ``agencies`` about the flag at once.
-
-    Only the child's initials, the reference and a link leave the service: the rest is read
-    after signing in. Each email is recorded as a disclosure. Returns how many were queued.
-    """
-    recipients = dao_manager_emails(agencies)
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/self-harm-flags/{flag.id}"
+    Returns how many were queued."""
     what, when, next_step = news
-    for address in recipients:
-        queue_email(
-            address,
-            f"{subject}: {child.initials} {child.local_reference}",
-            (
-                f"{what}\n\n"
-                f"Child: {child.initials} ({child.local_reference})\n"
-                f"{when}\n\n"
-                f"{next_step} Sign in to see it:\n"
-                f"{link}\n"
-            ),
-            cause_type="self_harm_flag",
-            cause_id=flag.id,
-        )
-    record_disclosures(
-        (Leaving(child.id, address) for address in recipients),
-        channel=DisclosureChannel.EMAIL,
-        purpose=f"{purpose} (the child's initials and reference)",
+    return send_notice(
+        dao_manager_emails(agencies),
+        child,
+        Notice(subject, what, (when,), next_step, f"/self-harm-flags/{flag.id}"),
+        about=("self_harm_flag", flag.id),
+        purpose=purpose,
         at=at,
-        object_type="self_harm_flag",
-        object_id=flag.id,
     )
-    return len(recipients)
 
 
 def end_flags_on_release(
@@ -464,7 +441,28 @@ def open_flag(
     flag.next_review_due = first_review.due_at if first_review else None
     _save(flag)
     _audit("self_harm_flag_opened", flag, by)
+    if flag.risk_level is RiskLevel.HIGH:
+        _tell_yot_of_high_risk(flag, child, at=opened_at, news="opened a self-harm flag")
     return flag
+
+
+def _tell_yot_of_high_risk(flag: SelfHarmFlag, child: YoungPerson, *, at: datetime, news: str):
+    """The child's YOT's managers hear at once when a flag is at high risk: the YOT may know
+    what helps, and the child's family may need to be told."""
+    establishment = db.session().get(Agency, flag.reviewed_establishment_id)
+    _tell_managers(
+        flag,
+        child,
+        _childs_yot(child),
+        subject="Self-harm flag at high risk",
+        news=(
+            f"{establishment.name} has {news} at high risk for a child of your area.",
+            f"When: {format_datetime(at)}",
+            "The concern, the plan and the reviews are in the service.",
+        ),
+        purpose="A self-harm flag at high risk",
+        at=at,
+    )
 
 
 def _check_open(flag: SelfHarmFlag, what: str) -> YoungPerson:
@@ -592,6 +590,10 @@ def record_case_review(
     _save(flag)
     for kind in CASE_REVIEW_KINDS:
         actions.complete_open_actions(child, kind, by=by, at=held_at)
+    if review.risk_level is RiskLevel.HIGH and review.previous_risk_level is not RiskLevel.HIGH:
+        _tell_yot_of_high_risk(
+            flag, child, at=held_at, news="raised the risk on a self-harm flag to high"
+        )
     if close:
         actions.on_event("self_harm_flag_closed", child=child, at=held_at, by=by, source=flag)
     else:
