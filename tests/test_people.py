@@ -20,9 +20,10 @@ from tests.factories import (
 from yoi_welfare import db
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import AgencyKind
+from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.escalations.models import Escalation
 from yoi_welfare.escalations.services import scan
-from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
+from yoi_welfare.people.models import LeavingReason, LegalStatus, Placement, YoungPerson
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -357,3 +358,126 @@ def test_release_cancels_the_establishments_open_actions_and_their_escalations(c
         db.session().exec(select(Escalation).where(Escalation.action_id == overdue.id)).all()
     )
     assert escalation.resolved_at is not None
+
+
+# Correcting a child's details
+
+
+def registered(client, world, **changes) -> YoungPerson:
+    response = client.post("/children/new", data=child_form(world, **changes))
+    assert response.status_code in (302, 303), response.text
+    return db.session().exec(select(YoungPerson).order_by(YoungPerson.id.desc())).first()
+
+
+def change_form(client, child, **changes) -> dict:
+    """What the change page posts: the details as they are, with ``changes``, and the page's
+    record of the details it read."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(f"/children/{child.id}/details").text, "html5lib")
+    born = child.date_of_birth
+    data = {
+        "given_name": page.find(attrs={"name": "given_name"})["value"],
+        "family_name": page.find(attrs={"name": "family_name"})["value"],
+        "date_of_birth": [box["value"] for box in page.find_all(attrs={"name": "date_of_birth"})]
+        or [str(born.day), str(born.month), str(born.year)],
+        "sex": page.find(attrs={"name": "sex", "checked": True})["value"],
+        "ethnicity": page.find("select", attrs={"name": "ethnicity"}).find("option", selected=True)[
+            "value"
+        ],
+        "local_reference": page.find(attrs={"name": "local_reference"})["value"],
+        "pnc_number": page.find(attrs={"name": "pnc_number"}).get("value", ""),
+        "legal_status": page.find(attrs={"name": "legal_status", "checked": True})["value"],
+        "looked_after": page.find(attrs={"name": "looked_after", "checked": True})["value"],
+        "child_protection_plan": page.find(
+            attrs={"name": "child_protection_plan", "checked": True}
+        )["value"],
+        "seen": page.find(attrs={"name": "seen"})["value"],
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_childs_yot_corrects_their_details_and_the_change_is_audited(app, client, world):
+    sign_in(client, world.officer)
+    child = registered(client, world, date_of_birth=["14", "3", "2011"])  # a typo: 2010
+    assert f"/children/{child.id}/details" in client.get(f"/children/{child.id}").text
+
+    unchanged = change_form(client, child)
+    assert unchanged["date_of_birth"] == ["14", "03", "2011"]
+    assert (unchanged["legal_status"], unchanged["looked_after"]) == ("REMAND", "yes")
+    response = client.post(
+        f"/children/{child.id}/details",
+        data={**unchanged, "date_of_birth": ["14", "3", "2010"], "legal_status": "DTO"},
+    )
+    assert response.location == f"/children/{child.id}", response.text
+    page = html.unescape(client.get(response.location).text)
+    assert "Jordan Ellis's date of birth and legal status changed" in page
+    db.session().expire_all()
+    child = db.session().get(YoungPerson, child.id)
+    assert child.date_of_birth == date(2010, 3, 14)
+    assert child.legal_status is LegalStatus.DTO
+    events = (
+        db.session()
+        .exec(select(AuditEvent).where(AuditEvent.action == "child_details_changed"))
+        .all()
+    )
+    assert [(e.young_person_id, e.user_id, e.detail) for e in events] == [
+        (child.id, world.officer.id, "date of birth, legal status")
+    ]
+
+    # With the date of birth right, the establishment's reception finds the child.
+    staff = app.test_client()
+    sign_in(staff, world.staff)
+    response = staff.post(
+        "/admissions/new",
+        data=admission_form(child, date_of_birth=["14", "3", "2010"]),
+    )
+    assert response.status_code in (302, 303), response.text
+
+
+def test_a_change_with_a_problem_saves_nothing_and_says_what(client, world):
+    sign_in(client, world.officer)
+    child = registered(client, world)
+    registered(client, world, given_name="Ava", local_reference="nth-0043")
+    for changes, message in (
+        ({"given_name": "  "}, "Enter the child's given name"),
+        ({"local_reference": "NTH-0043"}, "Another child in this area has this local reference"),
+    ):
+        response = client.post(
+            f"/children/{child.id}/details", data=change_form(client, child, **changes)
+        )
+        assert response.status_code == 200
+        assert message in html.unescape(response.text)
+    db.session().expire_all()
+    assert db.session().get(YoungPerson, child.id).given_name == "Jordan"
+
+
+def test_a_change_from_a_page_read_before_someone_elses_is_refused(client, world):
+    from yoi_welfare.people import services
+
+    sign_in(client, world.officer)
+    child = registered(client, world)
+    stale = change_form(client, child, family_name="Elliss")
+    services.change_child(
+        world.officer, child, seen=services.details_fingerprint(child), child_protection_plan=True
+    )
+    db.session().commit()
+    response = client.post(f"/children/{child.id}/details", data=stale)
+    assert response.location == f"/children/{child.id}/details"
+    page = html.unescape(client.get(response.location).text)
+    assert "Someone else changed this child's details while you were editing" in page
+    db.session().expire_all()
+    kept = db.session().get(YoungPerson, child.id)
+    assert (kept.family_name, kept.child_protection_plan) == ("Ellis", True)
+
+
+def test_only_the_childs_own_yot_changes_their_details(app, client, world):
+    sign_in(client, world.officer)
+    child = registered(client, world)
+    create_placement(child, world.yoi, admitted_at=NOW - timedelta(days=1))
+    for user, status in ((world.staff, 403), (world.other_officer, 404)):
+        other = app.test_client()
+        sign_in(other, user)
+        assert other.get(f"/children/{child.id}/details").status_code == status
+        assert f"/children/{child.id}/details" not in other.get(f"/children/{child.id}").text

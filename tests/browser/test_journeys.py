@@ -67,6 +67,10 @@ class TestJourneys:
         assert officer.success_banner() == f"Success {CHILD} has been registered"
         expect(officer.heading).to_have_text(CHILD)
         story["child_url"] = officer.page.url
+        officer.click_link("Change the child's details")
+        expect(officer.heading).to_have_text(f"Change {CHILD}'s details")
+        officer.click_button("Save changes")
+        expect(officer.heading).to_have_text(CHILD)
 
         # A draft started by mistake is discarded, saying why; then the real one starts.
         officer.click_button("Start a welfare screening")

@@ -1,7 +1,7 @@
 from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from yoi_welfare.forms import (
@@ -116,6 +116,17 @@ class RegisterChildForm(GovForm):
         validators=[Required("Select yes if the child has a child protection plan")],
     )
     submit = SubmitField("Register child", widget=GovSubmitInput())
+
+
+class ChangeChildForm(RegisterChildForm):
+    """The registration questions but the home area, with the details as they were read."""
+
+    seen = HiddenField()
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.home_area
 
 
 class MovementForm(GovForm):

@@ -1,5 +1,6 @@
 """Registering children and moving them in, between and out of establishments."""
 
+import hashlib
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -137,6 +138,80 @@ def register_child(user: User, **details) -> YoungPerson:
         "child_registered", young_person_id=child.id, object_type="young_person", object_id=child.id
     )
     return child
+
+
+# What a YOT officer may correct after registration. The home area is not among them: moving a
+# child to another area's YOT changes who may see the whole record.
+CHANGEABLE = {
+    "given_name": "given name",
+    "family_name": "family name",
+    "date_of_birth": "date of birth",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "local_reference": "local reference",
+    "pnc_number": "PNC number",
+    "legal_status": "legal status",
+    "looked_after": "looked after",
+    "child_protection_plan": "child protection plan",
+}
+STALE_DETAILS = (
+    "Someone else changed this child's details while you were editing. The form now shows the "
+    "details as saved: make your change again"
+)
+
+
+class StaleDetailsError(PeopleError):
+    def __init__(self):
+        super().__init__(STALE_DETAILS)
+
+
+def details_fingerprint(child: YoungPerson) -> str:
+    """A digest of the child's changeable details, carried by the form: a save from a form read
+    before someone else's change is refused rather than undoing it."""
+    values = "\x1f".join(str(getattr(child, name)) for name in CHANGEABLE)
+    return hashlib.sha256(values.encode()).hexdigest()[:32]
+
+
+def change_child(user: User, child: YoungPerson, *, seen: str | None, **details) -> list[str]:
+    """Correct the child's details; returns what changed, as words (audited: names, not values).
+
+    The deadlines already set stay as they were: a change of legal status or care does not make
+    or cancel actions by itself."""
+    unknown = set(details) - set(CHANGEABLE)
+    if unknown:
+        raise ValueError(f"not changeable: {sorted(unknown)}")
+    if seen != details_fingerprint(child):
+        raise StaleDetailsError()
+    reference = details.get("local_reference", child.local_reference)
+    duplicate = (
+        db.session()
+        .exec(
+            select(YoungPerson.id).where(
+                YoungPerson.home_area_id == child.home_area_id,
+                func.lower(YoungPerson.local_reference) == reference.lower(),
+                YoungPerson.id != child.id,
+            )
+        )
+        .first()
+    )
+    if duplicate is not None:
+        raise PeopleError("Another child in this area has this local reference", "local_reference")
+    changed = [name for name, value in details.items() if getattr(child, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(child, name, details[name])
+    db.session().add(child)
+    db.session().flush()
+    words = [CHANGEABLE[name] for name in changed]
+    audit.record(
+        "child_details_changed",
+        young_person_id=child.id,
+        object_type="young_person",
+        object_id=child.id,
+        detail=", ".join(words),
+    )
+    return words
 
 
 def find_child_for_admission(

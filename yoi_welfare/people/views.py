@@ -11,6 +11,7 @@ from yoi_welfare.access import (
     current_children_clause,
     deny,
     get_visible_child,
+    has_permission,
     holds_child,
     home_area,
     permission_required,
@@ -24,13 +25,14 @@ from yoi_welfare.errors import ServiceError
 from yoi_welfare.paging import Page
 from yoi_welfare.people import services
 from yoi_welfare.people.forms import (
+    ChangeChildForm,
     FindChildForAdmissionForm,
     RegisterChildForm,
     ReleaseForm,
     SearchForm,
     TransferForm,
 )
-from yoi_welfare.people.models import LegalStatus, Sex
+from yoi_welfare.people.models import LegalStatus, Sex, YoungPerson
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.reviews.views import reviews_panel
 from yoi_welfare.screenings.views import child_screenings_panel
@@ -65,18 +67,7 @@ def register():
     if form.validate_on_submit():
         try:
             child = services.register_child(
-                current_user,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                date_of_birth=form.date_of_birth.data,
-                sex=Sex(form.sex.data),
-                ethnicity=form.ethnicity.data,
-                local_reference=form.local_reference.data.upper(),
-                pnc_number=(form.pnc_number.data or "").upper() or None,
-                home_area_id=form.home_area.data,
-                legal_status=LegalStatus(form.legal_status.data),
-                looked_after=form.looked_after.data == "yes",
-                child_protection_plan=form.child_protection_plan.data == "yes",
+                current_user, home_area_id=form.home_area.data, **_details(form)
             )
         except services.PeopleError as error:
             show_error(form, error)
@@ -110,6 +101,7 @@ def child(child_id: int):
         current=record.current,
         home_area=home_area(young_person),
         can_move=holds_child(young_person),
+        can_change_details=can_change_details(young_person),
         actions=child_actions_panel(record),
         screenings=child_screenings_panel(record),
         self_harm=flag_panel(record),
@@ -128,6 +120,70 @@ def child(child_id: int):
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def can_change_details(child: YoungPerson) -> bool:
+    """The child's own YOT corrects their details, as it registered them."""
+    return (
+        has_permission(current_user, Permission.REGISTER_CHILD)
+        and user_agency().area_id == child.home_area_id
+    )
+
+
+@bp.route("/children/<int:child_id>/details", methods=["GET", "POST"])
+@permission_required(Permission.REGISTER_CHILD)
+def change_details(child_id: int):
+    child = get_visible_child(child_id)
+    if not can_change_details(child):
+        deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
+    if request.method == "GET":
+        form = ChangeChildForm(obj=child, seen=services.details_fingerprint(child))
+        form.sex.data = child.sex.value
+        form.legal_status.data = child.legal_status.value
+        form.looked_after.data = "yes" if child.looked_after else "no"
+        form.child_protection_plan.data = "yes" if child.child_protection_plan else "no"
+    else:
+        form = ChangeChildForm()
+    if form.validate_on_submit():
+        try:
+            changed = services.change_child(
+                current_user,
+                child,
+                seen=form.seen.data,
+                **_details(form),
+            )
+        except services.StaleDetailsError as error:
+            # Start again from the details as they are now.
+            db.rollback()
+            flash(error.message, "important")
+            return redirect(url_for("people.change_details", child_id=child_id))
+        except services.PeopleError as error:
+            show_error(form, error)
+        else:
+            if changed:
+                flash(f"{child.full_name}'s {_listed(changed)} changed", "success")
+            return redirect(url_for("people.child", child_id=child.id))
+    return render_template("people/change.html", form=form, child=child)
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _details(form) -> dict:
+    """The child's details as the registration and change forms give them."""
+    return {
+        "given_name": form.given_name.data,
+        "family_name": form.family_name.data,
+        "date_of_birth": form.date_of_birth.data,
+        "sex": Sex(form.sex.data),
+        "ethnicity": form.ethnicity.data,
+        "local_reference": form.local_reference.data.upper(),
+        "pnc_number": (form.pnc_number.data or "").upper() or None,
+        "legal_status": LegalStatus(form.legal_status.data),
+        "looked_after": form.looked_after.data == "yes",
+        "child_protection_plan": form.child_protection_plan.data == "yes",
+    }
 
 
 @bp.route("/admissions/new", methods=["GET", "POST"])
