@@ -435,3 +435,14 @@ def test_mail_given_up_on_is_reported(client, world):
     db.session().commit()
     warning = _warning(client.get("/admin/").text, "emails-failed")
     assert "2 emails could not be delivered after a day of trying" in warning
+
+
+def test_an_acpc_with_no_active_member_is_named(client, world):
+    sign_in(client, world.admin)
+    assert _warning(client.get("/admin/").text, "acpc-without-member") == ""
+    world.acpc_member.active = False
+    db.session().add(world.acpc_member)
+    db.session().commit()
+    warning = _warning(client.get("/admin/").text, "acpc-without-member")
+    assert "1 ACPC has no active member" in warning and world.acpc.name in warning
+    assert world.other_acpc.name not in warning

@@ -330,6 +330,35 @@ def test_an_acpc_request_to_another_agency_becomes_its_action_and_its_managers_h
     )
 
 
+def test_an_acpc_may_ask_an_establishment_the_child_has_left_to_act_on_its_own_action(
+    client, world
+):
+    from yoi_welfare.people import services as people
+
+    action = create_action(
+        world.child, world.yoi, due_at=T0, acpc_due_at=T0 + timedelta(hours=1), title="Return"
+    )
+    run(T0 + timedelta(days=1))
+    escalation = acpc_escalation_of(action)
+    people.transfer(
+        world.staff, world.child, world.other_yoi, T0 + timedelta(days=1), T0 + timedelta(days=1)
+    )
+    db.session().commit()
+    with time_machine.travel(datetime(2026, 11, 24, 10, 0, tzinfo=UTC), tick=False):
+        sign_in(client, world.acpc_member)
+        response = client.post(
+            f"/escalations/{escalation.id}",
+            data={"kind": "ACTION_REQUESTED", "requested_agency": str(world.yoi.id)},
+        )
+    assert response.location == f"/escalations/{escalation.id}", response.text
+    asked = (
+        db.session()
+        .exec(select(WelfareAction).where(WelfareAction.title.contains("asks you to act")))
+        .one()
+    )
+    assert asked.owner_agency_id == world.yoi.id
+
+
 def test_acpc_member_filters_and_records_a_response_the_owner_sees(app, client, world):
     action = create_action(
         world.child,

@@ -624,6 +624,16 @@ def test_confirmed_deletion_removes_every_record_and_keeps_the_chain_verifiable(
     assert staff.get(f"/children/{former_id}").status_code == 200
     review = list_former(former)
     assert len(child_rows(former_id)) >= 8
+    # Notices about the child: each names them by initials and reference.
+    from yoi_welfare.outbox.services import queue_email
+    from yoi_welfare.screenings.models import WelfareScreening
+    from yoi_welfare.self_harm.models import SelfHarmFlag
+
+    for model, cause in ((WelfareScreening, "welfare_screening"), (SelfHarmFlag, "self_harm_flag")):
+        row = db.session().exec(select(model).where(model.young_person_id == former_id)).first()
+        queue_email("m@example.org", "About FC NTH-OLD", "FC", cause_type=cause, cause_id=row.id)
+    queue_email("m@example.org", "Someone else", "x", cause_type="self_harm_flag", cause_id=99999)
+    db.session().commit()
     admin = app.test_client()
     sign_in(admin, world.admin)
     assert "1 child&#39;s records are due for retention review" in admin.get("/admin/").text
@@ -633,6 +643,8 @@ def test_confirmed_deletion_removes_every_record_and_keeps_the_chain_verifiable(
     )
     assert response.status_code in (302, 303)
     assert child_rows(former_id) == {}
+    subjects = db.session().exec(select(OutboundEmail.subject)).all()
+    assert "Someone else" in subjects and not [s for s in subjects if "NTH-OLD" in s]
     assert db.session().get(YoungPerson, world.child.id) is not None
     review = db.session().get(RetentionReview, review.id)
     assert (review.status, review.decided_by_id) == (RetentionStatus.ERASED, world.admin.id)

@@ -453,6 +453,24 @@ def test_a_change_with_a_problem_saves_nothing_and_says_what(client, world):
     assert db.session().get(YoungPerson, child.id).given_name == "Jordan"
 
 
+def test_a_grown_up_childs_old_record_can_still_be_corrected(client, world):
+    sign_in(client, world.officer)
+    child = registered(client, world)
+    child.date_of_birth = date(2001, 3, 14)  # registered years ago
+    db.session().add(child)
+    db.session().commit()
+    response = client.post(
+        f"/children/{child.id}/details", data=change_form(client, child, given_name="Jordon")
+    )
+    assert response.location == f"/children/{child.id}", response.text
+    page = html.unescape(client.get(f"/children/{child.id}/details").text)
+    assert (
+        page.index('name="given_name"')
+        < page.index('name="date_of_birth"')
+        < page.index('name="sex"')
+    )
+
+
 def test_a_change_from_a_page_read_before_someone_elses_is_refused(client, world):
     from yoi_welfare.people import services
 

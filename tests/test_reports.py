@@ -264,6 +264,12 @@ def test_in_production_a_stored_report_is_never_replaced(app, world):
     assert "is never replaced" in refused.output
     db.session().expire_all()
     assert db.session().exec(select(EscalationReport)).one().sha256 == digest
+    again = runner.invoke(args=["reports", "weekly", "--week", "2026-W47", "--area", "nth"])
+    assert "already stored" in again.output and "--force" not in again.output
+    # A week not over yet would be stored half-written, for good: refused.
+    unfinished = runner.invoke(args=["reports", "weekly", "--week", "2099-W01"])
+    assert unfinished.exit_code == 2
+    assert "2099-W01 has not ended" in unfinished.output
 
 
 @pytest.mark.parametrize(

@@ -735,6 +735,7 @@ def test_a_screening_submitted_while_the_child_is_held_must_be_read_within_hours
     (reading,) = reading_actions(world.child)
     assert (reading.owner_agency_id, reading.source_id) == (world.yoi.id, screening_id)
     assert reading.title == "Read the YOT's welfare screening"
+    assert services.dao_actions_arising(reload(screening_id)) == []  # not something it found
     assert (reading.due_at, reading.acpc_due_at) == (
         NOW + timedelta(hours=4),
         NOW + timedelta(hours=16),
@@ -830,6 +831,50 @@ def test_a_transfer_hands_the_unread_screening_on_unless_it_was_read_there_befor
     (reading,) = reading_actions(world.child)
     assert reading.owner_agency_id == world.other_yoi.id
     assert reading.completed_at == NOW and reading.completion_note == "Read here on an earlier stay"
+
+
+def test_a_transfer_after_the_screening_was_read_gives_the_receiving_establishment_its_own(
+    app, world
+):
+    from yoi_welfare.outbox.models import OutboundEmail
+
+    create_user(world.other_yoi, is_manager=True, email="m@cedar.example.org")
+    officer = app.test_client()
+    sign_in(officer, world.officer)
+    answers = {**ALL_NO, "tonight": ALL_YES["tonight"][0]}
+    screening_id = complete_screening(officer, world.child, answers)
+    staff = app.test_client()
+    sign_in(staff, world.staff)
+    staff.get(f"/screenings/{screening_id}")  # Ashgrove reads it: its deadline is met
+    later = NOW + timedelta(hours=1)
+    people.transfer(world.staff, world.child, world.other_yoi, later, later)
+    db.session().commit()
+    first, second = reading_actions(world.child)
+    assert (first.owner_agency_id, first.completed_at) == (world.yoi.id, NOW)
+    assert (second.owner_agency_id, second.completed_at) == (world.other_yoi.id, None)
+    assert second.due_at == later + timedelta(hours=4)
+    to_cedar = (
+        db.session()
+        .exec(select(OutboundEmail).where(OutboundEmail.to_address == "m@cedar.example.org"))
+        .all()
+    )
+    assert len(to_cedar) == 1
+
+
+def test_an_unread_screening_moved_by_a_transfer_is_for_tonight_at_the_new_place_too(app, world):
+    from yoi_welfare.outbox.models import OutboundEmail
+
+    create_user(world.other_yoi, is_manager=True, email="m@cedar.example.org")
+    officer = app.test_client()
+    sign_in(officer, world.officer)
+    complete_screening(officer, world.child, {**ALL_NO, "tonight": ALL_YES["tonight"][0]})
+    people.transfer(world.staff, world.child, world.other_yoi, NOW, NOW)
+    db.session().commit()
+    (reading,) = reading_actions(world.child)
+    assert reading.owner_agency_id == world.other_yoi.id and reading.is_open
+    assert db.session().exec(
+        select(OutboundEmail.to_address).where(OutboundEmail.to_address == "m@cedar.example.org")
+    ).all() == ["m@cedar.example.org"]
 
 
 def client_for(app, user, screening):

@@ -201,6 +201,13 @@ def reports_weekly(week: str | None, area_code: str | None, output: Path | None,
         iso_week = IsoWeek.parse(week) if week else IsoWeek.previous_to(now)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
+    production = current_app.config["ENV_NAME"] == "production"
+    if production and iso_week.ends_at > now:
+        raise click.BadParameter(
+            f"{iso_week} has not ended: in production a week's report is produced once, when "
+            "the week is over, and is never replaced",
+            param_hint="--week",
+        )
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
     try:
@@ -213,7 +220,8 @@ def reports_weekly(week: str | None, area_code: str | None, output: Path | None,
         if output is not None:
             (output / name).write_bytes(item.report.pdf)
             name = str(output / name)
-        state = "produced" if item.created else "already stored (use --force to produce again)"
+        again = "" if production else " (use --force to produce again)"
+        state = "produced" if item.created else f"already stored{again}"
         click.echo(f"{name}: {item.report.page_count} pages, {state}")
 
 

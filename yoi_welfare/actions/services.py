@@ -564,17 +564,21 @@ def add_manual_action(
     by: User,
     now: datetime,
     source: SQLModel | None = None,
+    also_allowed: int | None = None,
 ) -> WelfareAction:
     """An action a practitioner sets by hand: what, who owns it, and when it is due.
 
-    The owner must be one of ``allowed_owners(child)`` and the due time in the future.
+    The owner must be one of ``allowed_owners(child)``, or ``also_allowed`` (the owner of an
+    action the new one is about, such as an establishment the child has since left), and the
+    due time in the future.
     """
     title = (title or "").strip()
     if not title:
         raise ActionError("Enter what needs to be done", "title")
     if len(title) > MAX_TITLE:
         raise ActionError(f"What needs to be done must be {MAX_TITLE} characters or fewer", "title")
-    _check_owner(child, owner_agency_id)
+    if owner_agency_id is None or owner_agency_id != also_allowed:
+        _check_owner(child, owner_agency_id)
     if due <= now:
         raise ActionError("The due date and time must be in the future", "due_date")
     return _create(

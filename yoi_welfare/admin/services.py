@@ -49,6 +49,21 @@ def dao_agencies_without_manager() -> list[Agency]:
     )
 
 
+def dao_acpcs_without_member() -> list[Agency]:
+    """ACPCs with no active member: what is escalated to them, and their weekly report, reach
+    no one."""
+    member = (
+        select(User.id)
+        .where(User.agency_id == Agency.id, User.active.is_(True), User.role == Role.ACPC_MEMBER)
+        .exists()
+    )
+    return list(
+        db.session()
+        .exec(select(Agency).where(Agency.kind == AgencyKind.ACPC, ~member).order_by(Agency.name))
+        .all()
+    )
+
+
 def dao_held_unseen(today: date) -> list[tuple[Agency, Area, int]]:
     """(establishment, area, children) where an establishment holds children of an area whose
     agreement it is no longer a party to (the agreement ended): it cannot see them, though it

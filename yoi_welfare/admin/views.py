@@ -37,6 +37,7 @@ def index():
         users=services.dao_users(page, per_page),
         past_review=agreements.dao_agreements_past_review(today),
         without_manager=services.dao_agencies_without_manager(),
+        acpcs_without_member=services.dao_acpcs_without_member(),
         held_unseen=services.dao_held_unseen(today),
         unhealthy_jobs=[job for job in job_health(datetime.now(UTC)) if not job.healthy],
         failed_emails=services.dao_failed_email_count(),

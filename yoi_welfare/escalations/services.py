@@ -416,6 +416,7 @@ def _ask_to_act(row: EscalationRow, response: EscalationResponse, *, by: User, a
         by=by,
         now=at,
         source=response,
+        also_allowed=row.owner.id,
     )
     notice = Notice(
         f"The ACPC asks {agency.name} to act",

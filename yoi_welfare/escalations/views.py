@@ -18,6 +18,7 @@ from yoi_welfare.access import (
 from yoi_welfare.actions import services as actions
 from yoi_welfare.audit import services as audit
 from yoi_welfare.domain.timescales import describe_overdue
+from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations import services
 from yoi_welfare.escalations.forms import STATUS_CHOICES, EscalationFilterForm, ResponseForm
 from yoi_welfare.escalations.models import ResponseKind
@@ -128,7 +129,7 @@ def detail(escalation_id: int):
                     agencies_that_can_act=agencies,
                     at=_now(),
                 )
-            except services.EscalationError as error:
+            except ServiceError as error:  # the response's, or the action it asks for
                 show_error(form, error)
             else:
                 flash("The ACPC's response has been recorded", "success")

@@ -276,12 +276,26 @@ def _delete_records(child_id: int) -> dict[str, int]:
     """Delete the child's rows, those that refer to others first; how many of each."""
     actions = select(WelfareAction.id).where(WelfareAction.young_person_id == child_id)
     escalations = select(Escalation.id).where(Escalation.action_id.in_(actions))
-    emails = select(OutboundEmail.id).where(
-        OutboundEmail.cause_type == "escalation", OutboundEmail.cause_id.in_(escalations)
+    responses = select(EscalationResponse.id).where(
+        EscalationResponse.escalation_id.in_(escalations)
     )
     screenings = select(WelfareScreening.id).where(WelfareScreening.young_person_id == child_id)
     notes = select(CustodyWelfareNote.id).where(CustodyWelfareNote.young_person_id == child_id)
     flags = select(SelfHarmFlag.id).where(SelfHarmFlag.young_person_id == child_id)
+    # Every email about the child, by what caused it: each carries their initials and reference.
+    emails = select(OutboundEmail.id).where(
+        sa.or_(
+            *(
+                sa.and_(OutboundEmail.cause_type == cause, OutboundEmail.cause_id.in_(ids))
+                for cause, ids in (
+                    ("escalation", escalations),
+                    ("escalation_response", responses),
+                    ("welfare_screening", screenings),
+                    ("self_harm_flag", flags),
+                )
+            )
+        )
+    )
     steps = [
         (EscalationResponse, EscalationResponse.escalation_id.in_(escalations)),
         (EmailAttachment, EmailAttachment.email_id.in_(emails)),

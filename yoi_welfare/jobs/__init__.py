@@ -62,13 +62,13 @@ def run_job(app: Flask, name: str, work: Callable[[], object]) -> object | None:
         try:
             with db.job_session():
                 result = work()
-                _succeeded(name)
         except Exception as error:
             # The transaction has been rolled back; the next run tries again.
             log.exception("job %s failed; it will run again at its next time", name)
-            _failed(name, error)
+            _note_run(name, error)
             return None
         log.info("job %s finished: %s", name, result)
+        _note_run(name, None)
         return result
 
 
@@ -77,26 +77,23 @@ def _run_row(name: str) -> JobRun:
     return session.get(JobRun, name, with_for_update=True) or JobRun(name=name)
 
 
-def _succeeded(name: str) -> None:
-    """In the job's own transaction: its success is recorded only if its work is."""
-    run = _run_row(name)
-    run.last_success_at = datetime.now(UTC)
-    run.failures_in_a_row = 0
-    db.session().add(run)
-
-
-def _failed(name: str, error: Exception) -> None:
-    """In a transaction of its own, as the job's was rolled back; only the error's class is
-    kept (its message may quote records). If the database itself is down, the log says it."""
+def _note_run(name: str, error: Exception | None) -> None:
+    """Record how the job's run ended, in a transaction of its own once its work has committed
+    or rolled back, so that this record can never make the job fail. Of an error only its class
+    is kept: its message may quote records. If the database itself is down, the log says it."""
     try:
         with db.job_session():
             run = _run_row(name)
-            run.last_failure_at = datetime.now(UTC)
-            run.failures_in_a_row = (run.failures_in_a_row or 0) + 1
-            run.last_error = type(error).__name__[:100]
+            if error is None:
+                run.last_success_at = datetime.now(UTC)
+                run.failures_in_a_row = 0
+            else:
+                run.last_failure_at = datetime.now(UTC)
+                run.failures_in_a_row = (run.failures_in_a_row or 0) + 1
+                run.last_error = type(error).__name__[:100]
             db.session().add(run)
     except Exception:
-        log.exception("could not record that job %s failed", name)
+        log.exception("could not record how job %s ended", name)
 
 
 # How long each frequent job may go without succeeding before it is reported: a few missed runs.

@@ -118,8 +118,16 @@ class RegisterChildForm(GovForm):
     submit = SubmitField("Register child", widget=GovSubmitInput())
 
 
+def _dob_in_the_past(_form, field):
+    if field.data is not None and field.data > date.today():
+        raise ValidationError("Date of birth must be in the past")
+
+
 class ChangeChildForm(RegisterChildForm):
-    """The registration questions but the home area, with the details as they were read."""
+    """The registration questions but the home area, with the details as they were read.
+
+    A record is kept for years after the child has grown up, so a correction is not held to the
+    ages of children entering custody."""
 
     seen = HiddenField()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
@@ -127,6 +135,7 @@ class ChangeChildForm(RegisterChildForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.home_area
+        self.date_of_birth.validators = [Required("Enter a date of birth"), _dob_in_the_past]
 
 
 class MovementForm(GovForm):

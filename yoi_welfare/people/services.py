@@ -151,8 +151,8 @@ CHANGEABLE = {
     "local_reference": "local reference",
     "pnc_number": "PNC number",
     "legal_status": "legal status",
-    "looked_after": "looked after",
-    "child_protection_plan": "child protection plan",
+    "looked_after": "looked-after status",
+    "child_protection_plan": "child protection plan status",
 }
 STALE_DETAILS = (
     "Someone else changed this child's details while you were editing. The form now shows the "
@@ -343,11 +343,11 @@ def transfer(
     )
     # A transfer continues the custody episode: no new screening, but ACCT actions follow.
     actions.on_event("child_transferred", child=child, source=placement, at=when, by=user)
-    screenings.meet_reading_on_transfer(child, destination.id, at=when)
+    screenings.meet_reading_on_transfer(child, destination.id, at=when, by=user)
     # Imported here: the self-harm feature builds on this module.
     from yoi_welfare.self_harm.services import notify_transfer_with_open_flag
 
-    notify_transfer_with_open_flag(child, placement, when)
+    notify_transfer_with_open_flag(child, placement, when, by=user)
     return placement
 
 

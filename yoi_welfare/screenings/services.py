@@ -7,7 +7,7 @@ officer saved in between). Nothing here commits: the request cycle does.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -192,6 +192,7 @@ def dao_previous_submitted(screening: WelfareScreening) -> WelfareScreening | No
 
 
 def dao_actions_arising(screening: WelfareScreening) -> list[tuple[WelfareAction, Agency]]:
+    """What the screening found must be done; not the establishment's deadline to read it."""
     return list(
         db.session()
         .exec(
@@ -201,6 +202,7 @@ def dao_actions_arising(screening: WelfareScreening) -> list[tuple[WelfareAction
                 WelfareAction.young_person_id == screening.young_person_id,
                 WelfareAction.source_type == SOURCE_TYPE,
                 WelfareAction.source_id == screening.id,
+                WelfareAction.kind != READ_DUE,
             )
             .order_by(WelfareAction.due_at, WelfareAction.id)
         )
@@ -591,16 +593,17 @@ def _reaches(
     made = actions.on_event(
         "welfare_screening_received", child=child, at=at, by=by, source=screening
     )
-    if screening.must_know_tonight or screening.practitioner_level is Level.VERY_HIGH:
-        _tell_tonight(child, screening, establishment_id, at=at)
+    _tell_tonight(child, screening, establishment_id, by=by)
     return made
 
 
 def _tell_tonight(
-    child: YoungPerson, screening: WelfareScreening, establishment_id: int, *, at: datetime
+    child: YoungPerson, screening: WelfareScreening, establishment_id: int, *, by: User | None
 ) -> None:
     """A screening that says what the establishment must know tonight, or a very high level,
     is emailed to its managers at once: the child's initials and reference and a link only."""
+    if not (screening.must_know_tonight or screening.practitioner_level is Level.VERY_HIGH):
+        return
     establishment = db.session().get(Agency, establishment_id)
     why = (
         "says what you must know tonight"
@@ -612,7 +615,7 @@ def _tell_tonight(
         f"The youth offending team's welfare screening of a child held at {establishment.name} "
         f"{why}.",
         (f"Submitted: {format_datetime(screening.submitted_at)}",),
-        "Read it before the child's first night.",
+        "Read it as soon as you can.",
         f"/screenings/{screening.id}",
     )
     send_notice(
@@ -621,15 +624,26 @@ def _tell_tonight(
         notice,
         about=(SOURCE_TYPE, screening.id),
         purpose="A welfare screening to read tonight",
-        at=at,
+        at=datetime.now(UTC),
+        by=by,
     )
 
 
-def meet_reading_on_transfer(child: YoungPerson, destination_id: int, *, at: datetime) -> None:
-    """A transfer moved the unread screening's deadline to the receiving establishment: if it
-    read the screening on an earlier stay, the deadline is met already."""
+def meet_reading_on_transfer(
+    child: YoungPerson, destination_id: int, *, at: datetime, by: User | None
+) -> None:
+    """After a transfer, the receiving establishment must read the screening of this stay too.
+
+    A reading deadline still open moved with the child (``actions.on_event``); it is met at once
+    if the receiving establishment read the screening on an earlier stay. If the first
+    establishment had read it already, nothing moved: the screening reaches the receiving one
+    afresh, with its own deadline (and its managers' notice, if it is for tonight). A screening
+    that reached no establishment in this stay, an old one, stays as it was.
+    """
     latest = dao_latest_submitted(child.id)
-    if latest is not None and _read_at(latest.id, destination_id):
+    if latest is None:
+        return
+    if _read_at(latest.id, destination_id):
         actions.complete_open_actions(
             child,
             READ_DUE,
@@ -638,6 +652,26 @@ def meet_reading_on_transfer(child: YoungPerson, destination_id: int, *, at: dat
             note="Read here on an earlier stay",
             owner_agency_id=destination_id,
         )
+        return
+    reading = (
+        db.session()
+        .exec(
+            select(WelfareAction.owner_agency_id, WelfareAction.completed_at).where(
+                WelfareAction.young_person_id == child.id,
+                WelfareAction.kind == READ_DUE,
+                WelfareAction.source_type == SOURCE_TYPE,
+                WelfareAction.source_id == latest.id,
+                WelfareAction.cancelled_at.is_(None),
+            )
+        )
+        .all()
+    )
+    if not reading:
+        return
+    if any(owner == destination_id and done is None for owner, done in reading):
+        _tell_tonight(child, latest, destination_id, by=by)
+        return
+    _reaches(child, latest, destination_id, at=at, by=by)
 
 
 def meet_admission_if_screened(child: YoungPerson, placement: Placement, *, by: User | None):

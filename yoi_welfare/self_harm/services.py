@@ -13,7 +13,7 @@ StaleFlagError rather than overwritten. Nothing here commits.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
@@ -77,7 +77,9 @@ def dao_flags(child_id: int) -> list[SelfHarmFlag]:
     return list(db.session().exec(_flags(), params={"child_id": child_id}).all())
 
 
-def notify_transfer_with_open_flag(child: YoungPerson, placement: Placement, at: datetime) -> int:
+def notify_transfer_with_open_flag(
+    child: YoungPerson, placement: Placement, at: datetime, *, by: User | None = None
+) -> int:
     """A child transferred with an open flag: email the receiving establishment's managers and
     the child's YOT's managers at once, so that the flag is reviewed there. Returns how many
     emails were queued."""
@@ -96,7 +98,7 @@ def notify_transfer_with_open_flag(child: YoungPerson, placement: Placement, at:
             "The flag needs a case review at the new establishment.",
         ),
         purpose="Transfer with an open self-harm flag",
-        at=at,
+        by=by,
     )
 
 
@@ -117,10 +119,10 @@ def _tell_managers(
     subject: str,
     news: tuple[str, str, str],
     purpose: str,
-    at: datetime,
+    by: User | None,
 ) -> int:
-    """Email the managers of the agencies matching ``agencies`` about the flag at once.
-    Returns how many were queued."""
+    """Email the managers of the agencies matching ``agencies`` about the flag at once, recorded
+    as disclosures by ``by``, now. Returns how many were queued."""
     what, when, next_step = news
     return send_notice(
         dao_manager_emails(agencies),
@@ -128,7 +130,8 @@ def _tell_managers(
         Notice(subject, what, (when,), next_step, f"/self-harm-flags/{flag.id}"),
         about=("self_harm_flag", flag.id),
         purpose=purpose,
-        at=at,
+        at=datetime.now(UTC),
+        by=by,
     )
 
 
@@ -179,7 +182,7 @@ def end_flags_on_release(
                     "planning the child's support outside custody.",
                 ),
                 purpose="Release with an open self-harm flag",
-                at=at,
+                by=by,
             )
     return ending
 
@@ -442,11 +445,13 @@ def open_flag(
     _save(flag)
     _audit("self_harm_flag_opened", flag, by)
     if flag.risk_level is RiskLevel.HIGH:
-        _tell_yot_of_high_risk(flag, child, at=opened_at, news="opened a self-harm flag")
+        _tell_yot_of_high_risk(flag, child, at=opened_at, by=by, news="opened a self-harm flag")
     return flag
 
 
-def _tell_yot_of_high_risk(flag: SelfHarmFlag, child: YoungPerson, *, at: datetime, news: str):
+def _tell_yot_of_high_risk(
+    flag: SelfHarmFlag, child: YoungPerson, *, at: datetime, by: User, news: str
+):
     """The child's YOT's managers hear at once when a flag is at high risk: the YOT may know
     what helps, and the child's family may need to be told."""
     establishment = db.session().get(Agency, flag.reviewed_establishment_id)
@@ -461,7 +466,7 @@ def _tell_yot_of_high_risk(flag: SelfHarmFlag, child: YoungPerson, *, at: dateti
             "The concern, the plan and the reviews are in the service.",
         ),
         purpose="A self-harm flag at high risk",
-        at=at,
+        by=by,
     )
 
 
@@ -592,7 +597,7 @@ def record_case_review(
         actions.complete_open_actions(child, kind, by=by, at=held_at)
     if review.risk_level is RiskLevel.HIGH and review.previous_risk_level is not RiskLevel.HIGH:
         _tell_yot_of_high_risk(
-            flag, child, at=held_at, news="raised the risk on a self-harm flag to high"
+            flag, child, at=held_at, by=by, news="raised the risk on a self-harm flag to high"
         )
     if close:
         actions.on_event("self_harm_flag_closed", child=child, at=held_at, by=by, source=flag)
