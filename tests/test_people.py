@@ -202,16 +202,25 @@ def test_no_child_is_moved_to_an_establishment_that_could_not_see_their_record(a
     child = create_child(world.area)
     create_placement(child, world.yoi, admitted_at=NOW - timedelta(days=3))
     sign_in(client, world.staff)
+    form = client.get(f"/children/{child.id}/transfer").text
+    assert "Willow Hill YOI" not in form and world.other_yoi.name in form
     response = client.post(
         f"/children/{child.id}/transfer",
         data={"destination": str(outside.id), "on_date": ["25", "11", "2026"], "at_time": "11:00"},
     )
     assert response.status_code == 200
-    assert (
+    assert "Select an option from the list" in response.text
+    # The service refuses it too, whatever a form sends.
+    from yoi_welfare.people import services as people
+
+    with pytest.raises(people.PeopleError) as refused:
+        people.transfer(world.staff, child, outside, NOW, NOW)
+    assert refused.value.message == (
         "Willow Hill YOI is not a party to a sharing agreement in force for Northmoor, so it "
         "could not see this child's record. An administrator must add it to Northmoor's "
         "agreement first"
-    ) in html.unescape(response.text)
+    )
+    db.session().rollback()
     assert [(p.establishment_id, p.left_at) for p in placements(child)] == [(world.yoi.id, None)]
 
     other = create_child(world.area)

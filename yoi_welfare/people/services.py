@@ -13,7 +13,11 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
-from yoi_welfare.governance.agreements import dao_is_party, london_today
+from yoi_welfare.governance.agreements import (
+    dao_is_party,
+    london_today,
+    party_to_agreement_clause,
+)
 from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
 from yoi_welfare.screenings import services as screenings
@@ -109,12 +113,15 @@ def dao_areas() -> list[Area]:
     return list(db.session().exec(select(Area).order_by(Area.name)).all())
 
 
-def dao_establishments() -> list[Agency]:
-    return list(
-        db.session()
-        .exec(select(Agency).where(Agency.kind.in_(ESTABLISHMENT_KINDS)).order_by(Agency.name))
-        .all()
-    )
+def dao_establishments(seeing_area_id: int | None = None) -> list[Agency]:
+    """Every establishment; or, given an area, those that may hold its children (parties to an
+    agreement in force for it today)."""
+    statement = select(Agency).where(Agency.kind.in_(ESTABLISHMENT_KINDS))
+    if seeing_area_id is not None:
+        statement = statement.where(
+            party_to_agreement_clause(Agency.id, seeing_area_id, london_today())
+        )
+    return list(db.session().exec(statement.order_by(Agency.name)).all())
 
 
 def register_child(user: User, **details) -> YoungPerson:

@@ -222,11 +222,15 @@ def _held_child_or_404(child_id: int):
 @permission_required(Permission.MOVE_CHILD)
 def transfer(child_id: int):
     young_person = _held_child_or_404(child_id)
-    establishments = services.dao_establishments()
+    # Only establishments that could see the child's record may hold them.
+    establishments = services.dao_establishments(seeing_area_id=young_person.home_area_id)
     form = TransferForm()
     form.destination.choices = [("", "Select establishment")] + [
         (e.id, e.name) for e in establishments if e.id != current_user.agency_id
     ]
+    form.destination.description = (
+        f"Establishments that are parties to {home_area(young_person).name}'s sharing agreement"
+    )
     if request.method == "GET":
         form.on_date.data = date.today()
     if form.validate_on_submit():
