@@ -17,6 +17,7 @@ from yoi_welfare.accounts.lockout import (
 )
 from yoi_welfare.accounts.models import User
 from yoi_welfare.accounts.passwords import hash_password, password_problem, verify_password
+from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.audit.services import normalise_email
@@ -141,8 +142,6 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def dao_manager_emails(agencies: sa.ColumnElement[bool]) -> list[str]:
     """The active managers of the agencies matching ``agencies`` (a condition on Agency): who
     is told at once when something of theirs needs acting on."""
-    from yoi_welfare.agencies.models import Agency
-
     return list(
         db.session()
         .exec(

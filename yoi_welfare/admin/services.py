@@ -33,35 +33,26 @@ def dao_agencies() -> list[tuple[Agency, Area | None]]:
     )
 
 
+def _agencies_without(kinds: list[AgencyKind], who: sa.ColumnElement[bool]) -> list[Agency]:
+    """Agencies of these kinds with no active user matching ``who``, by name."""
+    anyone = select(User.id).where(User.agency_id == Agency.id, User.active.is_(True), who).exists()
+    return list(
+        db.session()
+        .exec(select(Agency).where(Agency.kind.in_(kinds), ~anyone).order_by(Agency.name))
+        .all()
+    )
+
+
 def dao_agencies_without_manager() -> list[Agency]:
     """YOTs and establishments with no active manager. They own deadlines, and an overdue one
     is raised to the owner's managers: with none, it reaches no one until the ACPC hears."""
-    manager = (
-        select(User.id)
-        .where(User.agency_id == Agency.id, User.active.is_(True), User.is_manager.is_(True))
-        .exists()
-    )
-    owners = [AgencyKind.YOT, *ESTABLISHMENT_KINDS]
-    return list(
-        db.session()
-        .exec(select(Agency).where(Agency.kind.in_(owners), ~manager).order_by(Agency.name))
-        .all()
-    )
+    return _agencies_without([AgencyKind.YOT, *ESTABLISHMENT_KINDS], User.is_manager.is_(True))
 
 
 def dao_acpcs_without_member() -> list[Agency]:
     """ACPCs with no active member: what is escalated to them, and their weekly report, reach
     no one."""
-    member = (
-        select(User.id)
-        .where(User.agency_id == Agency.id, User.active.is_(True), User.role == Role.ACPC_MEMBER)
-        .exists()
-    )
-    return list(
-        db.session()
-        .exec(select(Agency).where(Agency.kind == AgencyKind.ACPC, ~member).order_by(Agency.name))
-        .all()
-    )
+    return _agencies_without([AgencyKind.ACPC], User.role == Role.ACPC_MEMBER)
 
 
 def dao_held_unseen(today: date) -> list[tuple[Agency, Area, int]]:
