@@ -42,6 +42,22 @@ def test_synth_builds_every_kind_of_record_in_proportion(app):
     assert open_actions < _count("welfare_action") / 10
     held = _count("placement WHERE left_at IS NULL")
     assert 0 < held < children / 3
+    # The establishment that received the child read the YOT's screening, and met (or was
+    # late for) the reading deadline the admission gave it by reading.
+    assert _count("screening_read") > 0
+    assert (
+        _count(
+            "screening_read r JOIN welfare_screening s ON s.id = r.screening_id WHERE NOT EXISTS "
+            "(SELECT 1 FROM placement p WHERE p.young_person_id = s.young_person_id "
+            "AND p.establishment_id = r.agency_id)"
+        )
+        == 0
+    )
+    assert _count(
+        "welfare_action a JOIN screening_read r ON r.screening_id = a.source_id "
+        "WHERE a.kind = 'welfare_screening_read' AND a.source_type = 'welfare_screening' "
+        "AND a.owner_agency_id = r.agency_id AND a.completed_at = r.read_at"
+    ) == _count("screening_read")
     # One open flag per child at most, and the audit chain written as the service writes it.
     assert verify_chain().first_broken_id is None
 

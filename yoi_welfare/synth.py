@@ -45,6 +45,8 @@ from yoi_welfare.people.models import (
 )
 from yoi_welfare.reviews.models import PlacementOutcome, PlacementReview, ReviewKind
 from yoi_welfare.screenings.models import ScreeningRead, ScreeningStatus, WelfareScreening
+from yoi_welfare.screenings.services import READ_DUE
+from yoi_welfare.screenings.services import SOURCE_TYPE as SCREENING_SOURCE
 from yoi_welfare.self_harm.models import (
     CaseReview,
     FlagState,
@@ -71,6 +73,8 @@ MANUAL_ACTION_EVERY_DAYS = 3
 VIEWS_PER_NOTE = 0.5
 ON_TIME = 0.9
 CANCELLED = 0.04
+# The holding establishment reads the YOT's screening within this of admission (the default rule).
+READING_TIME = timedelta(hours=4)
 FLAG_RATE = 0.18  # stays with a self-harm flag
 
 NOTE_OPENINGS = (
@@ -411,8 +415,9 @@ class Synthesiser:
         end = start + length
         yot = staff.area_yot[area]
         officer = rng.choice(staff.users[yot])
-        # The YOT screens the child before the first night.
-        self._screening(w, child, officer, start, rng.choice(establishments), staff)
+        # The YOT screens the child before the first night; the first establishment reads it.
+        first = rng.choice(establishments)
+        self._screening(w, staff, child, officer, start, first)
         self._action(
             w,
             staff,
@@ -454,7 +459,7 @@ class Synthesiser:
             stops.append(start + (end - start) * rng.uniform(0.2, 0.9))
         stops.sort()
         stops.append(end)
-        est = rng.choice(establishments)
+        est = first
         for i, (admitted, left) in enumerate(zip(stops, stops[1:], strict=False)):
             if admitted >= self.now:
                 break
@@ -480,7 +485,8 @@ class Synthesiser:
             )
             est = rng.choice([e for e in establishments if e != est])
 
-    def _screening(self, w, child, officer, at, establishment, staff) -> None:
+    def _screening(self, w, staff, child, officer, at, establishment) -> None:
+        """A screening submitted before admission at ``at``, read by the establishment."""
         rng = self.rng
         submitted = at - timedelta(hours=rng.uniform(1, 8))
         self_harm = rng.random() < 0.3
@@ -520,14 +526,31 @@ class Synthesiser:
                 "practitioner_level": level.name,
             },
         )
+        reader = rng.choice(staff.users[establishment])
+        # Most are read within the 4 hours the admission gives; a few late.
+        read_at = at + timedelta(hours=rng.uniform(0, 4.4))
+        if read_at > self.now:
+            return
         w.add(
             ScreeningRead,
             {
                 "screening_id": screening,
                 "agency_id": establishment,
-                "read_by_id": rng.choice(staff.users[establishment]),
-                "read_at": at + timedelta(hours=rng.uniform(0, 4)),
+                "read_by_id": reader,
+                "read_at": read_at,
             },
+        )
+        self._action(
+            w,
+            staff,
+            child,
+            READ_DUE,
+            establishment,
+            at,
+            at + READING_TIME,
+            (SCREENING_SOURCE, screening),
+            done_by=reader,
+            completed=read_at,
         )
 
     def _custody_records(self, w, staff, child, est, yot, admitted, until, looked_after, placement):
@@ -745,14 +768,26 @@ class Synthesiser:
 
     # -- actions and what lateness raised ------------------------------------------------
     def _action(
-        self, w, staff, child, kind, owner, created, due, source, done_by=None, title=None
+        self,
+        w,
+        staff,
+        child,
+        kind,
+        owner,
+        created,
+        due,
+        source,
+        done_by=None,
+        title=None,
+        completed=None,
     ) -> None:
+        """An action, closed at random unless ``completed`` says when it was met."""
         rng = self.rng
         rule = self.rules.get(kind)
         grace = timedelta(hours=12) if owner not in staff.area_yot.values() else timedelta(days=2)
         acpc_due = due + grace
-        completed = cancelled = None
-        if due < self.now or rng.random() < 0.5:
+        cancelled = None
+        if completed is None and (due < self.now or rng.random() < 0.5):
             roll = rng.random()
             if roll < CANCELLED:
                 cancelled = created + (due - created) * rng.random()
