@@ -508,3 +508,111 @@ def test_only_the_childs_own_yot_changes_their_details(app, client, world):
         sign_in(other, user)
         assert other.get(f"/children/{child.id}/details").status_code == status
         assert f"/children/{child.id}/details" not in other.get(f"/children/{child.id}").text
+
+
+def admission_deadlines(child) -> list[tuple[str, str, datetime | None, int | None]]:
+    """The child's first LAC review and initial planning meeting: kind, state, due, source."""
+    db.session().expire_all()
+    rows = db.session().exec(
+        select(WelfareAction)
+        .where(
+            WelfareAction.young_person_id == child.id,
+            WelfareAction.kind.in_(["first_lac_review", "initial_planning_meeting"]),
+        )
+        .order_by(WelfareAction.id)
+    )
+    return [
+        (
+            a.kind,
+            "cancelled" if a.cancelled_at else "completed" if a.completed_at else "open",
+            a.due_at.replace(tzinfo=UTC) if a.due_at.tzinfo is None else a.due_at,
+            a.source_id,
+        )
+        for a in rows
+    ]
+
+
+def test_a_corrected_legal_status_moves_the_deadlines_the_admission_set(app, client, world):
+    # Admitted as remanded on Wednesday 18 November, then moved; the YOT finds it was a sentence.
+    child = create_child(world.area, legal_status=LegalStatus.REMAND)
+    staff = app.test_client()
+    sign_in(staff, world.staff)
+    response = staff.post(
+        "/admissions/new", data=admission_form(child, on_date=["18", "11", "2026"])
+    )
+    assert response.status_code in (302, 303), response.text
+    response = staff.post(
+        f"/children/{child.id}/transfer",
+        data={
+            "destination": str(world.other_yoi.id),
+            "on_date": ["20", "11", "2026"],
+            "at_time": "10:00",
+        },
+    )
+    assert response.status_code in (302, 303), response.text
+    admission = placements(child)[0]
+    first_lac = datetime(2026, 12, 16, 9, 15, tzinfo=UTC)  # 20 working days on
+    assert admission_deadlines(child) == [("first_lac_review", "open", first_lac, admission.id)]
+
+    sign_in(client, world.officer)
+    response = client.post(
+        f"/children/{child.id}/details", data=change_form(client, child, legal_status="DTO")
+    )
+    assert response.location == f"/children/{child.id}", response.text
+    page = html.unescape(client.get(response.location).text)
+    assert (
+        "The admission's deadlines now fit the legal status: First LAC review cancelled and "
+        "Initial planning meeting due 2 December 2026 at 9:15am." in page
+    )
+    planning = datetime(2026, 12, 2, 9, 15, tzinfo=UTC)  # 10 working days on
+    assert admission_deadlines(child) == [
+        ("first_lac_review", "cancelled", first_lac, admission.id),
+        ("initial_planning_meeting", "open", planning, admission.id),
+    ]
+    cancelled = (
+        db.session()
+        .exec(select(WelfareAction).where(WelfareAction.kind == "first_lac_review"))
+        .one()
+    )
+    assert cancelled.cancellation_reason == (
+        "No longer applies: the child's legal status was corrected on 25 November 2026"
+    )
+    assert cancelled.cancelled_by_id == world.officer.id
+    # The child's page lists the meeting among the open actions.
+    assert "Initial planning meeting" in page.split('id="open-actions"', 1)[1].split("</table>")[0]
+
+    # One sentence for another moves nothing; back to remand makes the LAC review again.
+    client.post(
+        f"/children/{child.id}/details", data=change_form(client, child, legal_status="S250")
+    )
+    assert len(admission_deadlines(child)) == 2
+    client.post(
+        f"/children/{child.id}/details", data=change_form(client, child, legal_status="REMAND")
+    )
+    assert admission_deadlines(child) == [
+        ("first_lac_review", "cancelled", first_lac, admission.id),
+        ("initial_planning_meeting", "cancelled", planning, admission.id),
+        ("first_lac_review", "open", first_lac, admission.id),
+    ]
+
+
+def test_a_legal_status_corrected_out_of_custody_moves_no_deadline(app, client, world):
+    child = create_child(world.area, legal_status=LegalStatus.REMAND, looked_after=True)
+    create_placement(
+        child,
+        world.yoi,
+        admitted_at=NOW - timedelta(days=40),
+        left_at=NOW - timedelta(days=2),
+        leaving_reason=LeavingReason.RELEASE,
+    )
+    create_action(child, world.yot, kind="first_lac_review")
+    sign_in(client, world.officer)
+    response = client.post(
+        f"/children/{child.id}/details",
+        data=change_form(client, child, legal_status="DTO", looked_after="no"),
+    )
+    assert response.location == f"/children/{child.id}", response.text
+    page = html.unescape(client.get(response.location).text)
+    assert f"{child.full_name}'s legal status and looked-after status changed" in page
+    assert "The admission's deadlines" not in page
+    assert [state for _kind, state, _due, _source in admission_deadlines(child)] == ["open"]

@@ -37,7 +37,7 @@ from yoi_welfare.domain.timescales import (
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation
 from yoi_welfare.paging import Listing, Page, listing, page_of
-from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
 from yoi_welfare.web import format_date
 
 # Manual actions have no rule; they go to the ACPC after the default grace of DESIGN.md.
@@ -424,20 +424,29 @@ def on_event(
         else:
             rule_due = due_at(at, rule.due_offset, rule.due_unit)
         owner_id = owner_agency_id or _rule_owner(rule, child).id
-        actions.append(
-            _create(
-                child,
-                kind=rule.key,
-                rule=rule,
-                title=rule.action_label,
-                owner_agency_id=owner_id,
-                due=rule_due,
-                acpc_due=escalation_due(rule_due, rule.acpc_grace_offset, rule.acpc_grace_unit),
-                source=source,
-                by=by,
-            )
-        )
+        actions.append(_create_by_rule(child, rule, rule_due, owner_id, source, by))
     return actions
+
+
+def _create_by_rule(
+    child: YoungPerson,
+    rule: TimescaleRule,
+    due: datetime,
+    owner_agency_id: int,
+    source: SQLModel | None,
+    by: User | None,
+) -> WelfareAction:
+    return _create(
+        child,
+        kind=rule.key,
+        rule=rule,
+        title=rule.action_label,
+        owner_agency_id=owner_agency_id,
+        due=due,
+        acpc_due=escalation_due(due, rule.acpc_grace_offset, rule.acpc_grace_unit),
+        source=source,
+        by=by,
+    )
 
 
 def _triggers(event: Event, child: YoungPerson) -> list[str]:
@@ -757,6 +766,79 @@ def cancel_on_release(
     for action in actions:
         _cancel(action, by, at, reason)
     return actions
+
+
+def on_legal_status_corrected(
+    child: YoungPerson, *, by: User, at: datetime
+) -> tuple[list[WelfareAction], list[WelfareAction]]:
+    """Make the admission's deadlines fit a legal status corrected between remand and sentence.
+
+    While the child is held, the open actions that the custody episode's admission made for
+    the other status are cancelled (a remanded child's first LAC review, a sentenced child's
+    initial planning meeting), and those for the status now recorded are made, due as they
+    would have been from that admission: a deadline already past is overdue, and escalates.
+    An action of the same kind already set for this admission, and not cancelled, is kept.
+    Returns what was cancelled and what was made; nothing when the child is not held.
+    """
+    admission = _episode_admission(child)
+    if admission is None:
+        return [], []
+    now_status, was_status = (
+        ("remanded", "sentenced")
+        if child.legal_status.is_remand
+        else (
+            "sentenced",
+            "remanded",
+        )
+    )
+    from_admission = (
+        WelfareAction.source_type == Placement.__tablename__,
+        WelfareAction.source_id == admission.id,
+    )
+    stale_rules = [rule.id for rule in _rules_for([f"{was_status}_child_admitted"])]
+    cancelled = _open_actions_of(child, WelfareAction.rule_id.in_(stale_rules), *from_admission)
+    reason = f"No longer applies: the child's legal status was corrected on {format_date(at)}"
+    for action in cancelled:
+        _cancel(action, by, at, reason)
+    kept = set(
+        db.session()
+        .exec(
+            select(WelfareAction.kind).where(
+                WelfareAction.young_person_id == child.id,
+                WelfareAction.cancelled_at.is_(None),
+                *from_admission,
+            )
+        )
+        .all()
+    )
+    made = []
+    for rule in _rules_for([f"{now_status}_child_admitted"]):
+        if rule.key in kept or rule.due_offset is None or rule.due_unit is None:
+            continue
+        due = due_at(admission.admitted_at, rule.due_offset, rule.due_unit)
+        owner_id = _rule_owner(rule, child).id
+        made.append(_create_by_rule(child, rule, due, owner_id, admission, by))
+    return cancelled, made
+
+
+def _episode_admission(child: YoungPerson) -> Placement | None:
+    """The placement that began the custody episode the child is in now (None if not held):
+    the current one, or the first of the transfers that led to it."""
+    placements = list(
+        db.session().exec(
+            select(Placement)
+            .where(Placement.young_person_id == child.id)
+            .order_by(Placement.admitted_at.desc(), Placement.id.desc())
+        )
+    )
+    if not placements or placements[0].left_at is not None:
+        return None
+    admission = placements[0]
+    for earlier in placements[1:]:
+        if earlier.leaving_reason != LeavingReason.TRANSFER:
+            break
+        admission = earlier
+    return admission
 
 
 def cancel_arising_from_discarded(action: WelfareAction, *, by: User, at: datetime) -> None:

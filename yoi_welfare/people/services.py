@@ -1,6 +1,7 @@
 """Registering children and moving them in, between and out of establishments."""
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from sqlmodel import func, or_, select
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions import services as actions
+from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
@@ -179,11 +181,21 @@ def details_fingerprint(child: YoungPerson) -> str:
     return hashlib.sha256(values.encode()).hexdigest()[:32]
 
 
-def change_child(user: User, child: YoungPerson, *, seen: str | None, **details) -> list[str]:
-    """Correct the child's details; returns what changed, as words (audited: names, not values).
+@dataclass
+class DetailsChange:
+    """What a correction of the child's details changed, as words, and the deadlines it moved."""
 
-    The deadlines already set stay as they were: a change of legal status or care does not make
-    or cancel actions by itself."""
+    words: list[str] = field(default_factory=list)
+    cancelled: list[WelfareAction] = field(default_factory=list)
+    made: list[WelfareAction] = field(default_factory=list)
+
+
+def change_child(user: User, child: YoungPerson, *, seen: str | None, **details) -> DetailsChange:
+    """Correct the child's details (audited: the names of what changed, not the values).
+
+    A legal status corrected between remand and sentence while the child is held re-sets the
+    deadlines the admission made (``actions.on_legal_status_corrected``); whether the child is
+    looked after changes no deadline."""
     unknown = set(details) - set(CHANGEABLE)
     if unknown:
         raise ValueError(f"not changeable: {sorted(unknown)}")
@@ -205,7 +217,8 @@ def change_child(user: User, child: YoungPerson, *, seen: str | None, **details)
         raise PeopleError("Another child in this area has this local reference", "local_reference")
     changed = [name for name, value in details.items() if getattr(child, name) != value]
     if not changed:
-        return []
+        return DetailsChange()
+    was_remand = child.legal_status.is_remand
     for name in changed:
         setattr(child, name, details[name])
     db.session().add(child)
@@ -218,7 +231,12 @@ def change_child(user: User, child: YoungPerson, *, seen: str | None, **details)
         object_id=child.id,
         detail=", ".join(words),
     )
-    return words
+    result = DetailsChange(words)
+    if child.legal_status.is_remand != was_remand:
+        result.cancelled, result.made = actions.on_legal_status_corrected(
+            child, by=user, at=datetime.now(UTC)
+        )
+    return result
 
 
 def find_child_for_admission(

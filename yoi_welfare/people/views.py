@@ -39,6 +39,7 @@ from yoi_welfare.screenings.views import child_screenings_panel
 from yoi_welfare.self_harm import services as self_harm
 from yoi_welfare.self_harm.views import flag_panel
 from yoi_welfare.view_helpers import page_number, show_error
+from yoi_welfare.web import format_datetime
 
 bp = Blueprint("people", __name__)
 
@@ -160,10 +161,20 @@ def change_details(child_id: int):
         except services.PeopleError as error:
             show_error(form, error)
         else:
-            if changed:
-                flash(f"{child.full_name}'s {_listed(changed)} changed", "success")
+            if changed.words:
+                flash(f"{child.full_name}'s {_listed(changed.words)} changed", "success")
+            if changed.cancelled or changed.made:
+                flash(_deadlines_moved(changed), "important")
             return redirect(url_for("people.child", child_id=child.id))
     return render_template("people/change.html", form=form, child=child)
+
+
+def _deadlines_moved(changed: services.DetailsChange) -> str:
+    """Says which of the admission's deadlines the corrected legal status cancelled or made."""
+    parts = [f"{action.title} cancelled" for action in changed.cancelled] + [
+        f"{action.title} due {format_datetime(action.due_at)}" for action in changed.made
+    ]
+    return f"The admission's deadlines now fit the legal status: {_listed(parts)}."
 
 
 def _listed(words: list[str]) -> str:
