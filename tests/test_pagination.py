@@ -1,8 +1,13 @@
 """Links to the pages of a long list, GOV.UK style."""
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
 
-from yoi_welfare.paging import Page
+from tests.factories import create_area
+from yoi_welfare import db
+from yoi_welfare.agencies.models import Area
+from yoi_welfare.paging import Page, listing, page_of
 from yoi_welfare.view_helpers import page_numbers, pagination
 
 
@@ -28,3 +33,27 @@ def test_one_page_has_no_links_and_past_the_end_previous_is_the_last_page(app):
     assert links["previous"]["href"] == "/actions?page=5&status=open"
     assert links["next"] is None
     assert not any(item.get("current") for item in links["items"])
+
+
+def test_a_list_counted_in_its_rows_knows_an_empty_first_page_without_counting(app):
+    for n in range(3):
+        create_area(f"Area {n}", f"A{n}")
+    areas = listing(
+        sa.select(Area.name).where(Area.name.like(sa.bindparam("name"))).order_by(Area.name),
+        total_in_rows=True,
+    )
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine(), "before_cursor_execute", count)
+    try:
+        assert page_of(areas, 1, 2, {"name": "Area%"}) == Page([("Area 0",), ("Area 1",)], 1, 2, 3)
+        assert page_of(areas, 1, 2, {"name": "Nowhere%"}) == Page([], 1, 2, 0)
+        # Past the last page no row says how many there are: that takes a count.
+        assert page_of(areas, 5, 2, {"name": "Area%"}) == Page([], 5, 2, 3)
+    finally:
+        event.remove(db.engine(), "before_cursor_execute", count)
+    selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    assert len(selects) == 4

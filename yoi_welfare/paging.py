@@ -61,6 +61,8 @@ def page_of(rows: Listing, page: int, per_page: int, params: dict | None = None)
         if found:
             items = [tuple(row)[:-1] for row in found]
             return Page(items=items, page=page, per_page=per_page, total=found[0][-1])
+        if page == 1:
+            return Page([], page, per_page, 0)  # nothing at all
         # Past the last page: no row to tell how many there are.
         return Page([], page, per_page, session.exec(rows.count, params=params).one())
     total = session.exec(rows.count, params=params).one()
