@@ -417,7 +417,12 @@ def test_the_childs_yot_corrects_their_details_and_the_change_is_audited(app, cl
     assert (unchanged["legal_status"], unchanged["looked_after"]) == ("REMAND", "yes")
     response = client.post(
         f"/children/{child.id}/details",
-        data={**unchanged, "date_of_birth": ["14", "3", "2010"], "legal_status": "DTO"},
+        data={
+            **unchanged,
+            "date_of_birth": ["14", "3", "2010"],
+            "legal_status": "DTO",
+            "status_change": "corrected",
+        },
     )
     assert response.location == f"/children/{child.id}", response.text
     page = html.unescape(client.get(response.location).text)
@@ -555,8 +560,19 @@ def test_a_corrected_legal_status_moves_the_deadlines_the_admission_set(app, cli
     assert admission_deadlines(child) == [("first_lac_review", "open", first_lac, admission.id)]
 
     sign_in(client, world.officer)
+    # Saying neither why nor how it moved saves nothing.
     response = client.post(
         f"/children/{child.id}/details", data=change_form(client, child, legal_status="DTO")
+    )
+    assert response.status_code == 200
+    assert (
+        "Select whether the legal status was recorded wrongly or the child's status has changed"
+        in html.unescape(response.text)
+    )
+    assert db.session().get(YoungPerson, child.id).legal_status is LegalStatus.REMAND
+    response = client.post(
+        f"/children/{child.id}/details",
+        data=change_form(client, child, legal_status="DTO", status_change="corrected"),
     )
     assert response.location == f"/children/{child.id}", response.text
     page = html.unescape(client.get(response.location).text)
@@ -587,7 +603,8 @@ def test_a_corrected_legal_status_moves_the_deadlines_the_admission_set(app, cli
     )
     assert len(admission_deadlines(child)) == 2
     client.post(
-        f"/children/{child.id}/details", data=change_form(client, child, legal_status="REMAND")
+        f"/children/{child.id}/details",
+        data=change_form(client, child, legal_status="REMAND", status_change="corrected"),
     )
     assert admission_deadlines(child) == [
         ("first_lac_review", "cancelled", first_lac, admission.id),
@@ -609,10 +626,51 @@ def test_a_legal_status_corrected_out_of_custody_moves_no_deadline(app, client, 
     sign_in(client, world.officer)
     response = client.post(
         f"/children/{child.id}/details",
-        data=change_form(client, child, legal_status="DTO", looked_after="no"),
+        data=change_form(
+            client, child, legal_status="DTO", looked_after="no", status_change="changed"
+        ),
     )
     assert response.location == f"/children/{child.id}", response.text
     page = html.unescape(client.get(response.location).text)
     assert f"{child.full_name}'s legal status and looked-after status changed" in page
     assert "The admission's deadlines" not in page
     assert [state for _kind, state, _due, _source in admission_deadlines(child)] == ["open"]
+
+
+def test_a_remanded_child_sentenced_has_the_planning_meeting_counted_from_the_sentence(
+    app, client, world
+):
+    child = create_child(world.area, legal_status=LegalStatus.REMAND, looked_after=True)
+    staff = app.test_client()
+    sign_in(staff, world.staff)
+    response = staff.post("/admissions/new", data=admission_form(child, on_date=["2", "9", "2026"]))
+    assert response.status_code in (302, 303), response.text
+    admission = placements(child)[0]
+    assert [(kind, state) for kind, state, _due, _src in admission_deadlines(child)] == [
+        ("first_lac_review", "open")
+    ]
+
+    sign_in(client, world.officer)
+    response = client.post(
+        f"/children/{child.id}/details",
+        data=change_form(client, child, legal_status="DTO", status_change="changed"),
+    )
+    assert response.location == f"/children/{child.id}", response.text
+    page = html.unescape(client.get(response.location).text)
+    # Ten working days from today, not from an admission twelve weeks ago.
+    assert "Initial planning meeting due 9 December 2026 at 12pm." in page
+    first_lac = admission_deadlines(child)[0][2]
+    assert admission_deadlines(child) == [
+        ("first_lac_review", "cancelled", first_lac, admission.id),
+        ("initial_planning_meeting", "open", datetime(2026, 12, 9, 12, tzinfo=UTC), admission.id),
+    ]
+    reason = (
+        db.session()
+        .exec(
+            select(WelfareAction.cancellation_reason).where(
+                WelfareAction.kind == "first_lac_review"
+            )
+        )
+        .one()
+    )
+    assert reason == "No longer applies: the child's legal status changed on 25 November 2026"

@@ -768,17 +768,19 @@ def cancel_on_release(
     return actions
 
 
-def on_legal_status_corrected(
-    child: YoungPerson, *, by: User, at: datetime
+def on_legal_status_changed(
+    child: YoungPerson, *, by: User, at: datetime, corrected: bool
 ) -> tuple[list[WelfareAction], list[WelfareAction]]:
-    """Make the admission's deadlines fit a legal status corrected between remand and sentence.
+    """Make the admission's deadlines fit a legal status moved between remand and sentence.
 
     While the child is held, the open actions that the custody episode's admission made for
     the other status are cancelled (a remanded child's first LAC review, a sentenced child's
-    initial planning meeting), and those for the status now recorded are made, due as they
-    would have been from that admission: a deadline already past is overdue, and escalates.
-    An action of the same kind already set for this admission, and not cancelled, is kept.
-    Returns what was cancelled and what was made; nothing when the child is not held.
+    initial planning meeting), and those for the status now recorded are made. ``corrected``:
+    the status was recorded wrongly, so they are due as they would have been from the admission
+    (a deadline already past is overdue, and escalates); otherwise the status changed at
+    ``at`` (a remanded child sentenced, say) and they count from then. An action of the same
+    kind already set for this admission, and not cancelled, is kept. Returns what was
+    cancelled and what was made; nothing when the child is not held.
     """
     admission = _episode_admission(child)
     if admission is None:
@@ -797,7 +799,8 @@ def on_legal_status_corrected(
     )
     stale_rules = [rule.id for rule in _rules_for([f"{was_status}_child_admitted"])]
     cancelled = _open_actions_of(child, WelfareAction.rule_id.in_(stale_rules), *from_admission)
-    reason = f"No longer applies: the child's legal status was corrected on {format_date(at)}"
+    happened = "was corrected" if corrected else "changed"
+    reason = f"No longer applies: the child's legal status {happened} on {format_date(at)}"
     for action in cancelled:
         _cancel(action, by, at, reason)
     kept = set(
@@ -815,7 +818,7 @@ def on_legal_status_corrected(
     for rule in _rules_for([f"{now_status}_child_admitted"]):
         if rule.key in kept or rule.due_offset is None or rule.due_unit is None:
             continue
-        due = due_at(admission.admitted_at, rule.due_offset, rule.due_unit)
+        due = due_at(admission.admitted_at if corrected else at, rule.due_offset, rule.due_unit)
         owner_id = _rule_owner(rule, child).id
         made.append(_create_by_rule(child, rule, due, owner_id, admission, by))
     return cancelled, made

@@ -129,6 +129,19 @@ class ChangeChildForm(RegisterChildForm):
     A record is kept for years after the child has grown up, so a correction is not held to the
     ages of children entering custody."""
 
+    status_change = GovRadioField(
+        "If you change the legal status between remanded and sentenced, why?",
+        choices=[
+            ("corrected", "It was recorded wrongly"),
+            ("changed", "The child's legal status has changed, for example sentenced after remand"),
+        ],
+        description=(
+            "A child in custody has deadlines from their admission that depend on it: the first "
+            "LAC review or the initial planning meeting. A wrong record is put right as from "
+            "the admission; a new status counts from today."
+        ),
+        validators=[Optional()],
+    )
     seen = HiddenField()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 

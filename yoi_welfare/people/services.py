@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -163,6 +164,9 @@ CHANGEABLE = {
     "looked_after": "looked-after status",
     "child_protection_plan": "child protection plan status",
 }
+STATUS_CHANGE_NEEDED = (
+    "Select whether the legal status was recorded wrongly or the child's status has changed"
+)
 STALE_DETAILS = (
     "Someone else changed this child's details while you were editing. The form now shows the "
     "details as saved: make your change again"
@@ -190,12 +194,26 @@ class DetailsChange:
     made: list[WelfareAction] = field(default_factory=list)
 
 
-def change_child(user: User, child: YoungPerson, *, seen: str | None, **details) -> DetailsChange:
-    """Correct the child's details (audited: the names of what changed, not the values).
+class StatusChange(StrEnum):
+    """Why a legal status moves between remand and sentence: it decides when deadlines count."""
 
-    A legal status corrected between remand and sentence while the child is held re-sets the
-    deadlines the admission made (``actions.on_legal_status_corrected``); whether the child is
-    looked after changes no deadline."""
+    CORRECTED = "corrected"  # recorded wrongly: as from the admission
+    CHANGED = "changed"  # the child's status changed (sentenced after remand): from now
+
+
+def change_child(
+    user: User,
+    child: YoungPerson,
+    *,
+    seen: str | None,
+    status_change: StatusChange | None = None,
+    **details,
+) -> DetailsChange:
+    """Correct or update the child's details (audited: the names of what changed, not values).
+
+    A legal status moved between remand and sentence needs ``status_change``; while the child
+    is held it re-sets the deadlines the admission made (``actions.on_legal_status_changed``).
+    Whether the child is looked after changes no deadline."""
     unknown = set(details) - set(CHANGEABLE)
     if unknown:
         raise ValueError(f"not changeable: {sorted(unknown)}")
@@ -219,6 +237,9 @@ def change_child(user: User, child: YoungPerson, *, seen: str | None, **details)
     if not changed:
         return DetailsChange()
     was_remand = child.legal_status.is_remand
+    crosses = "legal_status" in changed and details["legal_status"].is_remand != was_remand
+    if crosses and status_change is None:
+        raise PeopleError(STATUS_CHANGE_NEEDED, "status_change")
     for name in changed:
         setattr(child, name, details[name])
     db.session().add(child)
@@ -232,9 +253,12 @@ def change_child(user: User, child: YoungPerson, *, seen: str | None, **details)
         detail=", ".join(words),
     )
     result = DetailsChange(words)
-    if child.legal_status.is_remand != was_remand:
-        result.cancelled, result.made = actions.on_legal_status_corrected(
-            child, by=user, at=datetime.now(UTC)
+    if crosses:
+        result.cancelled, result.made = actions.on_legal_status_changed(
+            child,
+            by=user,
+            at=datetime.now(UTC),
+            corrected=status_change is StatusChange.CORRECTED,
         )
     return result
 

@@ -151,6 +151,9 @@ def change_details(child_id: int):
                 current_user,
                 child,
                 seen=form.seen.data,
+                status_change=services.StatusChange(form.status_change.data)
+                if form.status_change.data
+                else None,
                 **_details(form),
             )
         except services.StaleDetailsError as error:
@@ -158,7 +161,7 @@ def change_details(child_id: int):
             db.rollback()
             flash(error.message, "important")
             return redirect(url_for("people.change_details", child_id=child_id))
-        except services.PeopleError as error:
+        except ServiceError as error:  # the child's, or an action's
             show_error(form, error)
         else:
             if changed.words:
