@@ -11,6 +11,7 @@ from tests.factories import (
     World,
     create_action,
     create_agency,
+    create_area,
     create_child,
     create_placement,
     create_sharing_agreement,
@@ -674,3 +675,17 @@ def test_a_remanded_child_sentenced_has_the_planning_meeting_counted_from_the_se
         .one()
     )
     assert reason == "No longer applies: the child's legal status changed on 25 November 2026"
+
+
+def test_an_admission_no_team_could_follow_up_is_refused_with_a_message(client, world):
+    # An area whose YOT has gone: no one could own the screening the admission makes due.
+    eastfield = create_area("Eastfield", "EST")
+    create_sharing_agreement(eastfield, [world.yoi])
+    child = create_child(eastfield)
+    sign_in(client, world.staff)
+    response = client.post("/admissions/new", data=admission_form(child))
+    assert response.status_code == 200
+    assert "The child's home area has no youth offending team to own the action" in (
+        html.unescape(response.text)
+    )
+    assert placements(child) == []

@@ -216,7 +216,7 @@ def admit():
             )
             when = services.london_instant(form.on_date.data, form.at_time.time_value)
             services.admit(current_user, child, user_agency(), when, _now())
-        except services.PeopleError as error:
+        except ServiceError as error:  # the child's, or the deadlines the admission sets
             show_error(form, error)
         else:
             flash(f"{child.full_name} has been admitted", "success")
@@ -252,7 +252,7 @@ def transfer(child_id: int):
         try:
             when = services.london_instant(form.on_date.data, form.at_time.time_value)
             services.transfer(current_user, young_person, destination, when, _now())
-        except services.PeopleError as error:
+        except ServiceError as error:  # the child's, or the actions and flags that follow them
             show_error(form, error)
         else:
             flash(f"{young_person.full_name} has been transferred to {destination.name}", "success")
