@@ -58,6 +58,13 @@ def test_synth_builds_every_kind_of_record_in_proportion(app):
         "WHERE a.kind = 'welfare_screening_read' AND a.source_type = 'welfare_screening' "
         "AND a.owner_agency_id = r.agency_id AND a.completed_at = r.read_at"
     ) == _count("screening_read")
+    # What an admission made due names the placement that began the custody episode.
+    admission_kinds = "('welfare_screening_due', 'first_lac_review', 'initial_planning_meeting')"
+    assert _count(f"welfare_action WHERE kind IN {admission_kinds}") == _count(
+        f"welfare_action a JOIN placement p ON p.id = a.source_id WHERE a.kind IN {admission_kinds}"
+        " AND a.source_type = 'placement' AND p.young_person_id = a.young_person_id"
+        " AND p.admitted_at = a.created_at"
+    )
     # One open flag per child at most, and the audit chain written as the service writes it.
     assert verify_chain().first_broken_id is None
 

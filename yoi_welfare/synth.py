@@ -418,41 +418,6 @@ class Synthesiser:
         # The YOT screens the child before the first night; the first establishment reads it.
         first = rng.choice(establishments)
         self._screening(w, staff, child, officer, start, first)
-        self._action(
-            w,
-            staff,
-            child,
-            "welfare_screening_due",
-            yot,
-            start,
-            start + timedelta(days=1),
-            ("placement", None),
-            done_by=officer,
-        )
-        if legal is LegalStatus.REMAND and length > timedelta(days=28):
-            self._action(
-                w,
-                staff,
-                child,
-                "first_lac_review",
-                yot,
-                start,
-                start + timedelta(days=28),
-                ("placement", None),
-                done_by=officer,
-            )
-        elif legal is not LegalStatus.REMAND:
-            self._action(
-                w,
-                staff,
-                child,
-                "initial_planning_meeting",
-                yot,
-                start,
-                start + timedelta(days=14),
-                ("placement", None),
-                done_by=officer,
-            )
         # Most children stay where they are sent; some are transferred once or twice.
         stops = [start]
         for _ in range(rng.choices([0, 1, 2], weights=[75, 20, 5])[0]):
@@ -479,11 +444,55 @@ class Synthesiser:
                     "left_by_id": None if current else rng.choice(staff.users[est]),
                 },
             )
+            if i == 0:
+                self._admission_actions(
+                    w, staff, child, legal, yot, officer, start, length, placement
+                )
             stay_end = min(left, self.now)
             self._custody_records(
                 w, staff, child, est, yot, admitted, stay_end, looked_after, placement
             )
             est = rng.choice([e for e in establishments if e != est])
+
+    def _admission_actions(
+        self, w, staff, child, legal, yot, officer, start, length, placement
+    ) -> None:
+        """What the admission that began the custody episode made due, from that placement."""
+        self._action(
+            w,
+            staff,
+            child,
+            "welfare_screening_due",
+            yot,
+            start,
+            start + timedelta(days=1),
+            ("placement", placement),
+            done_by=officer,
+        )
+        if legal is LegalStatus.REMAND and length > timedelta(days=28):
+            self._action(
+                w,
+                staff,
+                child,
+                "first_lac_review",
+                yot,
+                start,
+                start + timedelta(days=28),
+                ("placement", placement),
+                done_by=officer,
+            )
+        elif legal is not LegalStatus.REMAND:
+            self._action(
+                w,
+                staff,
+                child,
+                "initial_planning_meeting",
+                yot,
+                start,
+                start + timedelta(days=14),
+                ("placement", placement),
+                done_by=officer,
+            )
 
     def _screening(self, w, staff, child, officer, at, establishment) -> None:
         """A screening submitted before admission at ``at``, read by the establishment."""
