@@ -785,14 +785,9 @@ def on_legal_status_changed(
     admission = _episode_admission(child)
     if admission is None:
         return [], []
-    now_status, was_status = (
-        ("remanded", "sentenced")
-        if child.legal_status.is_remand
-        else (
-            "sentenced",
-            "remanded",
-        )
-    )
+    remanded = child.legal_status.is_remand
+    now_status = "remanded" if remanded else "sentenced"
+    was_status = "sentenced" if remanded else "remanded"
     from_admission = (
         WelfareAction.source_type == Placement.__tablename__,
         WelfareAction.source_id == admission.id,

@@ -187,7 +187,7 @@ def details_fingerprint(child: YoungPerson) -> str:
 
 @dataclass
 class DetailsChange:
-    """What a correction of the child's details changed, as words, and the deadlines it moved."""
+    """What a change of the child's details changed, as words, and the deadlines it moved."""
 
     words: list[str] = field(default_factory=list)
     cancelled: list[WelfareAction] = field(default_factory=list)

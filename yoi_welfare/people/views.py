@@ -173,7 +173,7 @@ def change_details(child_id: int):
 
 
 def _deadlines_moved(changed: services.DetailsChange) -> str:
-    """Says which of the admission's deadlines the corrected legal status cancelled or made."""
+    """Says which of the admission's deadlines the new legal status cancelled or made."""
     parts = [f"{action.title} cancelled" for action in changed.cancelled] + [
         f"{action.title} due {format_datetime(action.due_at)}" for action in changed.made
     ]
