@@ -22,6 +22,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -219,6 +220,13 @@ def every_rps(runs: list[dict]) -> str:
     return ", ".join(f"{run['rps']:.0f}" for run in runs)
 
 
+def per_gauge(runs: list[dict], gauges: list[dict]) -> float:
+    """The page's requests a second over the gauge's in the same round, the median of the
+    rounds: a figure that can be compared between machines of different speeds."""
+    pairs = zip(runs, gauges, strict=True)
+    return statistics.median(run["rps"] / gauge["rps"] for run, gauge in pairs)
+
+
 def median_run(runs: list[dict]) -> dict:
     """The run with the median requests a second (the lower middle one of an even number)."""
     return sorted(runs, key=lambda run: run["rps"])[(len(runs) - 1) // 2]
@@ -292,8 +300,9 @@ def main() -> None:
         f"{args.rounds} rounds, the pages taking turns: each row is the page's median round "
         "by requests a second, with every round's requests a second after it",
         "",
-        "| page | requests/s | p50 ms | p95 ms | p99 ms | errors | target | every round, req/s |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "| page | requests/s | p50 ms | p95 ms | p99 ms | errors | target | every round, req/s "
+        "| per /healthz |",
+        "|---|---:|---:|---:|---:|---:|---|---|---:|",
     ]
     for name, _path, f in rows:
         failed = f["non2xx"] + f["errors"]
@@ -302,14 +311,16 @@ def main() -> None:
             met = met and f["rps"] >= TARGET_CHILD_RPS
         lines.append(
             f"| {name} | {f['rps']:.0f} | {f['p50']:.1f} | {f['p95']:.1f} | {f['p99']:.1f} | "
-            f"{failed} | {'met' if met else 'MISSED'} | {every_rps(runs[name])} |"
+            f"{failed} | {'met' if met else 'MISSED'} | {every_rps(runs[name])} "
+            f"| {per_gauge(runs[name], runs[GAUGE[0]]):.3f} |"
         )
     worst = max(memory) if memory else 0
     lines += [
         "",
         "- the machine's speed in each round: /healthz (no page: the signed-in user and a "
         f"SELECT 1) served {every_rps(runs[GAUGE[0]])} "
-        f"requests a second for {GAUGE_SECONDS} s",
+        f"requests a second for {GAUGE_SECONDS} s; per /healthz is a page's requests a second "
+        "over the gauge's in the same round (the median of the rounds), to compare machines",
         f"- worker memory after the load (RSS): {', '.join(f'{m:.0f}' for m in memory)} MB; "
         f"largest {worst:.0f} MB (target under {TARGET_WORKER_MB} MB): "
         f"{'met' if worst < TARGET_WORKER_MB else 'MISSED'}",
