@@ -451,11 +451,15 @@ def _create_by_rule(
 
 def _triggers(event: Event, child: YoungPerson) -> list[str]:
     if event is Event.CHILD_ADMITTED:
-        status = "remanded" if child.legal_status.is_remand else "sentenced"
-        return ["child_admitted", f"{status}_child_admitted"]
+        return ["child_admitted", _admitted_as(child.legal_status.is_remand)]
     if event is Event.LAC_REVIEW_HELD:
         return [_lac_review_trigger(child)]
     return [event.value]
+
+
+def _admitted_as(remanded: bool) -> str:
+    """The trigger of the rules an admission applies for a remanded or a sentenced child."""
+    return "remanded_child_admitted" if remanded else "sentenced_child_admitted"
 
 
 def _lac_review_trigger(child: YoungPerson) -> str:
@@ -786,13 +790,11 @@ def on_legal_status_changed(
     if admission is None:
         return [], []
     remanded = child.legal_status.is_remand
-    now_status = "remanded" if remanded else "sentenced"
-    was_status = "sentenced" if remanded else "remanded"
     from_admission = (
         WelfareAction.source_type == Placement.__tablename__,
         WelfareAction.source_id == admission.id,
     )
-    stale_rules = [rule.id for rule in _rules_for([f"{was_status}_child_admitted"])]
+    stale_rules = [rule.id for rule in _rules_for([_admitted_as(not remanded)])]
     cancelled = _open_actions_of(child, WelfareAction.rule_id.in_(stale_rules), *from_admission)
     happened = "was corrected" if corrected else "changed"
     reason = f"No longer applies: the child's legal status {happened} on {format_date(at)}"
@@ -810,7 +812,7 @@ def on_legal_status_changed(
         .all()
     )
     made = []
-    for rule in _rules_for([f"{now_status}_child_admitted"]):
+    for rule in _rules_for([_admitted_as(remanded)]):
         if rule.key in kept or rule.due_offset is None or rule.due_unit is None:
             continue
         due = due_at(admission.admitted_at if corrected else at, rule.due_offset, rule.due_unit)
