@@ -91,11 +91,12 @@ def notify_transfer_with_open_flag(
         flag,
         child,
         sa.or_(Agency.id == receiving.id, _childs_yot(child)),
-        subject="Transferred with an open self-harm flag",
-        news=(
+        Notice(
+            "Transferred with an open self-harm flag",
             f"A child with an open self-harm flag has been transferred to {receiving.name}.",
-            f"Transferred: {format_datetime(at)}",
+            (f"Transferred: {format_datetime(at)}",),
             "The flag needs a case review at the new establishment.",
+            _flag_path(flag),
         ),
         purpose="Transfer with an open self-harm flag",
         by=by,
@@ -115,24 +116,26 @@ def _tell_managers(
     flag: SelfHarmFlag,
     child: YoungPerson,
     agencies: sa.ColumnElement[bool],
+    notice: Notice,
     *,
-    subject: str,
-    news: tuple[str, str, str],
     purpose: str,
     by: User | None,
 ) -> int:
-    """Email the managers of the agencies matching ``agencies`` about the flag at once, recorded
-    as disclosures by ``by``, now. Returns how many were queued."""
-    what, when, next_step = news
+    """Email the managers of the agencies matching ``agencies`` the notice about the flag at
+    once, recorded as disclosures by ``by``, now. Returns how many were queued."""
     return send_notice(
         dao_manager_emails(agencies),
         child,
-        Notice(subject, what, (when,), next_step, f"/self-harm-flags/{flag.id}"),
+        notice,
         about=("self_harm_flag", flag.id),
         purpose=purpose,
         at=datetime.now(UTC),
         by=by,
     )
+
+
+def _flag_path(flag: SelfHarmFlag) -> str:
+    return f"/self-harm-flags/{flag.id}"
 
 
 def end_flags_on_release(
@@ -173,13 +176,14 @@ def end_flags_on_release(
                 flag,
                 child,
                 _childs_yot(child),
-                subject="Released with an open self-harm flag",
-                news=(
+                Notice(
+                    "Released with an open self-harm flag",
                     "A child with an open self-harm flag has been released from "
                     f"{releasing.name}. The flag has ended with the release.",
-                    f"Released: {format_datetime(at)}",
+                    (f"Released: {format_datetime(at)}",),
                     "The concern, triggers, warning signs and last case review are there for "
                     "planning the child's support outside custody.",
+                    _flag_path(flag),
                 ),
                 purpose="Release with an open self-harm flag",
                 by=by,
@@ -459,11 +463,12 @@ def _tell_yot_of_high_risk(
         flag,
         child,
         _childs_yot(child),
-        subject="Self-harm flag at high risk",
-        news=(
+        Notice(
+            "Self-harm flag at high risk",
             f"{establishment.name} has {news} at high risk for a child of your area.",
-            f"When: {format_datetime(at)}",
+            (f"When: {format_datetime(at)}",),
             "The concern, the plan and the reviews are in the service.",
+            _flag_path(flag),
         ),
         purpose="A self-harm flag at high risk",
         by=by,
