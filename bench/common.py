@@ -10,6 +10,7 @@ import platform
 import re
 import statistics
 import sys
+import timeit
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,7 +70,17 @@ def median(values: list[float]) -> float:
 
 
 def machine() -> str:
-    return f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}"
+    return (
+        f"{os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}; "
+        f"`sum(range(10**6))` in {yardstick_ms():.1f} ms"
+    )
+
+
+def yardstick_ms() -> float:
+    """A machine's speed at plain Python, one core, nothing else involved: the best of five
+    runs of ``sum(range(10**6))``, in milliseconds. Figures from machines of different speeds
+    can be compared through it; this shared machine's speed also drifts within the hour."""
+    return min(timeit.repeat("sum(range(10**6))", number=10, repeat=5)) / 10 * 1000
 
 
 def write_section(name: str, title: str, lines: list[str]) -> None:

@@ -142,7 +142,9 @@ class Browser:
         return self.cookie
 
 
-def start_gunicorn(url: str, port: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, log: Path, app: str = "wsgi:app") -> subprocess.Popen:
+    """gunicorn with the production settings, serving ``app`` (a module of the project or of
+    bench/) on the national set."""
     env = {
         **os.environ,
         "YOI_WELFARE_ENV": "production",
@@ -151,9 +153,10 @@ def start_gunicorn(url: str, port: int, log: Path) -> subprocess.Popen:
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": str(log),
         "BASE_URL": f"http://127.0.0.1:{port}",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
     }
     process = subprocess.Popen(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", app],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
