@@ -15,16 +15,20 @@ from yoi_welfare.access import Permission, get_visible_child, permission_require
 from yoi_welfare.audit import services as audit
 
 
-@permission_required(Permission.VIEW_CHILDREN)
-def floor(child_id: int) -> str:
+def _check_access(child_id: int) -> None:
     db.reuse_plans(generic=True)
     get_visible_child(child_id)
+
+
+@permission_required(Permission.VIEW_CHILDREN)
+def floor(child_id: int) -> str:
+    _check_access(child_id)
     return "ok"
 
 
 @permission_required(Permission.VIEW_CHILDREN)
 def floor_audited(child_id: int) -> str:
-    floor(child_id)
+    _check_access(child_id)
     audit.record(
         "child_viewed", young_person_id=child_id, object_type="young_person", object_id=child_id
     )

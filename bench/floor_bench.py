@@ -15,24 +15,19 @@ Needs wrk (Debian: apt-get install wrk).
 
 import argparse
 import shutil
-import signal
 import sys
-import tempfile
-from pathlib import Path
 
 from common import app_for, database_label, database_url, emit
 from pages_bench import (
     TARGET_CHILD_RPS,
     TARGET_P95_MS,
-    WRK_REPORT,
     Browser,
     every_rps,
-    free_port,
     median_run,
     per_gauge,
     pick_people,
-    start_gunicorn,
-    wrk,
+    served,
+    take_turns,
 )
 
 from yoi_welfare import db
@@ -58,25 +53,10 @@ def main() -> None:
         ("the access check and the audit event", f"/bench/floor/{child}/audited"),
         ("the child page", f"/children/{child}"),
     ]
-    port = free_port()
-    with tempfile.TemporaryDirectory() as folder:
-        log = Path(folder) / "access.log"
-        script = Path(folder) / "report.lua"
-        script.write_text(WRK_REPORT)
-        server = start_gunicorn(url, port, log, app="floor_app:app")
-        try:
-            cookie = Browser(port).sign_in(people["yot"])
-            for _name, path in paths:
-                wrk(port, path, cookie, 2, args.connections, script)
-            runs = {name: [] for name, _path in paths}
-            for _round in range(args.rounds):
-                for name, path in paths:
-                    runs[name].append(
-                        wrk(port, path, cookie, args.duration, args.connections, script)
-                    )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+    with served(url, app="floor_app:app") as (_server, port, script):
+        cookie = Browser(port).sign_in(people["yot"])
+        loads = [(name, path, cookie, args.duration) for name, path in paths]
+        runs = take_turns(port, script, loads, args.rounds, args.connections)
     gauge = runs[paths[0][0]]
     lines = [
         f"- data: {label}",

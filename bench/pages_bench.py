@@ -28,6 +28,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyotp
@@ -172,6 +174,39 @@ def start_gunicorn(url: str, port: int, log: Path, app: str = "wsgi:app") -> sub
     sys.exit(f"gunicorn did not start; see {log.with_suffix('.err')}")
 
 
+@contextmanager
+def served(url: str, app: str = "wsgi:app") -> Iterator[tuple[subprocess.Popen, int, Path]]:
+    """gunicorn serving ``app`` (see start_gunicorn) on a free port, stopped on leaving: the
+    server, its port, and the script through which wrk reports its percentiles."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "report.lua"
+        script.write_text(WRK_REPORT)
+        server = start_gunicorn(url, port, Path(folder) / "access.log", app)
+        try:
+            yield server, port, script
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+def take_turns(
+    port: int, script: Path, loads: list[tuple[str, str, str, int]], rounds: int, connections: int
+) -> dict[str, list[dict]]:
+    """Load each (name, path, session cookie, seconds) with wrk, every load taking its turn,
+    round after round: this shared machine's speed drifts by up to a fifth within minutes, and
+    a page loaded only once would carry its moment. Each load's figures, by name, a run a round.
+    """
+    for _name, path, cookie, _seconds in loads:
+        # A short warm-up, so that every worker has its connections and caches.
+        wrk(port, path, cookie, 2, connections, script)
+    runs = {name: [] for name, _path, _cookie, _seconds in loads}
+    for _round in range(rounds):
+        for name, path, cookie, seconds in loads:
+            runs[name].append(wrk(port, path, cookie, seconds, connections, script))
+    return runs
+
+
 def worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return [int(pid) for pid in children]
@@ -259,43 +294,25 @@ def main() -> None:
         label = database_label()
         dialect = db.engine().dialect.name
         people = pick_people()
-    port = free_port()
-    with tempfile.TemporaryDirectory() as folder:
-        log = Path(folder) / "access.log"
-        script = Path(folder) / "report.lua"
-        script.write_text(WRK_REPORT)
-        server = start_gunicorn(url, port, log)
-        try:
-            cookies = {
-                role: Browser(port).sign_in(people[role]) for role in ("yot", "staff", "acpc")
-            }
-            pages = [
-                ("child page", f"/children/{people['child_id']}", "yot"),
-                ("YOT caseload", "/", "yot"),
-                ("establishment actions", "/actions", "staff"),
-                ("ACPC escalations", "/acpc/escalations", "acpc"),
-            ]
-            if args.only:
-                pages = [page for page in pages if args.only in page[1] or args.only in page[0]]
-            for _name, path, role in pages:
-                # A short warm-up, so that every worker has its connections and caches.
-                wrk(port, path, cookies[role], 2, args.connections, script)
-            # The pages take turns, round after round: this shared machine's speed drifts by
-            # up to a fifth within minutes, and a page loaded only once would carry its moment.
-            # /healthz (no page: the user and a SELECT 1) in each round gauges the machine's speed.
-            runs = {name: [] for name, _path, _role in [*pages, GAUGE]}
-            for _round in range(args.rounds):
-                for name, path, role in [*pages, GAUGE]:
-                    duration = GAUGE_SECONDS if name == GAUGE[0] else args.duration
-                    runs[name].append(
-                        wrk(port, path, cookies[role], duration, args.connections, script)
-                    )
-            rows = [(name, path, median_run(runs[name])) for name, path, _role in pages]
-            workers = worker_pids(server.pid)
-            memory = [rss_mb(pid) for pid in workers]
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+    with served(url) as (server, port, script):
+        cookies = {role: Browser(port).sign_in(people[role]) for role in ("yot", "staff", "acpc")}
+        pages = [
+            ("child page", f"/children/{people['child_id']}", "yot"),
+            ("YOT caseload", "/", "yot"),
+            ("establishment actions", "/actions", "staff"),
+            ("ACPC escalations", "/acpc/escalations", "acpc"),
+        ]
+        if args.only:
+            pages = [page for page in pages if args.only in page[1] or args.only in page[0]]
+        # /healthz (no page: the user and a SELECT 1) in each round gauges the machine's speed.
+        loads = [
+            (name, path, cookies[role], GAUGE_SECONDS if name == GAUGE[0] else args.duration)
+            for name, path, role in [*pages, GAUGE]
+        ]
+        runs = take_turns(port, script, loads, args.rounds, args.connections)
+        rows = [(name, path, median_run(runs[name])) for name, path, _role in pages]
+        workers = worker_pids(server.pid)
+        memory = [rss_mb(pid) for pid in workers]
     lines = [
         f"- data: {label}",
         f"- gunicorn.conf.py ({len(workers)} sync workers), YOI_WELFARE_ENV=production; wrk with "
