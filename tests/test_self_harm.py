@@ -65,6 +65,11 @@ def open_form(**changes) -> dict:
     return data
 
 
+def plan_made(at: str) -> dict:
+    """The date and time boxes of the immediate action plan: today at ``at``."""
+    return {"made_on": ["25", "11", "2026"], "made_time": at}
+
+
 def review_form(flag: SelfHarmFlag, **changes) -> dict:
     data = {
         "version_id": str(flag.version_id),
@@ -76,7 +81,7 @@ def review_form(flag: SelfHarmFlag, **changes) -> dict:
         "risk_level": "HIGH",
         "observation_level": "EVERY_15_MINUTES",
         "decision": "open",
-        "next_review_on": ["27", "11", "2026"],
+        "next_review_on": ["26", "11", "2026"],
         "next_review_time": "10:00",
     }
     data.update(changes)
@@ -133,6 +138,27 @@ def open_flag(world, child, opened_at=NOW - timedelta(minutes=30), by=None) -> S
     )
     db.session().commit()
     return flag
+
+
+def record_review(world, flag, *, held_at, by=None, **changes) -> CaseReview:
+    """A case review recorded through the service against the flag as it is now, committed;
+    by default it closes the flag at low risk on standard observations."""
+    flag = fresh(SelfHarmFlag, flag.id)
+    fields = {
+        "attendees": [],
+        "yot_attended": False,
+        "outcome": "Close",
+        "risk_level": RiskLevel.LOW,
+        "observation_level": ObservationLevel.STANDARD,
+        "close": True,
+        "next_review_due": None,
+        **changes,
+    }
+    review = services.record_case_review(
+        flag, by=by or world.staff, version=flag.version_id, held_at=held_at, now=NOW, **fields
+    )
+    db.session().commit()
+    return review
 
 
 def timeline_titles(page: str) -> list[str]:
@@ -276,15 +302,19 @@ def test_the_whole_acct_lifecycle_creates_and_completes_its_actions(client, worl
     (flag,) = flags_of(child)
     base = f"/self-harm-flags/{flag.id}"
 
-    # Immediate action plan, recorded now: completes its action.
+    # Immediate action plan: completes its action at the time it was made.
     assert "Record the immediate action plan" in client.get(base).text
     response = client.post(
         f"{base}/immediate-action-plan",
-        data={"version_id": str(flag.version_id), "plan": "Obs every 30 minutes; keyworker"},
+        data={
+            "version_id": str(flag.version_id),
+            "plan": "Obs every 30 minutes; keyworker",
+            **plan_made("11:40"),
+        },
     )
     assert response.status_code in (302, 303), response.text
     made = actions_of(child)
-    assert made["immediate_action_plan"].completed_at == NOW
+    assert made["immediate_action_plan"].completed_at == utc(2026, 11, 25, 11, 40)
     assert made["immediate_action_plan"].completed_by_id == world.staff.id
 
     # Assessment interview: completes its action at the time it was held.
@@ -303,22 +333,22 @@ def test_the_whole_acct_lifecycle_creates_and_completes_its_actions(client, worl
 
     # First case review: completes the first review, sets the next, changes the levels.
     flag = fresh(SelfHarmFlag, flag.id)
-    response = client.post(f"{base}/case-reviews/new", data=review_form(flag))
+    response = client.post(f"{base}/case-reviews/new", data=review_form(flag, held_time="11:55"))
     assert response.status_code in (302, 303), response.text
     flag = fresh(SelfHarmFlag, flag.id)
     assert (flag.risk_level, flag.observation_level) == (
         RiskLevel.HIGH,
         ObservationLevel.EVERY_15_MINUTES,
     )
-    assert flag.next_review_due == utc(2026, 11, 27, 10, 0)
+    assert flag.next_review_due == utc(2026, 11, 26, 10, 0)
     (review,) = db.session().exec(select(CaseReview)).all()
     assert review.attendees == ["CHILD", "HEALTHCARE"] and review.yot_attended
     assert (review.previous_risk_level, review.risk_level) == (RiskLevel.RAISED, RiskLevel.HIGH)
     made = actions_of(child)
-    assert made["first_case_review"].completed_at == utc(2026, 11, 25, 11, 45)
+    assert made["first_case_review"].completed_at == utc(2026, 11, 25, 11, 55)
     next_review = made["next_case_review"]
     assert (next_review.due_at, next_review.owner_agency_id) == (
-        utc(2026, 11, 27, 10, 0),
+        utc(2026, 11, 26, 10, 0),
         world.yoi.id,
     )
     assert (next_review.source_type, next_review.source_id) == ("self_harm_case_review", review.id)
@@ -395,9 +425,9 @@ def test_the_whole_acct_lifecycle_creates_and_completes_its_actions(client, worl
     assert titles == [
         "Post-closure review: self-harm flag ended",
         "Case review: self-harm flag closed",
-        "Immediate action plan recorded",  # recorded at noon, as it was saved
-        "Assessment interview held",  # 11:50, as entered
-        "Case review",  # 11:45
+        "Case review",  # 11:55, as entered
+        "Assessment interview held",  # 11:50
+        "Immediate action plan recorded",  # 11:40
         "Self-harm flag opened",
     ]
     recorded = {event.action for event in db.session().exec(select(AuditEvent))}
@@ -415,13 +445,13 @@ def test_a_step_already_recorded_is_not_recorded_again(client, world):
     child = held_child(world)
     flag = open_flag(world, child)
     sign_in(client, world.staff)
-    data = {"version_id": str(flag.version_id), "plan": "First plan"}
+    data = {"version_id": str(flag.version_id), "plan": "First plan", **plan_made("11:40")}
     client.post(f"/self-harm-flags/{flag.id}/immediate-action-plan", data=data)
     page = client.get(f"/self-harm-flags/{flag.id}/immediate-action-plan").text
     assert "The immediate action plan has been recorded." in page
     response = client.post(
         f"/self-harm-flags/{flag.id}/immediate-action-plan",
-        data={"version_id": str(flag.version_id), "plan": "Second plan"},
+        data={"version_id": str(flag.version_id), "plan": "Second plan", **plan_made("11:40")},
     )
     assert response.status_code == 200
     assert "This changed while you were editing" in response.text
@@ -506,21 +536,7 @@ def test_a_flag_is_closed_only_by_a_case_review(client, world):
 def test_a_post_closure_review_before_the_closure_is_refused(client, world):
     child = held_child(world)
     flag = open_flag(world, child, opened_at=NOW - timedelta(hours=5))
-    services.record_case_review(
-        flag,
-        by=world.staff,
-        version=flag.version_id,
-        held_at=NOW - timedelta(hours=1),
-        attendees=[],
-        yot_attended=False,
-        outcome="Close",
-        risk_level=RiskLevel.LOW,
-        observation_level=ObservationLevel.STANDARD,
-        close=True,
-        next_review_due=None,
-        now=NOW,
-    )
-    db.session().commit()
+    record_review(world, flag, held_at=NOW - timedelta(hours=1))
     sign_in(client, world.staff)
     response = client.post(
         f"/self-harm-flags/{flag.id}/post-closure-review",
@@ -574,7 +590,7 @@ def test_a_change_that_lands_between_reading_and_writing_is_not_overwritten(worl
         )
     with pytest.raises(services.StaleFlagError, match="This changed while you were editing"):
         services.record_immediate_action_plan(
-            flag, by=world.staff, version=version, plan="Plan", now=NOW
+            flag, by=world.staff, version=version, plan="Plan", made_at=NOW, now=NOW
         )
     db.session().rollback()
     assert fresh(SelfHarmFlag, flag.id).immediate_action_plan is None
@@ -835,11 +851,16 @@ def test_a_release_entered_after_a_plan_typed_later_is_accepted(client, world):
     child = held_child(world)
     flag = open_flag(world, child, opened_at=NOW - timedelta(hours=3))
     services.record_immediate_action_plan(
-        flag, by=world.staff, version=flag.version_id, plan="Obs every 30 minutes", now=NOW
+        flag,
+        by=world.staff,
+        version=flag.version_id,
+        plan="Obs every 30 minutes",
+        made_at=NOW - timedelta(minutes=20),
+        now=NOW,
     )
     db.session().commit()
     sign_in(client, world.staff)
-    # The child left at 11:50; the plan was typed in at noon, after they had gone.
+    # The child left at 11:50; the plan made at 11:40 was typed in at noon, after they had gone.
     assert "Jordan Ellis has been released" in release(client, child, at="11:50")
     assert fresh(SelfHarmFlag, flag.id).state is FlagState.ENDED_ON_RELEASE
 
@@ -939,3 +960,155 @@ def test_a_flag_that_does_not_exist_is_not_found(client, world):
     sign_in(client, world.staff)
     assert client.get("/self-harm-flags/999").status_code == 404
     assert client.get("/self-harm-flags/999/case-reviews/new").status_code == 404
+
+
+# The order of the steps
+
+
+def record_plan(world, flag, made_at):
+    services.record_immediate_action_plan(
+        flag, by=world.staff, version=flag.version_id, plan="Plan", made_at=made_at, now=NOW
+    )
+    db.session().commit()
+
+
+def test_each_step_comes_after_the_one_before_and_nothing_is_saved_out_of_order(client, world):
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=utc(2026, 11, 25, 11, 0))
+    sign_in(client, world.staff)
+    base = f"/self-harm-flags/{flag.id}"
+
+    form = client.get(f"{base}/immediate-action-plan").text
+    assert 'name="made_time" type="text" value="12:00"' in form  # starts at now
+    response = client.post(
+        f"{base}/immediate-action-plan",
+        data={"version_id": str(flag.version_id), "plan": "Plan", **plan_made("10:59")},
+    )
+    assert error_summary(response.text) == [
+        "The date and time must be after the flag was opened (25 November 2026 at 11am)"
+    ]
+    response = client.post(
+        f"{base}/immediate-action-plan",
+        data={"version_id": str(flag.version_id), "plan": "Plan", **plan_made("12:01")},
+    )
+    assert error_summary(response.text) == ["The date and time must not be in the future"]
+    assert fresh(SelfHarmFlag, flag.id).immediate_action_plan_at is None
+    record_plan(world, fresh(SelfHarmFlag, flag.id), utc(2026, 11, 25, 11, 20))
+
+    flag = fresh(SelfHarmFlag, flag.id)
+    interview = {
+        "version_id": str(flag.version_id),
+        "held_on": ["25", "11", "2026"],
+        "held_time": "11:10",
+        "summary": "Low mood",
+    }
+    response = client.post(f"{base}/assessment-interview", data=interview)
+    assert error_summary(response.text) == [
+        "The date and time must be after the immediate action plan (25 November 2026 at 11:20am)"
+    ]
+    response = client.post(f"{base}/assessment-interview", data={**interview, "held_time": "11:30"})
+    assert response.status_code in (302, 303), response.text
+
+    flag = fresh(SelfHarmFlag, flag.id)
+    response = client.post(f"{base}/case-reviews/new", data=review_form(flag, held_time="11:25"))
+    assert error_summary(response.text) == [
+        "The date and time must be after the assessment interview (25 November 2026 at 11:30am)"
+    ]
+    assert count(CaseReview) == 0
+    response = client.post(f"{base}/case-reviews/new", data=review_form(flag, held_time="11:40"))
+    assert response.status_code in (302, 303), response.text
+    flag = fresh(SelfHarmFlag, flag.id)
+    response = client.post(f"{base}/case-reviews/new", data=review_form(flag, held_time="11:35"))
+    assert error_summary(response.text) == [
+        "The date and time must be after the last case review (25 November 2026 at 11:40am)"
+    ]
+    assert count(CaseReview) == 1
+
+
+def test_a_plan_written_up_late_must_still_come_before_the_interview(world):
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=utc(2026, 11, 25, 11, 0))
+    services.record_assessment_interview(
+        flag,
+        by=world.staff,
+        version=flag.version_id,
+        summary="Low mood",
+        held_at=utc(2026, 11, 25, 11, 30),
+        now=NOW,
+    )
+    db.session().commit()
+    with pytest.raises(services.SelfHarmError, match="must be before the assessment interview"):
+        record_plan(world, flag, NOW)
+    db.session().rollback()
+    record_plan(world, fresh(SelfHarmFlag, flag.id), utc(2026, 11, 25, 11, 15))
+    assert fresh(SelfHarmFlag, flag.id).immediate_action_plan_at == utc(2026, 11, 25, 11, 15)
+
+
+# How far ahead the next case review may be set
+
+
+def test_the_form_states_the_latest_next_review_for_each_risk_level(client, world):
+    child = held_child(world)
+    flag = open_flag(world, child)
+    sign_in(client, world.staff)
+    page = " ".join(client.get(f"/self-harm-flags/{flag.id}/case-reviews/new").text.split())
+    assert (
+        "At the latest 24 hours after the review at high risk (26 November 2026 at 12pm for a "
+        "review held now); 7 days after the review at raised risk (2 December 2026 at 12pm for "
+        "a review held now); 14 days after the review at low risk" in page
+    )
+
+
+def test_a_next_review_beyond_the_limit_for_the_risk_level_is_refused(client, world):
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=utc(2026, 11, 25, 11, 15))
+    sign_in(client, world.staff)
+    # Raised risk stays raised: at most 7 days after the review held at 11:45.
+    data = review_form(
+        flag, risk_level="RAISED", next_review_on=["2", "12", "2026"], next_review_time="11:46"
+    )
+    response = client.post(f"/self-harm-flags/{flag.id}/case-reviews/new", data=data)
+    assert error_summary(response.text) == [
+        "The next case review must be by 2 December 2026 at 11:45am at the latest: "
+        "7 days after the review, at raised risk"
+    ]
+    assert count(CaseReview) == 0
+    data["next_review_time"] = "11:45"
+    response = client.post(f"/self-harm-flags/{flag.id}/case-reviews/new", data=data)
+    assert response.status_code in (302, 303), response.text
+    assert fresh(SelfHarmFlag, flag.id).next_review_due == utc(2026, 12, 2, 11, 45)
+
+
+def test_raising_the_risk_brings_the_next_review_forward_to_the_limit(client, world):
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=utc(2026, 11, 25, 11, 15))
+    sign_in(client, world.staff)
+    response = client.post(
+        f"/self-harm-flags/{flag.id}/case-reviews/new",
+        data=review_form(flag, risk_level="HIGH", next_review_on=["1", "12", "2026"]),
+        follow_redirects=True,
+    )
+    assert (
+        "The next case review has been brought forward to 26 November 2026 at 11:45am, the "
+        "latest allowed at high risk" in response.text
+    )
+    assert fresh(SelfHarmFlag, flag.id).next_review_due == utc(2026, 11, 26, 11, 45)
+    assert actions_of(child)["next_case_review"].due_at == utc(2026, 11, 26, 11, 45)
+
+
+def test_a_review_recorded_after_its_limit_has_passed_makes_the_next_review_due_at_once(world):
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=NOW - timedelta(days=2, hours=1))
+    stays_open = {"close": False, "next_review_due": NOW + timedelta(days=1)}
+    record_review(
+        world, flag, held_at=NOW - timedelta(days=2), risk_level=RiskLevel.RAISED, **stays_open
+    )
+    record_review(
+        world,
+        flag,
+        held_at=NOW - timedelta(days=1, hours=1),
+        risk_level=RiskLevel.HIGH,
+        **stays_open,
+    )
+    # High risk: 24 hours after a review held 25 hours ago, so overdue by an hour already.
+    assert fresh(SelfHarmFlag, flag.id).next_review_due == NOW - timedelta(hours=1)

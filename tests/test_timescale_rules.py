@@ -49,6 +49,9 @@ YOT, EST = OwnerKind.YOT, OwnerKind.ESTABLISHMENT
         ("second_lac_review", "first_lac_review_held", (3, M), YOT, (2, WD), "Care Planning"),
         ("later_lac_review", "later_lac_review_held", (6, M), YOT, (2, WD), "Care Planning"),
         ("initial_planning_meeting", "sentenced_child_admitted", (10, WD), YOT, (2, WD), "YJB"),
+        ("case_review_limit_high", "case_review_limit", (24, H), EST, (12, H), "Local practice"),
+        ("case_review_limit_raised", "case_review_limit", (7, CD), EST, (12, H), "ACCT"),
+        ("case_review_limit_low", "case_review_limit", (14, CD), EST, (12, H), "ACCT"),
     ],
 )
 def test_every_database_starts_with_the_default_timescales(
@@ -212,3 +215,19 @@ def test_the_service_refuses_offsets_out_of_range_and_offsets_for_event_set_rule
     db.session().rollback()
     assert rule("welfare_screening_due").due_offset == 1
     assert rule("next_case_review").due_offset is None
+
+
+def test_a_case_review_limit_is_edited_without_a_grace_since_it_makes_no_action(client, world):
+    sign_in(client, world.admin)
+    assert "Not an action" in client.get("/admin/timescales/").text
+    limit = rule("case_review_limit_raised")
+    page = client.get(f"/admin/timescales/{limit.id}/edit").text
+    assert 'name="acpc_grace_offset"' not in page
+    assert "it is the latest a case review may set the next one" in page
+    response = client.post(
+        f"/admin/timescales/{limit.id}/edit",
+        data={"due_offset": "5", "due_unit": "CALENDAR_DAYS", "version_id": str(limit.version_id)},
+    )
+    assert response.status_code in (302, 303), response.text
+    changed = rule("case_review_limit_raised")
+    assert (changed.due_offset, changed.due_unit, changed.acpc_grace_offset) == (5, CD, 12)

@@ -68,9 +68,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def _reads_only() -> bool:
     """A GET or HEAD request reads only, until it says it will write (``writes``)."""
-    return (
-        has_request_context() and request.method in ("GET", "HEAD") and not g.get("db_writes")
-    )
+    return has_request_context() and request.method in ("GET", "HEAD") and not g.get("db_writes")
 
 
 def writes() -> None:

@@ -443,6 +443,7 @@ def _open_flag_with_review(child: YoungPerson, staff: User, now: datetime) -> No
         by=staff,
         version=flag.version_id,
         plan="Observations every 30 minutes; keyworker session this evening.",
+        made_at=opened + timedelta(minutes=40),
         now=opened + timedelta(minutes=40),
     )
     self_harm.record_assessment_interview(
@@ -487,6 +488,7 @@ def _closed_flag(child: YoungPerson, staff: User, now: datetime) -> None:
         by=staff,
         version=flag.version_id,
         plan="Observations every 15 minutes; healthcare to dress the scratches.",
+        made_at=opened + timedelta(minutes=30),
         now=opened + timedelta(minutes=30),
     )
     self_harm.record_assessment_interview(

@@ -178,7 +178,7 @@ class TestJourneys:
         staff.choose("Risk level", "Raised")
         staff.choose("Observation level", "At least hourly")
         staff.choose("Does the flag stay open?", "Yes, set the next case review")
-        staff.fill_date("Date of the next case review", (held + timedelta(days=7)).date())
+        staff.fill_date("Date of the next case review", (held + timedelta(days=6)).date())
         staff.fill("Time of the next case review", "10:00")
         staff.click_button("Save case review")
         assert staff.success_banner() == "Success Case review recorded"

@@ -34,12 +34,18 @@ class OwnerKind(StrEnum):
         return {"YOT": "Child's youth offending team", "ESTABLISHMENT": "Establishment"}[self]
 
 
+# Rules that make no action but bound one set by hand: the longest after a case review that
+# the next may be set, one rule per risk level (``case_review_limit_high`` and so on).
+LIMIT_TRIGGERS = frozenset({"case_review_limit"})
+
+
 class TimescaleRule(Versioned, SQLModel, table=True):
     """When a trigger event makes an action due, who owns it, and when the ACPC hears of it.
 
     A rule with no offset (the next case review) is due when the event that triggers it says.
     An edit changes actions created afterwards only: each action keeps the due times it was
-    given when it was made.
+    given when it was made. A limit rule (``sets_limit``) makes no action and has no grace: it
+    bounds a due time that a person sets.
     """
 
     __tablename__ = "timescale_rule"
@@ -66,6 +72,10 @@ class TimescaleRule(Versioned, SQLModel, table=True):
     updated_at: datetime | None = None
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")
     version_id: int = 1
+
+    @property
+    def sets_limit(self) -> bool:
+        return self.trigger_event in LIMIT_TRIGGERS
 
     @property
     def due_text(self) -> str:

@@ -88,6 +88,7 @@ TRIGGER_LABELS = {
     "later_lac_review_held": "Second or later LAC review held",
     "placement_review_held": "Placement review meeting held",
     "welfare_screening_received": "YOT's welfare screening reaches the establishment",
+    "case_review_limit": "Case review held: the latest it may set the next",
 }
 
 
@@ -100,6 +101,11 @@ def dao_rules() -> list[TimescaleRule]:
 
 def dao_rule(rule_id: int) -> TimescaleRule | None:
     return db.session().get(TimescaleRule, rule_id)
+
+
+def dao_rules_by_key(keys: list[str]) -> dict[str, TimescaleRule]:
+    statement = select(TimescaleRule).where(TimescaleRule.key.in_(keys))
+    return {rule.key: rule for rule in db.session().exec(statement)}
 
 
 def dao_kind_choices() -> list[tuple[str, str]]:

@@ -34,10 +34,11 @@ def _fill(form: TimescaleRuleForm, rule: TimescaleRule) -> None:
         form.due_offset.raw_data = None
         form.due_unit.data = rule.due_unit.value
         form.due_unit.raw_data = None
-    form.acpc_grace_offset.data = rule.acpc_grace_offset
-    form.acpc_grace_offset.raw_data = None
-    form.acpc_grace_unit.data = rule.acpc_grace_unit.value
-    form.acpc_grace_unit.raw_data = None
+    if form.acpc_grace_offset is not None:
+        form.acpc_grace_offset.data = rule.acpc_grace_offset
+        form.acpc_grace_offset.raw_data = None
+        form.acpc_grace_unit.data = rule.acpc_grace_unit.value
+        form.acpc_grace_unit.raw_data = None
     form.version_id.data = str(rule.version_id)
     form.version_id.raw_data = None
 
@@ -53,10 +54,16 @@ def edit(rule_id: int):
         # The triggering event sets the due time (a case review sets the next): nothing to edit.
         del form.due_offset
         del form.due_unit
+    if rule.sets_limit:
+        # It makes no action, so nothing of it goes to the ACPC.
+        del form.acpc_grace_offset
+        del form.acpc_grace_unit
     if request.method == "GET":
         _fill(form, rule)
     if form.validate_on_submit():
         version = form.version_id.data
+        grace = form.acpc_grace_offset
+        grace_unit = form.acpc_grace_unit
         try:
             services.update_rule(
                 rule,
@@ -64,8 +71,8 @@ def edit(rule_id: int):
                 version_id=int(version) if version and version.isdigit() else None,
                 due_offset=form.due_offset.data if form.due_offset else None,
                 due_unit=Unit(form.due_unit.data) if form.due_unit else None,
-                acpc_grace_offset=form.acpc_grace_offset.data,
-                acpc_grace_unit=Unit(form.acpc_grace_unit.data),
+                acpc_grace_offset=grace.data if grace else rule.acpc_grace_offset,
+                acpc_grace_unit=Unit(grace_unit.data) if grace_unit else rule.acpc_grace_unit,
                 now=datetime.now(UTC),
             )
         except services.StaleRuleError as error:

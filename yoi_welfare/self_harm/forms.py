@@ -93,6 +93,8 @@ class VersionedForm(GovForm):
 
 
 class ImmediateActionPlanForm(VersionedForm):
+    made_on = _date("Date the plan was made", "date the plan was made")
+    made_time = _time("Time the plan was made")
     plan = _text(
         "Immediate action plan",
         "Enter the immediate action plan",

@@ -55,6 +55,11 @@ class RiskLevel(StrEnum):
     def label(self) -> str:
         return self.value.capitalize()
 
+    @property
+    def rank(self) -> int:
+        """0 for low, 1 for raised, 2 for high: how many levels above low."""
+        return list(RiskLevel).index(self)
+
 
 class ObservationLevel(StrEnum):
     STANDARD = "STANDARD"

@@ -26,7 +26,8 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
-from yoi_welfare.domain.timescales import OverdueState, describe_overdue, overdue_state
+from yoi_welfare.domain.acct import Step, check_step_order
+from yoi_welfare.domain.timescales import OverdueState, describe_overdue, due_at, overdue_state
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.people import services as people
@@ -193,14 +194,33 @@ def end_flags_on_release(
 
 def _last_step(flag: SelfHarmFlag) -> tuple[str, datetime]:
     """The flag's latest step, as when it happened (not when it was typed in), and its name."""
-    reviews = dao_case_reviews(flag.id)
     steps = [
-        ("the flag was opened", flag.opened_at),
-        ("the assessment interview", flag.assessment_interview_at),
-        ("the last case review", reviews[-1].review.held_at if reviews else None),
-        ("the flag was closed", flag.closed_at),
-    ]
+        (step.label, when) for step, when in _recorded_steps(flag).items() if when is not None
+    ] + [("the flag was closed", flag.closed_at)]
     return max(((what, when) for what, when in steps if when is not None), key=lambda s: s[1])
+
+
+def _recorded_steps(flag: SelfHarmFlag) -> dict[Step, datetime | None]:
+    """When each step of the flag happened, None for those not recorded."""
+    reviews = dao_case_reviews(flag.id)
+    return {
+        Step.OPENED: flag.opened_at,
+        Step.IMMEDIATE_ACTION_PLAN: flag.immediate_action_plan_at,
+        Step.ASSESSMENT_INTERVIEW: flag.assessment_interview_at,
+        Step.FIRST_CASE_REVIEW: reviews[0].review.held_at if reviews else None,
+        Step.LAST_CASE_REVIEW: reviews[-1].review.held_at if reviews else None,
+        Step.POST_CLOSURE_REVIEW: flag.post_closure_review_at,
+    }
+
+
+def _check_in_order(flag: SelfHarmFlag, step: Step, when: datetime, field: str, now) -> None:
+    """Refuse a step dated out of the ACCT order (``domain.acct``), on ``field``."""
+    error = check_step_order(step, when, _recorded_steps(flag), now)
+    if error is None:
+        return
+    if error.at is None:
+        raise SelfHarmError(f"The date and time {error.message}", field)
+    raise SelfHarmError(f"The date and time {error.message} ({format_datetime(error.at)})", field)
 
 
 def dao_open_flag(child_id: int) -> SelfHarmFlag | None:
@@ -307,6 +327,43 @@ def dao_agency_names(ids: set[int]) -> dict[int, str]:
 
 
 # Rules a person sees
+
+
+LIMIT_KEYS = {level: f"case_review_limit_{level.value.lower()}" for level in RiskLevel}
+
+
+@dataclass(frozen=True)
+class ReviewLimit:
+    """The latest a case review held at some time may set the next, at one risk level."""
+
+    risk_level: RiskLevel
+    period: str  # in words, such as "24 hours"
+    latest: datetime
+
+
+def review_limits(held_at: datetime) -> dict[RiskLevel, ReviewLimit]:
+    """For each risk level with a limit rule, the latest the next case review may be set after a
+    review held at ``held_at``."""
+    rules = actions.dao_rules_by_key(list(LIMIT_KEYS.values()))
+    limits = {}
+    for level, key in LIMIT_KEYS.items():
+        rule = rules.get(key)
+        if rule is not None and rule.due_offset is not None:
+            latest = due_at(held_at, rule.due_offset, rule.due_unit)
+            limits[level] = ReviewLimit(level, rule.due_text, latest)
+    return limits
+
+
+def describe_review_limits(held_at: datetime) -> str:
+    """The limits in words, as the case review form states them for a review held now."""
+    limits = sorted(review_limits(held_at).values(), key=lambda limit: -limit.risk_level.rank)
+    if not limits:
+        return ""
+    return "At the latest " + "; ".join(
+        f"{limit.period} after the review at {limit.risk_level.label.lower()} risk "
+        f"({format_datetime(limit.latest)} for a review held now)"
+        for limit in limits
+    )
 
 
 def arrived_unreviewed(flag: SelfHarmFlag, holding_establishment_id: int | None) -> bool:
@@ -483,9 +540,15 @@ def _check_open(flag: SelfHarmFlag, what: str) -> YoungPerson:
 
 
 def record_immediate_action_plan(
-    flag: SelfHarmFlag, *, by: User, version: int | None, plan: str, now: datetime
+    flag: SelfHarmFlag,
+    *,
+    by: User,
+    version: int | None,
+    plan: str,
+    made_at: datetime,
+    now: datetime,
 ) -> None:
-    """The immediate action plan, recorded now; completes its action."""
+    """The immediate action plan and when it was made; completes its action at that time."""
     _check_version(flag, version)
     child = _check_open(flag, "there is no immediate action plan to record")
     _check_holds(child, by)
@@ -494,13 +557,14 @@ def record_immediate_action_plan(
             "The immediate action plan was recorded "
             f"{format_datetime(flag.immediate_action_plan_at)}. Record changes at a case review"
         )
+    _check_in_order(flag, Step.IMMEDIATE_ACTION_PLAN, made_at, "made_on", now)
     flag.immediate_action_plan = _text(
         plan, "plan", "Enter the immediate action plan", "The immediate action plan"
     )
-    flag.immediate_action_plan_at = now
+    flag.immediate_action_plan_at = made_at
     flag.immediate_action_plan_by_id = by.id
     _save(flag)
-    actions.complete_open_actions(child, "immediate_action_plan", by=by, at=now)
+    actions.complete_open_actions(child, "immediate_action_plan", by=by, at=made_at)
     _audit("self_harm_immediate_action_plan_recorded", flag, by)
 
 
@@ -522,7 +586,7 @@ def record_assessment_interview(
             "The assessment interview was recorded as held "
             f"{format_datetime(flag.assessment_interview_at)}"
         )
-    _check_when(held_at, "held_on", after=flag.opened_at, after_text="the flag was opened", now=now)
+    _check_in_order(flag, Step.ASSESSMENT_INTERVIEW, held_at, "held_on", now)
     flag.assessment_interview = _text(
         summary, "summary", "Enter what the assessment interview found", "The summary"
     )
@@ -556,14 +620,7 @@ def record_case_review(
     _check_version(flag, version)
     child = _check_open(flag, "record a new concern by opening a new flag")
     _check_holds(child, by)
-    _check_when(held_at, "held_on", after=flag.opened_at, after_text="the flag was opened", now=now)
-    latest = dao_case_reviews(flag.id)
-    if latest and held_at < latest[-1].review.held_at:
-        raise SelfHarmError(
-            "The date and time must be after the last case review "
-            f"({format_datetime(latest[-1].review.held_at)})",
-            "held_on",
-        )
+    _check_in_order(flag, Step.LAST_CASE_REVIEW, held_at, "held_on", now)
     outcome = _text(outcome, "outcome", "Enter what the review decided", "The outcome")
     if close:
         next_review_due = None
@@ -571,6 +628,10 @@ def record_case_review(
         raise SelfHarmError("Enter the date of the next case review", "next_review_on")
     elif next_review_due <= now:
         raise SelfHarmError("The next case review must be in the future", "next_review_on")
+    else:
+        next_review_due = _within_limit(
+            next_review_due, held_at, RiskLevel(risk_level), flag.risk_level, now
+        )
     review = CaseReview(
         flag_id=flag.id,
         held_at=held_at,
@@ -620,6 +681,31 @@ def record_case_review(
     if close:
         _audit("self_harm_flag_closed", flag, by)
     return review
+
+
+def _within_limit(
+    next_review_due: datetime,
+    held_at: datetime,
+    risk_level: RiskLevel,
+    previous: RiskLevel,
+    now: datetime,
+) -> datetime:
+    """The next review, within the limit for the risk level the review leaves the flag at.
+
+    A later date is refused, unless the review raised the risk (or was recorded so late that
+    the limit has passed): then the next review is brought forward to the limit, since the
+    child must not wait while the form is put right.
+    """
+    limit = review_limits(held_at).get(risk_level)
+    if limit is None or next_review_due <= limit.latest:
+        return next_review_due
+    if risk_level.rank > previous.rank or limit.latest <= now:
+        return limit.latest
+    raise SelfHarmError(
+        f"The next case review must be by {format_datetime(limit.latest)} at the latest: "
+        f"{limit.period} after the review, at {risk_level.label.lower()} risk",
+        "next_review_on",
+    )
 
 
 def record_post_closure_review(

@@ -40,6 +40,7 @@ from yoi_welfare.self_harm.forms import (
 )
 from yoi_welfare.self_harm.models import FlagState, ObservationLevel, RiskLevel, SelfHarmFlag
 from yoi_welfare.view_helpers import show_error
+from yoi_welfare.web import format_datetime
 
 bp = Blueprint("self_harm", __name__)
 
@@ -112,9 +113,7 @@ def new(child_id: int):
     form = OpenFlagForm()
     open_flag = services.dao_open_flag(child.id)
     if request.method == "GET":
-        now = _now().astimezone(LONDON)
-        form.opened_on.data = now.date()
-        form.opened_time.data = now.strftime("%H:%M")
+        _prefill_now(form, "opened_on", "opened_time")
     if request.method == "POST" and open_flag is not None:
         form.form_errors.append(f"{child.full_name} already has an open self-harm flag")
     elif form.validate_on_submit():
@@ -193,7 +192,7 @@ def _step(
     title: str,
     closed_text: Callable[[SelfHarmFlag], str | None],
     save: Callable[[SelfHarmFlag], None],
-    done: str,
+    done: str | Callable[[], str],
     prefill: Callable[[SelfHarmFlag], None] | None = None,
 ):
     """One step on a flag: show the form unless the step is done, save it, handle staleness."""
@@ -215,7 +214,7 @@ def _step(
                 # Keep what was typed; saving again is checked against the flag as it is now.
                 form.version_id.data = str(flag.version_id)
         else:
-            flash(done, "success")
+            flash(done() if callable(done) else done, "success")
             return redirect(url_for("self_harm.show", flag_id=flag.id))
     return render_template(
         "self_harm/step.html",
@@ -230,6 +229,24 @@ def _when(form, on: str, at: str) -> datetime:
     return london_instant(getattr(form, on).data, getattr(form, at).time_value)
 
 
+def _recorded_once(at: str, what: str) -> Callable[[SelfHarmFlag], str | None]:
+    """Why a step recorded once per flag (at the flag's attribute ``at``) cannot be recorded."""
+
+    def closed_text(flag: SelfHarmFlag) -> str | None:
+        if getattr(flag, at):
+            return f"The {what} has been recorded."
+        return None if flag.is_open else "The flag is closed."
+
+    return closed_text
+
+
+def _prefill_now(form, on: str, at: str) -> None:
+    """Start a step's date and time at the moment the form is opened."""
+    now = _now().astimezone(LONDON)
+    getattr(form, on).data = now.date()
+    getattr(form, at).data = now.strftime("%H:%M")
+
+
 @bp.route("/self-harm-flags/<int:flag_id>/immediate-action-plan", methods=["GET", "POST"])
 @permission_required(Permission.WRITE_CUSTODY_RECORDS)
 def immediate_action_plan(flag_id: int):
@@ -238,17 +255,17 @@ def immediate_action_plan(flag_id: int):
         flag_id,
         form,
         title="Record the immediate action plan",
-        closed_text=lambda flag: (
-            "The immediate action plan has been recorded."
-            if flag.immediate_action_plan_at
-            else None
-            if flag.is_open
-            else "The flag is closed."
-        ),
+        closed_text=_recorded_once("immediate_action_plan_at", "immediate action plan"),
         save=lambda flag: services.record_immediate_action_plan(
-            flag, by=current_user, version=form.version, plan=form.plan.data, now=_now()
+            flag,
+            by=current_user,
+            version=form.version,
+            plan=form.plan.data,
+            made_at=_when(form, "made_on", "made_time"),
+            now=_now(),
         ),
         done="Immediate action plan recorded",
+        prefill=lambda flag: _prefill_now(form, "made_on", "made_time"),
     )
 
 
@@ -260,13 +277,7 @@ def assessment_interview(flag_id: int):
         flag_id,
         form,
         title="Record the assessment interview",
-        closed_text=lambda flag: (
-            "The assessment interview has been recorded."
-            if flag.assessment_interview_at
-            else None
-            if flag.is_open
-            else "The flag is closed."
-        ),
+        closed_text=_recorded_once("assessment_interview_at", "assessment interview"),
         save=lambda flag: services.record_assessment_interview(
             flag,
             by=current_user,
@@ -288,9 +299,15 @@ def case_review(flag_id: int):
         form.risk_level.data = flag.risk_level.value
         form.observation_level.data = flag.observation_level.value
 
+    limits = services.describe_review_limits(_now())
+    if limits:
+        form.next_review_on.description = f"If the flag stays open. {limits}"
+    brought_forward = []
+
     def save(flag: SelfHarmFlag) -> None:
         close = form.decision.data == CLOSE
-        services.record_case_review(
+        asked = None if close else _when(form, "next_review_on", "next_review_time")
+        review = services.record_case_review(
             flag,
             by=current_user,
             version=form.version,
@@ -301,9 +318,11 @@ def case_review(flag_id: int):
             risk_level=RiskLevel(form.risk_level.data),
             observation_level=ObservationLevel(form.observation_level.data),
             close=close,
-            next_review_due=None if close else _when(form, "next_review_on", "next_review_time"),
+            next_review_due=asked,
             now=_now(),
         )
+        if asked is not None and review.next_review_due != asked:
+            brought_forward.append(review)
 
     return _step(
         flag_id,
@@ -311,7 +330,13 @@ def case_review(flag_id: int):
         title="Record a case review",
         closed_text=lambda flag: None if flag.is_open else "The flag is closed.",
         save=save,
-        done="Case review recorded",
+        done=lambda: (
+            "Case review recorded. The next case review has been brought forward to "
+            f"{format_datetime(brought_forward[0].next_review_due)}, the latest allowed at "
+            f"{brought_forward[0].risk_level.label.lower()} risk"
+            if brought_forward
+            else "Case review recorded"
+        ),
         prefill=prefill,
     )
 
