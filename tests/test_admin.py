@@ -403,7 +403,7 @@ def test_an_establishment_holding_children_it_can_no_longer_see_is_named(client,
     from datetime import date, timedelta
 
     from tests.factories import create_child, create_placement
-    from yoi_welfare.governance.agreements import london_today
+    from yoi_welfare.dates import london_today
 
     child = create_child(world.area)
     create_placement(child, world.yoi)

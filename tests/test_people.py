@@ -689,3 +689,19 @@ def test_an_admission_no_team_could_follow_up_is_refused_with_a_message(client, 
         html.unescape(response.text)
     )
     assert placements(child) == []
+
+
+def test_the_movement_forms_start_at_the_uk_date_after_midnight_in_summer(client, world):
+    # 00:30 on 2 July in the UK is still 1 July on a server clock that keeps UTC.
+    child = create_child(world.area)
+    create_placement(child, world.yoi, admitted_at=datetime(2026, 6, 1, 9, tzinfo=UTC))
+    with time_machine.travel(datetime(2026, 7, 1, 23, 30, tzinfo=UTC), tick=False):
+        sign_in(client, world.staff)
+        for path in (
+            "/admissions/new",
+            f"/children/{child.id}/transfer",
+            f"/children/{child.id}/release",
+        ):
+            page = client.get(path).text
+            assert 'id="on_date-day" name="on_date" type="text" value="02"' in page, path
+            assert 'id="on_date-month" name="on_date" type="text" value="07"' in page, path

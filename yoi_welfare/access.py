@@ -21,14 +21,15 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.agencies.models import Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import london_today
 from yoi_welfare.governance.agreements import (
     agreement_shared_under,
     dao_shared_under,
-    london_today,
     party_to_agreement_clause,
     shared_under_line,
 )
 from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.people.placements import dao_current_placement
 
 
 class Permission(StrEnum):
@@ -275,15 +276,7 @@ def deny(**audit_fields) -> None:
 
 
 def current_placement(child: YoungPerson) -> Placement | None:
-    return (
-        db.session()
-        .exec(
-            select(Placement).where(
-                Placement.young_person_id == child.id, Placement.left_at.is_(None)
-            )
-        )
-        .first()
-    )
+    return dao_current_placement(child.id)
 
 
 def holds_child(child: YoungPerson) -> bool:

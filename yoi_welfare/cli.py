@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 
 from yoi_welfare import db
+from yoi_welfare.dates import utcnow
 
 
 def register_commands(app: Flask) -> None:
@@ -154,8 +155,8 @@ def escalations_run(at: str | None) -> None:
     """Run one escalation scan and print what it raised."""
     from yoi_welfare.jobs import escalation_scan
 
-    now = parse_instant(at, "--at") if at else datetime.now(UTC)
-    if now > datetime.now(UTC):
+    now = parse_instant(at, "--at") if at else utcnow()
+    if now > utcnow():
         refuse_in_production(
             "escalations run with --at in the future",
             "each escalation is raised once, for good, and this would raise and email them for "
@@ -196,7 +197,7 @@ def reports_weekly(week: str | None, area_code: str | None, output: Path | None,
             "reports weekly --force",
             "a stored report is the record the ACPC received and acted on, and is never replaced",
         )
-    now = datetime.now(UTC)
+    now = utcnow()
     try:
         iso_week = IsoWeek.parse(week) if week else IsoWeek.previous_to(now)
     except ValueError as error:
@@ -269,7 +270,7 @@ def subject_access_command(
     from yoi_welfare.governance import subject_access
 
     output.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(UTC)
+    now = utcnow()
     try:
         with db.job_session():
             child = subject_access.child_by_reference(reference, area_code)
@@ -302,8 +303,8 @@ def retention_review(at: str | None) -> None:
     """List the children whose records are due for retention review (changes nothing)."""
     from datetime import date
 
+    from yoi_welfare.dates import london_today
     from yoi_welfare.governance import retention
-    from yoi_welfare.governance.agreements import london_today
 
     try:
         today = date.fromisoformat(at) if at else london_today()

@@ -1,7 +1,7 @@
 """Fictional demo data: areas, agencies, users of every role and ~40 children with histories."""
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 
@@ -12,8 +12,8 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.agencies.models import Agency, AgencyKind, Area
 from yoi_welfare.custody import services as custody
 from yoi_welfare.custody.models import NoteCategory
+from yoi_welfare.dates import utcnow
 from yoi_welfare.governance import agreements
-from yoi_welfare.people import services as people
 from yoi_welfare.people.models import (
     ETHNICITIES,
     LeavingReason,
@@ -22,6 +22,7 @@ from yoi_welfare.people.models import (
     Sex,
     YoungPerson,
 )
+from yoi_welfare.people.placements import dao_current_placement
 from yoi_welfare.reviews import services as reviews
 from yoi_welfare.reviews.models import PlacementOutcome, ReviewKind
 from yoi_welfare.screenings.demo import create_demo_screenings
@@ -205,7 +206,7 @@ def _create(password: str) -> None:
     session.add_all(users)
     session.flush()
 
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    now = utcnow().replace(second=0, microsecond=0)
     today = now.date()
     _sharing_agreements(areas, establishments, today)
     held = []
@@ -373,7 +374,7 @@ def _custody_welfare(held: list[YoungPerson], users: list[User], now: datetime) 
 
     Through the same services as the web pages, so the actions they make follow the rules.
     """
-    placements = {child.id: people.dao_current_placement(child.id) for child in held}
+    placements = {child.id: dao_current_placement(child.id) for child in held}
 
     def staff_of(child: YoungPerson) -> User:
         establishment_id = placements[child.id].establishment_id

@@ -1,7 +1,6 @@
 """Column helpers shared by every feature's models."""
 
 import enum
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import declared_attr
@@ -16,10 +15,6 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def enum_column(enum_class: type[enum.Enum], name: str | None = None, **kwargs) -> sa.Enum:

@@ -30,6 +30,7 @@ from yoi_welfare.agencies.models import Agency, AgencyKind, Area
 from yoi_welfare.audit.models import AuditChainHead, AuditEvent, event_content
 from yoi_welfare.audit.services import GENESIS_HASH, HEAD_ID, chain_hash
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NoteCategory
+from yoi_welfare.dates import utcnow
 from yoi_welfare.demo import FAMILY, GIVEN
 from yoi_welfare.domain.timescales import EscalationLevel
 from yoi_welfare.domain.wellbeing import Level
@@ -191,7 +192,7 @@ class Synthesiser:
         self.years = years
         # Seeded, so a benchmark can be repeated; nothing secret comes from it.
         self.rng = random.Random(seed)  # noqa: S311  # nosec B311
-        self.now = (now or datetime.now(UTC)).replace(microsecond=0)
+        self.now = (now or utcnow()).replace(microsecond=0)
         self.start = self.now - timedelta(days=365 * years)
         self.counts = Counts()
         self.flag_rate = FLAG_RATE

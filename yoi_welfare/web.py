@@ -1,8 +1,6 @@
 """The request cycle: one transaction per request, security headers, error pages, filters."""
 
 import secrets
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, g, jsonify, render_template, request
 from flask.templating import Environment
@@ -11,8 +9,8 @@ from werkzeug.exceptions import HTTPException
 
 from yoi_welfare import db
 from yoi_welfare.access import public
+from yoi_welfare.dates import format_date, format_datetime, utcnow
 
-LONDON = ZoneInfo("Europe/London")
 bp = Blueprint("web", __name__)
 
 
@@ -33,7 +31,7 @@ def scheduler_health():
     frequent job is overdue or the last runs of any job failed. Job names and times only."""
     from yoi_welfare.jobs import job_health
 
-    jobs = job_health(datetime.now(UTC))
+    jobs = job_health(utcnow())
     body = {
         job.name: {
             "last_success": job.last_success_at.isoformat() if job.last_success_at else None,
@@ -43,45 +41,6 @@ def scheduler_health():
         for job in jobs
     }
     return jsonify(body), 200 if all(job.healthy for job in jobs) else 503
-
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def _day(value: date) -> str:
-    """25 November 2026: English month names whatever the locale."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def format_date(value: date | datetime | None) -> str:
-    """GOV.UK style: 25 November 2026, in UK time."""
-    if value is None:
-        return ""
-    return _day(value.astimezone(LONDON) if isinstance(value, datetime) else value)
-
-
-def format_datetime(value: datetime | None) -> str:
-    """GOV.UK style: 25 November 2026 at 2:30pm, in UK time."""
-    if value is None:
-        return ""
-    local = value.astimezone(LONDON)
-    hour = local.hour % 12 or 12
-    minutes = "" if local.minute == 0 else f":{local.minute:02d}"
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{_day(local)} at {hour}{minutes}{suffix}"
 
 
 class TemplateEnvironment(Environment):

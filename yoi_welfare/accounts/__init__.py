@@ -1,6 +1,5 @@
 """Accounts: who is signed in, and for how long (throttling.py: how often they may try)."""
 
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
@@ -10,6 +9,7 @@ from sqlmodel import select
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.agencies.models import Agency
+from yoi_welfare.dates import utcnow
 from yoi_welfare.extensions import login_manager
 
 # Keys this package keeps in the (signed) session cookie.
@@ -49,7 +49,7 @@ def _user_and_agency() -> sa.Select:
 
 
 def now_timestamp() -> float:
-    return datetime.now(UTC).timestamp()
+    return utcnow().timestamp()
 
 
 def start_session_clock() -> None:

@@ -6,7 +6,8 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, AgencyKind
-from yoi_welfare.models_base import enum_column, utcnow
+from yoi_welfare.dates import utcnow
+from yoi_welfare.models_base import enum_column
 
 
 class Role(StrEnum):

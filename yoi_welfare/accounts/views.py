@@ -1,6 +1,5 @@
 """Sign-in (password, then the second factor), sign-out and the user's own account."""
 
-from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -21,6 +20,7 @@ from yoi_welfare.accounts.forms import ChangePasswordForm, SecurityCodeForm, Sig
 from yoi_welfare.accounts.models import User
 from yoi_welfare.accounts.throttling import limits_secret_attempts
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import utcnow
 
 bp = Blueprint("accounts", __name__)
 
@@ -37,10 +37,6 @@ WRONG_CODE = (
 # who is part-way through, and for how long.
 PENDING = "pending_sign_in"
 PENDING_SECONDS = 10 * 60
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _safe_next(target: str | None) -> str:
@@ -62,14 +58,14 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         email = form.email.data
-        if services.is_locked_out(email, _now()):
+        if services.is_locked_out(email, utcnow()):
             services.record_locked_out(email)
             form.form_errors.append(_locked_out_message())
         else:
             user = services.check_password(email, form.password.data)
             if user is not None:
                 return _password_accepted(user, request.args.get("next"))
-            if services.is_locked_out(email, _now()):
+            if services.is_locked_out(email, utcnow()):
                 form.form_errors.append(_locked_out_message())
             else:
                 form.password.errors = [WRONG_PASSWORD]
@@ -81,7 +77,7 @@ def _password_accepted(user: User, next_url: str | None):
     pending = {
         "user_id": user.id,
         "session_version": user.session_version,
-        "started_at": _now().timestamp(),
+        "started_at": utcnow().timestamp(),
         "next": _safe_next(next_url),
     }
     if user.has_second_factor:
@@ -108,7 +104,7 @@ def _pending_user() -> User | None:
     pending = session.get(PENDING)
     if not isinstance(pending, dict):
         return None
-    if _now().timestamp() - pending.get("started_at", 0) > PENDING_SECONDS:
+    if utcnow().timestamp() - pending.get("started_at", 0) > PENDING_SECONDS:
         return None
     user = db.session().get(User, pending.get("user_id"))
     if user is None or not user.active or user.session_version != pending.get("session_version"):
@@ -137,12 +133,12 @@ def security_code():
         return _start_again()
     form = SecurityCodeForm()
     if form.validate_on_submit():
-        if services.is_locked_out(user.email, _now()):
+        if services.is_locked_out(user.email, utcnow()):
             services.record_locked_out(user.email)
             return _locked_out_during_code()
-        if services.use_code(user, form.code.data, _now()):
+        if services.use_code(user, form.code.data, utcnow()):
             return _finish_sign_in(user, session[PENDING]["next"])
-        if services.is_locked_out(user.email, _now()):
+        if services.is_locked_out(user.email, utcnow()):
             return _locked_out_during_code()
         form.code.errors = [WRONG_CODE]
     return render_template("accounts/security_code.html", form=form)
@@ -158,14 +154,14 @@ def set_up_second_factor():
         return _start_again()
     form = SecurityCodeForm()
     if form.validate_on_submit():
-        if services.is_locked_out(user.email, _now()):
+        if services.is_locked_out(user.email, utcnow()):
             services.record_locked_out(user.email)
             return _locked_out_during_code()
-        if services.enrol_second_factor(user, secret, form.code.data, _now()):
+        if services.enrol_second_factor(user, secret, form.code.data, utcnow()):
             return _finish_sign_in(
                 user, session[PENDING]["next"], "Two-factor authentication is set up"
             )
-        if services.is_locked_out(user.email, _now()):
+        if services.is_locked_out(user.email, utcnow()):
             return _locked_out_during_code()
         form.code.errors = [WRONG_CODE]
     uri = mfa.provisioning_uri(secret, user.email, current_app.config["MFA_ISSUER"])

@@ -3,9 +3,9 @@
 from collections.abc import Iterator
 
 from yoi_welfare.chronology.entry import Entry
+from yoi_welfare.dates import format_datetime
 from yoi_welfare.domain.timescales import describe_overdue
 from yoi_welfare.people.record import ChildRecord
-from yoi_welfare.web import format_datetime
 
 
 def action_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entry]:

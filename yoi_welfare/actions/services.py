@@ -26,6 +26,7 @@ from yoi_welfare.actions.models import (
 )
 from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import format_date
 from yoi_welfare.domain.timescales import (
     OverdueState,
     Unit,
@@ -38,7 +39,7 @@ from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation
 from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
-from yoi_welfare.web import format_date
+from yoi_welfare.people.placements import is_current
 
 # Manual actions have no rule; they go to the ACPC after the default grace of DESIGN.md.
 MANUAL_ACPC_GRACE = (2, Unit.WORKING_DAYS)
@@ -326,7 +327,7 @@ def dao_holding_establishment(child: YoungPerson) -> Agency | None:
         .exec(
             select(Agency)
             .join(Placement, Placement.establishment_id == Agency.id)
-            .where(Placement.young_person_id == child.id, Placement.left_at.is_(None))
+            .where(is_current(child.id))
         )
         .first()
     )

@@ -1,6 +1,5 @@
 """Administration of the timescale rules: what each rule makes due, when, and its source."""
 
-from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,6 +9,7 @@ from yoi_welfare.access import Permission, permission_required
 from yoi_welfare.actions import services
 from yoi_welfare.actions.forms import TimescaleRuleForm
 from yoi_welfare.actions.models import TimescaleRule
+from yoi_welfare.dates import utcnow
 from yoi_welfare.domain.timescales import Unit
 
 bp = Blueprint("timescales", __name__, url_prefix="/admin/timescales")
@@ -73,7 +73,7 @@ def edit(rule_id: int):
                 due_unit=Unit(form.due_unit.data) if form.due_unit else None,
                 acpc_grace_offset=grace.data if grace else rule.acpc_grace_offset,
                 acpc_grace_unit=Unit(grace_unit.data) if grace_unit else rule.acpc_grace_unit,
-                now=datetime.now(UTC),
+                now=utcnow(),
             )
         except services.StaleRuleError as error:
             db.rollback()

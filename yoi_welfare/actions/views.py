@@ -6,7 +6,6 @@ and the establishment holding the child: an establishment the child has left rea
 """
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -34,16 +33,12 @@ from yoi_welfare.actions.forms import (
 )
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency, AgencyKind
+from yoi_welfare.dates import london_instant, utcnow
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
-from yoi_welfare.people.services import london_instant
 from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("actions", __name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def can_add_actions(child: YoungPerson) -> bool:
@@ -91,7 +86,7 @@ def index():
     child_text = (form.child.data or "") if valid else ""
     kind = (form.kind.data or None) if valid else None
     status = form.status.data if valid else "open"
-    now = _now()
+    now = utcnow()
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()
     rows = services.dao_actions(
@@ -138,7 +133,7 @@ def child_actions_panel(record: ChildRecord) -> dict | None:
     """What the child's page shows of their actions: open ones, then the closed history."""
     if not has_permission(current_user, Permission.VIEW_ACTIONS):
         return None
-    now = _now()
+    now = utcnow()
 
     def row(action, owner, closed_by=None):
         return ActionRow(
@@ -178,7 +173,7 @@ def new(child_id: int):
                 owner_agency_id=form.owner.data,
                 due=london_instant(form.due_date.data, form.due_time.time_value),
                 by=current_user,
-                now=_now(),
+                now=utcnow(),
             )
         except services.ActionError as error:
             show_error(form, error)
@@ -212,7 +207,7 @@ def complete(action_id: int):
     form = CompleteActionForm()
     if form.validate_on_submit():
         try:
-            services.complete_action(action, by=current_user, at=_now(), note=form.note.data)
+            services.complete_action(action, by=current_user, at=utcnow(), note=form.note.data)
         except services.ActionError as error:
             show_error(form, error)
         else:
@@ -230,7 +225,7 @@ def cancel(action_id: int):
     form = CancelActionForm()
     if form.validate_on_submit():
         try:
-            services.cancel_action(action, by=current_user, at=_now(), reason=form.reason.data)
+            services.cancel_action(action, by=current_user, at=utcnow(), reason=form.reason.data)
         except services.ActionError as error:
             show_error(form, error)
         else:

@@ -1,6 +1,5 @@
 """Administration of areas, agencies and users. Administrators see no child's record."""
 
-from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -18,6 +17,7 @@ from yoi_welfare.admin.forms import (
 )
 from yoi_welfare.agencies.models import AgencyKind
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import london_today, utcnow
 from yoi_welfare.governance import agreements, retention
 from yoi_welfare.jobs import job_health
 from yoi_welfare.view_helpers import page_number, show_error
@@ -28,7 +28,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.get("/")
 @permission_required(Permission.ADMINISTER)
 def index():
-    today = agreements.london_today()
+    today = london_today()
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
     return render_template(
         "admin/index.html",
@@ -39,7 +39,7 @@ def index():
         without_manager=services.dao_agencies_without_manager(),
         acpcs_without_member=services.dao_acpcs_without_member(),
         held_unseen=services.dao_held_unseen(today),
-        unhealthy_jobs=[job for job in job_health(datetime.now(UTC)) if not job.healthy],
+        unhealthy_jobs=[job for job in job_health(utcnow()) if not job.healthy],
         failed_emails=services.dao_failed_email_count(),
         retention_due=retention.dao_due_review_count(),
         today=today,

@@ -13,7 +13,7 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit.models import AuditChainHead, AuditEvent, event_content
-from yoi_welfare.models_base import utcnow
+from yoi_welfare.dates import utcnow
 from yoi_welfare.paging import Page
 
 GENESIS_HASH = "0" * 64

@@ -6,7 +6,7 @@ A YOT officer's reading of the notes (on the child's page or the notes page) is 
 so their home page can show what is new since.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -25,6 +25,7 @@ from yoi_welfare.audit import services as audit
 from yoi_welfare.custody import services
 from yoi_welfare.custody.forms import AmendNoteForm, NoteForm
 from yoi_welfare.custody.models import NoteCategory
+from yoi_welfare.dates import utcnow
 from yoi_welfare.paging import Page
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
@@ -32,10 +33,6 @@ from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("custody", __name__)
 LATEST = 5
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def can_write_notes(child: YoungPerson) -> bool:
@@ -121,7 +118,7 @@ def new(child_id: int):
                 by=current_user,
                 category=NoteCategory(form.category.data),
                 text=form.text.data,
-                now=_now(),
+                now=utcnow(),
             )
         except services.CustodyError as error:
             show_error(form, error)
@@ -178,7 +175,7 @@ def amend(note_id: int):
                 category=NoteCategory(form.category.data),
                 text=form.text.data,
                 reason=form.reason.data,
-                now=_now(),
+                now=utcnow(),
             )
         except services.CustodyError as error:
             show_error(form, error)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
-__all__ = ["LONDON", "add_working_days", "bank_holidays", "is_working_day"]
+from yoi_welfare.dates import LONDON
 
-LONDON = ZoneInfo("Europe/London")
+__all__ = ["LONDON", "add_working_days", "bank_holidays", "is_working_day"]
 
 
 @lru_cache(maxsize=64)

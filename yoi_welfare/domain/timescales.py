@@ -26,7 +26,8 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta
 
-from yoi_welfare.domain.calendar import LONDON, add_working_days, is_working_day
+from yoi_welfare.dates import LONDON
+from yoi_welfare.domain.calendar import add_working_days, is_working_day
 
 __all__ = [
     "END_OF_WORKING_DAY",

@@ -6,8 +6,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from yoi_welfare.dates import utcnow
 from yoi_welfare.domain.timescales import EscalationLevel
-from yoi_welfare.models_base import enum_column, utcnow
+from yoi_welfare.models_base import enum_column
 
 
 class Escalation(SQLModel, table=True):

@@ -23,6 +23,7 @@ from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.actions.services import allowed_owners
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, AgencyKind
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import format_datetime
 from yoi_welfare.domain.timescales import EscalationLevel, Unit, describe_overdue, due_at
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation, EscalationResponse, ResponseKind
@@ -32,7 +33,6 @@ from yoi_welfare.outbox.models import OutboundEmail
 from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import YoungPerson
-from yoi_welfare.web import format_datetime
 
 SCAN_LOCK = 7_100_002
 

@@ -1,6 +1,6 @@
 """Escalation pages: the owner agency's managers, and the ACPC, who records its response."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -17,6 +17,7 @@ from yoi_welfare.access import (
 )
 from yoi_welfare.actions import services as actions
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import utcnow
 from yoi_welfare.domain.timescales import describe_overdue
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations import services
@@ -27,13 +28,9 @@ from yoi_welfare.view_helpers import page_number, show_error
 bp = Blueprint("escalations", __name__)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @bp.app_template_filter("overdue_since")
 def overdue_since(due: datetime) -> str:
-    now = _now()
+    now = utcnow()
     return describe_overdue(now - due) if now >= due else "not yet overdue"
 
 
@@ -127,7 +124,7 @@ def detail(escalation_id: int):
                     requested_agency_id=form.requested_agency.data,
                     note=form.note.data,
                     agencies_that_can_act=agencies,
-                    at=_now(),
+                    at=utcnow(),
                 )
             except ServiceError as error:  # the response's, or the action it asks for
                 show_error(form, error)

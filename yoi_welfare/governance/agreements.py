@@ -1,8 +1,7 @@
 """Information-sharing agreements: which agencies may see an area's children, and why."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -10,20 +9,14 @@ from sqlmodel import select
 from yoi_welfare import db
 from yoi_welfare.agencies.models import Agency, Area
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import utcnow
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.models import AgreementParty, SharingAgreement
-from yoi_welfare.models_base import utcnow
 from yoi_welfare.people.models import YoungPerson
-
-LONDON = ZoneInfo("Europe/London")
 
 
 class AgreementError(ServiceError):
     """An agreement that cannot be recorded as given."""
-
-
-def london_today() -> date:
-    return datetime.now(UTC).astimezone(LONDON).date()
 
 
 def in_force(today: date | sa.ColumnElement) -> sa.ColumnElement[bool]:

@@ -12,7 +12,8 @@ from sqlmodel import func, select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
-from yoi_welfare.governance.agreements import LONDON, dao_bases_by_area
+from yoi_welfare.dates import LONDON
+from yoi_welfare.governance.agreements import dao_bases_by_area
 from yoi_welfare.governance.models import Disclosure, DisclosureChannel
 from yoi_welfare.people.models import YoungPerson
 

@@ -19,10 +19,10 @@ from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NotesSeen
+from yoi_welfare.dates import LONDON
 from yoi_welfare.domain.retention import born_on_or_before, is_due, retain_until
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation, EscalationResponse
-from yoi_welfare.governance.agreements import LONDON
 from yoi_welfare.governance.models import (
     Disclosure,
     RetentionReview,
@@ -32,6 +32,7 @@ from yoi_welfare.governance.models import (
 from yoi_welfare.outbox.models import EmailAttachment, OutboundEmail
 from yoi_welfare.outbox.services import queue_email
 from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.people.placements import is_current
 from yoi_welfare.reviews.models import PlacementReview
 from yoi_welfare.screenings.models import ScreeningRead, WelfareScreening
 from yoi_welfare.self_harm.models import CaseReview, SelfHarmFlag
@@ -208,9 +209,7 @@ def _open(review: RetentionReview) -> YoungPerson:
     if (
         db.session()
         .exec(
-            select(Placement.id).where(
-                Placement.young_person_id == child.id, Placement.left_at.is_(None)
-            )
+            select(Placement.id).where(is_current(child.id))
         )
         .first()
     ):

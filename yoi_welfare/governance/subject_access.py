@@ -8,7 +8,7 @@ and other people, is marked "review before release" for the person who answers t
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from yoi_welfare.audit import services as audit
 from yoi_welfare.audit.labels import action_label, role_label
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment
+from yoi_welfare.dates import format_date, format_datetime, utcnow
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation, EscalationResponse
 from yoi_welfare.governance.disclosures import Leaving, record_disclosures
@@ -40,7 +41,6 @@ from yoi_welfare.reviews.models import PlacementReview
 from yoi_welfare.screenings.models import ScreeningRead, WelfareScreening
 from yoi_welfare.screenings.questions import SECTIONS
 from yoi_welfare.self_harm.models import CaseReview, SelfHarmFlag
-from yoi_welfare.web import format_date, format_datetime
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "governance" / "export.css"
 LAWFUL_BASIS = "UK GDPR Article 15: the right of access by the data subject"
@@ -428,7 +428,7 @@ def produce(export: SubjectAccessExport, now: datetime) -> SubjectAccessExport:
 
 def produce_pending(now: datetime | None = None) -> int:
     """Produce every export waiting to be produced (the scheduler does this every minute)."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     pending = _rows(
         SubjectAccessExport,
         SubjectAccessExport.status == ExportStatus.PENDING,

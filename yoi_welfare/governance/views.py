@@ -1,7 +1,6 @@
 """Information governance pages: sharing agreements, subject access, retention, the privacy
 notice, and the print-friendly copy of a child's record."""
 
-from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -19,6 +18,7 @@ from yoi_welfare.admin.services import dao_agencies, dao_areas
 from yoi_welfare.agencies.models import Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.chronology import timeline
+from yoi_welfare.dates import london_today, utcnow
 from yoi_welfare.governance import agreements, retention, subject_access
 from yoi_welfare.governance.disclosures import Leaving, recipient_of, record_disclosures
 from yoi_welfare.governance.forms import (
@@ -34,10 +34,6 @@ from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("governance", __name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @bp.app_template_global("shared_under")
@@ -64,7 +60,7 @@ def agreements_index():
     return render_template(
         "governance/agreements.html",
         rows=agreements.dao_agreements(),
-        today=agreements.london_today(),
+        today=london_today(),
     )
 
 
@@ -155,7 +151,7 @@ def subject_access_child(child_id: int):
     child, area = _subject(child_id)
     form = SubjectAccessForm()
     if form.validate_on_submit():
-        subject_access.request_export(child, form.requester.data, by=current_user, at=_now())
+        subject_access.request_export(child, form.requester.data, by=current_user, at=utcnow())
         flash(
             "The export is being prepared. It is ready to download within a minute: "
             "refresh this page",
@@ -176,7 +172,7 @@ def _download(export_id: int, file_format: str) -> Response:
     if export is None or export.status is not ExportStatus.READY:
         abort(404)
     child = db.session().get(YoungPerson, export.young_person_id)
-    subject_access.record_release(export, file_format, by=current_user, at=_now())
+    subject_access.record_release(export, file_format, by=current_user, at=utcnow())
     pdf_name, json_name = subject_access.filenames(child, export.produced_at)
     if file_format == "pdf":
         response = Response(export.pdf, mimetype="application/pdf")
@@ -273,7 +269,7 @@ def retention_erase(retention_review_id: int):
             reference=form.reference.data,
             reason=form.reason.data,
             by=current_user,
-            now=_now(),
+            now=utcnow(),
         ),
         "The records of {reference} have been deleted. The audit trail keeps a record that "
         "they were",
@@ -291,7 +287,7 @@ def retention_keep(retention_review_id: int):
             until=form.keep_until.data,
             reason=form.reason.data,
             by=current_user,
-            now=_now(),
+            now=utcnow(),
         ),
         "The records of {reference} are kept for now",
     )
@@ -304,7 +300,7 @@ def retention_keep(retention_review_id: int):
 @permission_required(Permission.PRINT_CHILD_RECORD)
 def print_record(child_id: int):
     child = get_visible_child(child_id)
-    now = _now()
+    now = utcnow()
     audit.record(
         "child_record_printed",
         young_person_id=child.id,

@@ -1,6 +1,5 @@
 """Each role's home page."""
 
-from datetime import UTC, datetime
 from itertools import groupby
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -9,6 +8,7 @@ from flask_login import current_user
 from yoi_welfare.access import current_children_clause, current_reach, signed_in, user_agency
 from yoi_welfare.accounts.models import Role
 from yoi_welfare.custody import services as custody
+from yoi_welfare.dates import utcnow
 from yoi_welfare.home import caseload
 from yoi_welfare.people import services as people
 from yoi_welfare.screenings import services as screenings
@@ -52,7 +52,7 @@ def index():
         current_reach(),
         sort=sort,
         order=order,
-        now=datetime.now(UTC),
+        now=utcnow(),
         page=page,
         per_page=per_page,
     )

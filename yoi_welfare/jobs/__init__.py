@@ -11,7 +11,7 @@ import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -21,6 +21,7 @@ from flask import Flask
 from sqlmodel import select
 
 from yoi_welfare import db
+from yoi_welfare.dates import utcnow
 from yoi_welfare.jobs.models import JobRun
 
 log = logging.getLogger(__name__)
@@ -85,10 +86,10 @@ def _note_run(name: str, error: Exception | None) -> None:
         with db.job_session():
             run = _run_row(name)
             if error is None:
-                run.last_success_at = datetime.now(UTC)
+                run.last_success_at = utcnow()
                 run.failures_in_a_row = 0
             else:
-                run.last_failure_at = datetime.now(UTC)
+                run.last_failure_at = utcnow()
                 run.failures_in_a_row = (run.failures_in_a_row or 0) + 1
                 run.last_error = type(error).__name__[:100]
             db.session().add(run)
@@ -182,7 +183,7 @@ def run_scheduler(app: Flask, run_first: bool = True) -> None:
     if run_first:
         # Catch up at once after downtime rather than waiting for the first interval.
         for job in scheduler.get_jobs():
-            job.modify(next_run_time=datetime.now(UTC))
+            job.modify(next_run_time=utcnow())
 
     def stop(signum, _frame):
         log.info("received signal %s: finishing the current job, then stopping", signum)

@@ -1,9 +1,10 @@
 """The escalation scan, every 15 minutes."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from yoi_welfare.dates import utcnow
 from yoi_welfare.escalations.services import ScanResult, scan
 
 
 def run(now: datetime | None = None) -> ScanResult:
-    return scan(now or datetime.now(UTC))
+    return scan(now or utcnow())

@@ -4,11 +4,12 @@ Lists only: nothing is deleted until an administrator confirms. Safe to run agai
 downtime: a child already listed is not listed twice.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from yoi_welfare.dates import utcnow
 from yoi_welfare.governance.retention import list_due
 
 
 def run(now: datetime | None = None) -> str:
-    listed = list_due(now or datetime.now(UTC))
+    listed = list_due(now or utcnow())
     return f"{len(listed)} children's records listed for retention review"

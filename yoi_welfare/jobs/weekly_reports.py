@@ -4,14 +4,15 @@ The scheduler also runs this job when it starts, so a Monday missed while it was
 produced when it returns; a week already stored is never produced again.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from yoi_welfare.dates import utcnow
 from yoi_welfare.reports.services import produce_week
 from yoi_welfare.reports.weeks import IsoWeek
 
 
 def run(now: datetime | None = None) -> str:
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     week = IsoWeek.previous_to(now)
     produced = produce_week(week, now)
     created = sum(1 for p in produced if p.created)

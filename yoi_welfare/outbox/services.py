@@ -5,7 +5,7 @@ import smtplib
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from yoi_welfare import db
+from yoi_welfare.dates import utcnow
 from yoi_welfare.outbox.models import EmailAttachment, EmailStatus, OutboundEmail
 
 # Keep trying for at least a day before giving up on a message.
@@ -168,7 +169,7 @@ def deliver_due(
     transport: Transport, sender: str, now: datetime | None = None, limit: int = 200
 ) -> DeliveryResult:
     """Send every message that is due, one transaction per message, so a crash loses nothing."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     result = DeliveryResult()
     session = db.session()
     last_id = 0

@@ -1,9 +1,9 @@
-from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
+from yoi_welfare.dates import london_today
 from yoi_welfare.forms import (
     GovDateField,
     GovForm,
@@ -21,7 +21,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 def _dob_checks(_form, field):
     if field.data is None:
         return
-    today = date.today()
+    today = london_today()
     if field.data > today:
         raise ValidationError("Date of birth must be in the past")
     age = (
@@ -119,7 +119,7 @@ class RegisterChildForm(GovForm):
 
 
 def _dob_in_the_past(_form, field):
-    if field.data is not None and field.data > date.today():
+    if field.data is not None and field.data > london_today():
         raise ValidationError("Date of birth must be in the past")
 
 

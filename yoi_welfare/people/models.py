@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from yoi_welfare.models_base import enum_column, utcnow
+from yoi_welfare.dates import utcnow
+from yoi_welfare.models_base import enum_column
 
 
 class Sex(StrEnum):

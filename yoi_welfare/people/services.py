@@ -2,9 +2,8 @@
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import func, or_, select
@@ -15,26 +14,21 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, Area
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import london_today, utcnow
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.agreements import (
     dao_is_party,
-    london_today,
     party_to_agreement_clause,
 )
 from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
+from yoi_welfare.people.placements import dao_current_placement
 from yoi_welfare.screenings import services as screenings
-
-LONDON = ZoneInfo("Europe/London")
+from yoi_welfare.self_harm.services import end_flags_on_release, notify_transfer_with_open_flag
 
 
 class PeopleError(ServiceError):
     """A request about a child or a placement that cannot be carried out."""
-
-
-def london_instant(on: date, at: time) -> datetime:
-    """A UK wall-clock date and time as an aware UTC instant."""
-    return datetime.combine(on, at, tzinfo=LONDON).astimezone(UTC)
 
 
 def dao_search_children(
@@ -98,18 +92,6 @@ def _placement_history() -> sa.Select:
 
 def dao_placement_history(child_id: int):
     return db.session().exec(_placement_history(), params={"child_id": child_id}).all()
-
-
-def dao_current_placement(child_id: int) -> Placement | None:
-    return (
-        db.session()
-        .exec(
-            select(Placement).where(
-                Placement.young_person_id == child_id, Placement.left_at.is_(None)
-            )
-        )
-        .first()
-    )
 
 
 def dao_areas() -> list[Area]:
@@ -257,7 +239,7 @@ def change_child(
         result.cancelled, result.made = actions.on_legal_status_changed(
             child,
             by=user,
-            at=datetime.now(UTC),
+            at=utcnow(),
             corrected=status_change is StatusChange.CORRECTED,
         )
     return result
@@ -305,13 +287,15 @@ def _check_moment(child_id: int, when: datetime, now: datetime) -> None:
         )
 
 
-def _check_can_see(establishment: Agency, child: YoungPerson, field: str, *, who: str) -> None:
+def _check_can_see(
+    establishment: Agency, child: YoungPerson, field: str, *, who: str, now: datetime
+) -> None:
     """An establishment holds a child only if it can see their record: a party to a sharing
     agreement in force for the child's home area. Otherwise its staff could not open the child's
     page, and the child's deadlines and self-harm flag would be owned by people who cannot read
     them."""
     area = db.session().get(Area, child.home_area_id)
-    if not dao_is_party(establishment.id, area.id, london_today()):
+    if not dao_is_party(establishment.id, area.id, london_today(now)):
         raise PeopleError(
             f"{who} is not a party to a sharing agreement in force for {area.name}, so it could "
             f"not see this child's record. An administrator must add it to {area.name}'s "
@@ -337,7 +321,7 @@ def admit(
             "local_reference",
         )
     _check_moment(child.id, when, now)
-    _check_can_see(establishment, child, "local_reference", who="Your establishment")
+    _check_can_see(establishment, child, "local_reference", who="Your establishment", now=now)
     placement = Placement(
         young_person_id=child.id,
         establishment_id=establishment.id,
@@ -351,7 +335,7 @@ def admit(
     )
     actions.on_event("child_admitted", child=child, source=placement, at=when, by=user)
     # A screening the YOT submitted before the admission already meets the action it made.
-    screenings.meet_admission_if_screened(child, placement, by=user)
+    screenings.meet_admission_if_screened(child, placement, by=user, now=now)
     return placement
 
 
@@ -368,7 +352,7 @@ def transfer(
         )
     if not destination.is_establishment:
         raise PeopleError("Select a secure establishment", "destination")
-    _check_can_see(destination, child, "destination", who=destination.name)
+    _check_can_see(destination, child, "destination", who=destination.name, now=now)
     _check_moment(child.id, when, now)
     current.left_at = when
     current.leaving_reason = LeavingReason.TRANSFER
@@ -392,11 +376,8 @@ def transfer(
     )
     # A transfer continues the custody episode: no new screening, but ACCT actions follow.
     actions.on_event("child_transferred", child=child, source=placement, at=when, by=user)
-    screenings.meet_reading_on_transfer(child, destination.id, at=when, by=user)
-    # Imported here: the self-harm feature builds on this module.
-    from yoi_welfare.self_harm.services import notify_transfer_with_open_flag
-
-    notify_transfer_with_open_flag(child, placement, when, by=user)
+    screenings.meet_reading_on_transfer(child, destination.id, at=when, by=user, now=now)
+    notify_transfer_with_open_flag(child, placement, when, by=user, now=now)
     return placement
 
 
@@ -417,8 +398,5 @@ def release(user: User, child: YoungPerson, when: datetime, now: datetime) -> Pl
     )
     releasing = db.session().get(Agency, current.establishment_id)
     actions.cancel_on_release(child, releasing, by=user, at=when)
-    # Imported here: the self-harm feature builds on this module.
-    from yoi_welfare.self_harm.services import end_flags_on_release
-
-    end_flags_on_release(child, current, by=user)
+    end_flags_on_release(child, current, by=user, now=now)
     return current

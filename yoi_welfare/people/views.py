@@ -1,6 +1,5 @@
 """Children: search, register, the child's page, and admission, transfer and release."""
 
-from datetime import UTC, date, datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -21,6 +20,7 @@ from yoi_welfare.actions.views import child_actions_panel
 from yoi_welfare.audit import services as audit
 from yoi_welfare.chronology import timeline
 from yoi_welfare.custody.views import notes_panel, remember_notes_read
+from yoi_welfare.dates import format_datetime, london_instant, london_today, utcnow
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.paging import Page
 from yoi_welfare.people import services
@@ -39,7 +39,6 @@ from yoi_welfare.screenings.views import child_screenings_panel
 from yoi_welfare.self_harm import services as self_harm
 from yoi_welfare.self_harm.views import flag_panel
 from yoi_welfare.view_helpers import page_number, show_error
-from yoi_welfare.web import format_datetime
 
 bp = Blueprint("people", __name__)
 
@@ -117,10 +116,6 @@ def child(child_id: int):
         "child_viewed", young_person_id=child_id, object_type="young_person", object_id=child_id
     )
     return html
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def can_change_details(child: YoungPerson) -> bool:
@@ -208,14 +203,14 @@ def admit():
         (a.id, a.name) for a in services.dao_areas()
     ]
     if request.method == "GET":
-        form.on_date.data = date.today()
+        form.on_date.data = london_today()
     if form.validate_on_submit():
         try:
             child = services.find_child_for_admission(
                 form.home_area.data, form.local_reference.data, form.date_of_birth.data
             )
-            when = services.london_instant(form.on_date.data, form.at_time.time_value)
-            services.admit(current_user, child, user_agency(), when, _now())
+            when = london_instant(form.on_date.data, form.at_time.time_value)
+            services.admit(current_user, child, user_agency(), when, utcnow())
         except ServiceError as error:  # the child's, or the deadlines the admission sets
             show_error(form, error)
         else:
@@ -246,12 +241,12 @@ def transfer(child_id: int):
         f"Establishments that are parties to {home_area(young_person).name}'s sharing agreement"
     )
     if request.method == "GET":
-        form.on_date.data = date.today()
+        form.on_date.data = london_today()
     if form.validate_on_submit():
         destination = next(e for e in establishments if e.id == form.destination.data)
         try:
-            when = services.london_instant(form.on_date.data, form.at_time.time_value)
-            services.transfer(current_user, young_person, destination, when, _now())
+            when = london_instant(form.on_date.data, form.at_time.time_value)
+            services.transfer(current_user, young_person, destination, when, utcnow())
         except ServiceError as error:  # the child's, or the actions and flags that follow them
             show_error(form, error)
         else:
@@ -268,11 +263,11 @@ def release(child_id: int):
     yot_told = bool(open_flag and self_harm.yot_managers(young_person))
     form = ReleaseForm()
     if request.method == "GET":
-        form.on_date.data = date.today()
+        form.on_date.data = london_today()
     if form.validate_on_submit():
         try:
-            when = services.london_instant(form.on_date.data, form.at_time.time_value)
-            services.release(current_user, young_person, when, _now())
+            when = london_instant(form.on_date.data, form.at_time.time_value)
+            services.release(current_user, young_person, when, utcnow())
         except ServiceError as error:  # the child's, or a self-harm flag's
             show_error(form, error)
         else:

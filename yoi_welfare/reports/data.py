@@ -11,10 +11,11 @@ from yoi_welfare import db
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.actions.services import dao_kind_choices
 from yoi_welfare.agencies.models import Agency, Area
+from yoi_welfare.dates import LONDON
 from yoi_welfare.domain.timescales import EscalationLevel
 from yoi_welfare.escalations.models import Escalation, EscalationResponse
 from yoi_welfare.people.models import Placement, YoungPerson
-from yoi_welfare.reports.weeks import LONDON, IsoWeek
+from yoi_welfare.reports.weeks import IsoWeek
 from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
 
 TREND_WEEKS = 8

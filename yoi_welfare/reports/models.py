@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from yoi_welfare.models_base import utcnow
+from yoi_welfare.dates import utcnow
 
 
 class EscalationReport(SQLModel, table=True):

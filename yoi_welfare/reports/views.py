@@ -1,7 +1,7 @@
 """The ACPC's archive of weekly reports, and downloads of them."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, current_app, render_template
 from flask_login import current_user
@@ -10,6 +10,7 @@ from sqlmodel import select
 from yoi_welfare import db
 from yoi_welfare.access import Permission, deny, permission_required, user_agency
 from yoi_welfare.agencies.models import Area
+from yoi_welfare.dates import utcnow
 from yoi_welfare.domain.timescales import describe_overdue
 from yoi_welfare.reports.models import EscalationReport
 from yoi_welfare.reports.services import dao_reports_for_area, filename, record_download
@@ -56,7 +57,7 @@ def download(report_id: int):
     if report is None:
         deny(object_type="escalation_report", object_id=report_id)
     area = db.session().get(Area, report.area_id)
-    record_download(report, area, current_user, user_agency(), datetime.now(UTC))
+    record_download(report, area, current_user, user_agency(), utcnow())
     response = Response(report.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{filename(area, report.week)}"'

@@ -3,9 +3,9 @@
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from yoi_welfare.dates import LONDON
+
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 
 

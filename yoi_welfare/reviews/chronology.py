@@ -3,10 +3,10 @@
 from collections.abc import Iterator
 
 from yoi_welfare.chronology.entry import Entry
+from yoi_welfare.dates import format_datetime
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.reviews.models import PlacementOutcome, PlacementReview
 from yoi_welfare.view_helpers import url_for
-from yoi_welfare.web import format_datetime
 
 
 def describe_outcome(review: PlacementReview) -> str:

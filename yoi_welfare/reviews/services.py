@@ -18,11 +18,11 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import format_datetime
 from yoi_welfare.errors import ServiceError
-from yoi_welfare.people import services as people
 from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.people.placements import dao_current_placement
 from yoi_welfare.reviews.models import MeetingReason, PlacementOutcome, PlacementReview, ReviewKind
-from yoi_welfare.web import format_datetime
 
 MAX_TEXT = 5000
 MAX_PLACE = 200
@@ -139,7 +139,7 @@ def record_review(
     and a meeting may set none.
     """
     kind = ReviewKind(kind)
-    placement = people.dao_current_placement(child.id)
+    placement = dao_current_placement(child.id)
     if placement is None or placement.establishment_id != by.agency_id:
         raise ReviewError(
             f"Only the establishment holding {child.full_name} can record placement reviews"

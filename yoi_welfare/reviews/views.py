@@ -5,7 +5,7 @@ record them. A form carries the latest review it knew of, so the same meeting re
 people at once is saved once, and the second is told why.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -20,19 +20,15 @@ from yoi_welfare.access import (
 )
 from yoi_welfare.actions.services import dao_child_open_actions, status_of
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import london_instant, utcnow
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
-from yoi_welfare.people.services import london_instant
 from yoi_welfare.reviews import services
 from yoi_welfare.reviews.forms import LacReviewForm, PlacementMeetingForm
 from yoi_welfare.reviews.models import MeetingReason, PlacementOutcome, ReviewKind
 from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("reviews", __name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def can_record(child: YoungPerson) -> bool:
@@ -48,7 +44,7 @@ def reviews_panel(record: ChildRecord) -> dict | None:
     """What the child's page shows: the next reviews due, and every review held."""
     if not has_permission(current_user, Permission.VIEW_CHILDREN):
         return None
-    now = _now()
+    now = utcnow()
     lac = services.lac_reviews_apply(record.child)
     return {
         "rows": record.reviews,
@@ -91,7 +87,7 @@ def _record(child_id: int, kind: ReviewKind, form: LacReviewForm):
                 next_review_due=london_instant(next_on, form.next_review_time.time_value)
                 if next_on
                 else None,
-                now=_now(),
+                now=utcnow(),
             )
         except services.ReviewError as error:
             show_error(form, error)
@@ -107,7 +103,7 @@ def _record(child_id: int, kind: ReviewKind, form: LacReviewForm):
         child=child,
         kind=kind,
         applies=applies,
-        next_due=_next_due(dao_child_open_actions(child.id), kind, _now()),
+        next_due=_next_due(dao_child_open_actions(child.id), kind, utcnow()),
         recent=[row for row in services.dao_reviews(child.id) if row.review.kind is kind][:3],
     )
 

@@ -14,6 +14,7 @@ from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.actions import services as actions
 from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.people.placements import is_current
 from yoi_welfare.screenings import services
 from yoi_welfare.screenings.models import WelfareScreening
 from yoi_welfare.screenings.questions import SECTIONS
@@ -140,9 +141,7 @@ def create_demo_screenings(held: list[tuple[YoungPerson, User]], now: datetime) 
     for number, story in enumerate(STORIES):
         child, officer = held[number]
         admitted = session.exec(
-            select(Placement.admitted_at).where(
-                Placement.young_person_id == child.id, Placement.left_at.is_(None)
-            )
+            select(Placement.admitted_at).where(is_current(child.id))
         ).one()
         # The last two were written today, so they are still new to the establishment.
         fresh = number >= len(STORIES) - 2

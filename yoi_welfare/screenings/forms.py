@@ -6,11 +6,11 @@ from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput
 from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
 
+from yoi_welfare.dates import format_date
 from yoi_welfare.domain.wellbeing import RECENT_MONTHS, Level, is_recent
 from yoi_welfare.forms import GovDateField, GovForm, GovRadioField, Required
 from yoi_welfare.screenings.models import MAX_TEXT, DiscardReason
 from yoi_welfare.screenings.questions import SECTIONS, Kind, Question, Section
-from yoi_welfare.web import format_date
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -7,8 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from yoi_welfare.dates import utcnow
 from yoi_welfare.domain.wellbeing import Level
-from yoi_welfare.models_base import Versioned, enum_column, utcnow
+from yoi_welfare.models_base import Versioned, enum_column
 
 # Every free-text answer; the forms count characters against it.
 MAX_TEXT = 2000

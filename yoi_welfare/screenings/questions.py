@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from yoi_welfare.dates import format_date
 from yoi_welfare.screenings.models import WelfareScreening
-from yoi_welfare.web import format_date
 
 
 class Kind(StrEnum):

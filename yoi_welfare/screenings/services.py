@@ -7,8 +7,7 @@ officer saved in between). Nothing here commits: the request cycle does.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +22,7 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import format_datetime, london_today
 from yoi_welfare.domain.wellbeing import Level, WellbeingAnswers, indicated_level
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.outbox.notices import Notice, send_notice
@@ -41,9 +41,7 @@ from yoi_welfare.screenings.questions import (
     answer_text,
     shown_questions,
 )
-from yoi_welfare.web import format_datetime
 
-LONDON = ZoneInfo("Europe/London")
 # The action an admission makes due, which a submitted screening completes.
 SCREENING_DUE = "welfare_screening_due"
 READ_DUE = "welfare_screening_read"
@@ -75,10 +73,6 @@ class StaleScreeningError(ScreeningError):
 class SubmittedScreeningError(ScreeningError):
     def __init__(self):
         super().__init__(SUBMITTED)
-
-
-def london_today(now: datetime) -> date:
-    return now.astimezone(LONDON).date()
 
 
 # Queries
@@ -513,7 +507,7 @@ def submit(
     )
     holding = actions.dao_holding_establishment(child)
     if holding is not None:
-        _reaches(child, screening, holding.id, at=now, by=by)
+        _reaches(child, screening, holding.id, at=now, by=by, now=now)
     return met
 
 
@@ -585,6 +579,7 @@ def _reaches(
     *,
     at: datetime,
     by: User | None,
+    now: datetime,
 ) -> list[WelfareAction]:
     """The screening has reached the establishment holding the child: unless someone there has
     read it already, reading it becomes the establishment's action, due before the first night."""
@@ -593,12 +588,17 @@ def _reaches(
     made = actions.on_event(
         "welfare_screening_received", child=child, at=at, by=by, source=screening
     )
-    _tell_tonight(child, screening, establishment_id, by=by)
+    _tell_tonight(child, screening, establishment_id, by=by, now=now)
     return made
 
 
 def _tell_tonight(
-    child: YoungPerson, screening: WelfareScreening, establishment_id: int, *, by: User | None
+    child: YoungPerson,
+    screening: WelfareScreening,
+    establishment_id: int,
+    *,
+    by: User | None,
+    now: datetime,
 ) -> None:
     """A screening that says what the establishment must know tonight, or a very high level,
     is emailed to its managers at once: the child's initials and reference and a link only."""
@@ -624,13 +624,13 @@ def _tell_tonight(
         notice,
         about=(SOURCE_TYPE, screening.id),
         purpose="A welfare screening to read tonight",
-        at=datetime.now(UTC),
+        at=now,
         by=by,
     )
 
 
 def meet_reading_on_transfer(
-    child: YoungPerson, destination_id: int, *, at: datetime, by: User | None
+    child: YoungPerson, destination_id: int, *, at: datetime, by: User | None, now: datetime
 ) -> None:
     """After a transfer, the receiving establishment must read the screening of this stay too.
 
@@ -669,12 +669,14 @@ def meet_reading_on_transfer(
     if not reading:
         return
     if any(owner == destination_id and done is None for owner, done in reading):
-        _tell_tonight(child, latest, destination_id, by=by)
+        _tell_tonight(child, latest, destination_id, by=by, now=now)
         return
-    _reaches(child, latest, destination_id, at=at, by=by)
+    _reaches(child, latest, destination_id, at=at, by=by, now=now)
 
 
-def meet_admission_if_screened(child: YoungPerson, placement: Placement, *, by: User | None):
+def meet_admission_if_screened(
+    child: YoungPerson, placement: Placement, *, by: User | None, now: datetime
+):
     """Complete the "welfare screening due" action an admission made when the YOT has already
     screened the child for this custody episode, as it should, before the first night: a
     screening submitted since the child last left custody, and at most ``RECENT_SCREENING``
@@ -701,7 +703,7 @@ def meet_admission_if_screened(child: YoungPerson, placement: Placement, *, by: 
         at=placement.admitted_at,
         note="Welfare screening submitted before admission",
     )
-    _reaches(child, latest, placement.establishment_id, at=placement.admitted_at, by=by)
+    _reaches(child, latest, placement.establishment_id, at=placement.admitted_at, by=by, now=now)
     return met
 
 

@@ -7,7 +7,6 @@ time someone at an establishment opens it, the establishment has read it.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -26,10 +25,10 @@ from yoi_welfare.access import (
 )
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.forms import ManualActionForm
+from yoi_welfare.dates import format_datetime, london_instant, london_today, utcnow
 from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
-from yoi_welfare.people.services import london_instant
 from yoi_welfare.screenings import services
 from yoi_welfare.screenings.forms import (
     SECTION_FORMS,
@@ -50,13 +49,8 @@ from yoi_welfare.screenings.questions import (
     shown_questions,
 )
 from yoi_welfare.view_helpers import show_error
-from yoi_welfare.web import format_datetime
 
 bp = Blueprint("screenings", __name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def can_write(child: YoungPerson) -> bool:
@@ -148,7 +142,7 @@ def start(child_id: int):
         copy_from = last if last is not None and form.copy_last.data == "yes" else None
         try:
             screening = services.start_screening(
-                child, by=current_user, now=_now(), copy_from=copy_from
+                child, by=current_user, now=utcnow(), copy_from=copy_from
             )
         except services.ScreeningError as error:
             show_error(form, error)
@@ -167,7 +161,7 @@ def start(child_id: int):
 def show(screening_id: int):
     """A draft's task list for its writers; a submitted screening's answers for every reader."""
     screening, child = _screening_or_404(screening_id)
-    services.record_view(screening, user=current_user, now=_now())
+    services.record_view(screening, user=current_user, now=utcnow())
     if screening.is_draft:
         return render_template(
             "screenings/task_list.html",
@@ -261,9 +255,9 @@ def section(screening_id: int, section: str):
     screening, child = _screening_or_404(screening_id, writing=True)
     if not screening.is_draft:
         return _already_submitted(screening)
-    now = _now()
+    now = utcnow()
     form_class = SECTION_FORMS[spec.slug]
-    context = {"date_of_birth": child.date_of_birth, "today": services.london_today(now)}
+    context = {"date_of_birth": child.date_of_birth, "today": london_today(now)}
     if request.method == "GET":
         form = form_class(data=section_form_data(spec, screening, child), **context)
     else:
@@ -337,7 +331,7 @@ def level(screening_id: int):
                 reason=form.level_reason.data,
                 version=_version(form),
                 by=current_user,
-                now=_now(),
+                now=utcnow(),
             )
         except services.SubmittedScreeningError:
             db.rollback()
@@ -387,7 +381,7 @@ def actions_arising(screening_id: int):
                 owner_agency_id=form.owner.data,
                 due=london_instant(form.due_date.data, form.due_time.time_value),
                 by=current_user,
-                now=_now(),
+                now=utcnow(),
             )
         except actions.ActionError as error:
             show_error(form, error)
@@ -425,7 +419,7 @@ def check(screening_id: int):
         screening,
         form,
         lambda version: services.submit(
-            screening, child, version=version, by=current_user, now=_now()
+            screening, child, version=version, by=current_user, now=utcnow()
         ),
         submitted,
     )
@@ -469,7 +463,7 @@ def discard(screening_id: int):
             version=version,
             reason=form.reason.data,
             by=current_user,
-            now=_now(),
+            now=utcnow(),
         ),
         discarded,
     )

@@ -5,11 +5,11 @@ from collections.abc import Iterator
 
 from yoi_welfare.actions.services import dao_user_names
 from yoi_welfare.chronology.entry import Entry
+from yoi_welfare.dates import format_datetime
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.self_harm import services
 from yoi_welfare.self_harm.models import CaseReview, SelfHarmFlag
 from yoi_welfare.view_helpers import url_for
-from yoi_welfare.web import format_datetime
 
 
 def _levels(review: CaseReview) -> str:

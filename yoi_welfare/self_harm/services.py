@@ -13,7 +13,7 @@ StaleFlagError rather than overwritten. Nothing here commits.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
@@ -26,12 +26,13 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import format_datetime
 from yoi_welfare.domain.acct import Step, check_step_order
 from yoi_welfare.domain.timescales import OverdueState, describe_overdue, due_at, overdue_state
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.outbox.notices import Notice, send_notice
-from yoi_welfare.people import services as people
 from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.people.placements import dao_current_placement
 from yoi_welfare.self_harm.models import (
     Attendee,
     CaseReview,
@@ -40,7 +41,6 @@ from yoi_welfare.self_harm.models import (
     RiskLevel,
     SelfHarmFlag,
 )
-from yoi_welfare.web import format_datetime
 
 MAX_TEXT = 5000
 STALE = (
@@ -79,7 +79,7 @@ def dao_flags(child_id: int) -> list[SelfHarmFlag]:
 
 
 def notify_transfer_with_open_flag(
-    child: YoungPerson, placement: Placement, at: datetime, *, by: User | None = None
+    child: YoungPerson, placement: Placement, at: datetime, *, by: User | None = None, now: datetime
 ) -> int:
     """A child transferred with an open flag: email the receiving establishment's managers and
     the child's YOT's managers at once, so that the flag is reviewed there. Returns how many
@@ -101,6 +101,7 @@ def notify_transfer_with_open_flag(
         ),
         purpose="Transfer with an open self-harm flag",
         by=by,
+        now=now,
     )
 
 
@@ -121,16 +122,17 @@ def _tell_managers(
     *,
     purpose: str,
     by: User | None,
+    now: datetime,
 ) -> int:
     """Email the managers of the agencies matching ``agencies`` the notice about the flag at
-    once, recorded as disclosures by ``by``, now. Returns how many were queued."""
+    once, recorded as disclosures by ``by`` at ``now``. Returns how many were queued."""
     return send_notice(
         dao_manager_emails(agencies),
         child,
         notice,
         about=("self_harm_flag", flag.id),
         purpose=purpose,
-        at=datetime.now(UTC),
+        at=now,
         by=by,
     )
 
@@ -140,7 +142,7 @@ def _flag_path(flag: SelfHarmFlag) -> str:
 
 
 def end_flags_on_release(
-    child: YoungPerson, placement: Placement, *, by: User
+    child: YoungPerson, placement: Placement, *, by: User, now: datetime
 ) -> list[SelfHarmFlag]:
     """The child has been released: end each flag still open or in its post-closure period.
 
@@ -188,6 +190,7 @@ def end_flags_on_release(
                 ),
                 purpose="Release with an open self-harm flag",
                 by=by,
+                now=now,
             )
     return ending
 
@@ -392,7 +395,7 @@ def next_review_status(flag: SelfHarmFlag, now: datetime) -> actions.ActionStatu
 
 
 def _check_holds(child: YoungPerson, by: User) -> None:
-    placement = people.dao_current_placement(child.id)
+    placement = dao_current_placement(child.id)
     if placement is None or placement.establishment_id != by.agency_id:
         raise SelfHarmError(
             f"Only the establishment holding {child.full_name} can record self-harm flags"
@@ -471,7 +474,7 @@ def open_flag(
             f"{format_datetime(existing.opened_at)}. Record the new concern at a case review "
             "of that flag"
         )
-    placement = people.dao_current_placement(child.id)
+    placement = dao_current_placement(child.id)
     _check_when(
         opened_at,
         "opened_on",
@@ -506,12 +509,14 @@ def open_flag(
     _save(flag)
     _audit("self_harm_flag_opened", flag, by)
     if flag.risk_level is RiskLevel.HIGH:
-        _tell_yot_of_high_risk(flag, child, at=opened_at, by=by, news="opened a self-harm flag")
+        _tell_yot_of_high_risk(
+            flag, child, at=opened_at, by=by, news="opened a self-harm flag", now=now
+        )
     return flag
 
 
 def _tell_yot_of_high_risk(
-    flag: SelfHarmFlag, child: YoungPerson, *, at: datetime, by: User, news: str
+    flag: SelfHarmFlag, child: YoungPerson, *, at: datetime, by: User, news: str, now: datetime
 ):
     """The child's YOT's managers hear at once when a flag is at high risk: the YOT may know
     what helps, and the child's family may need to be told."""
@@ -529,6 +534,7 @@ def _tell_yot_of_high_risk(
         ),
         purpose="A self-harm flag at high risk",
         by=by,
+        now=now,
     )
 
 
@@ -663,7 +669,12 @@ def record_case_review(
         actions.complete_open_actions(child, kind, by=by, at=held_at)
     if review.risk_level is RiskLevel.HIGH and review.previous_risk_level is not RiskLevel.HIGH:
         _tell_yot_of_high_risk(
-            flag, child, at=held_at, by=by, news="raised the risk on a self-harm flag to high"
+            flag,
+            child,
+            at=held_at,
+            by=by,
+            news="raised the risk on a self-harm flag to high",
+            now=now,
         )
     if close:
         actions.on_event("self_harm_flag_closed", child=child, at=held_at, by=by, source=flag)

@@ -8,7 +8,7 @@ user typed.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -25,10 +25,9 @@ from yoi_welfare.access import (
 )
 from yoi_welfare.actions.services import ActionStatus, status_of
 from yoi_welfare.audit import services as audit
-from yoi_welfare.domain.calendar import LONDON
+from yoi_welfare.dates import LONDON, format_datetime, london_instant, utcnow
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
-from yoi_welfare.people.services import london_instant
 from yoi_welfare.self_harm import services
 from yoi_welfare.self_harm.forms import (
     CLOSE,
@@ -40,13 +39,8 @@ from yoi_welfare.self_harm.forms import (
 )
 from yoi_welfare.self_harm.models import FlagState, ObservationLevel, RiskLevel, SelfHarmFlag
 from yoi_welfare.view_helpers import show_error
-from yoi_welfare.web import format_datetime
 
 bp = Blueprint("self_harm", __name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def can_record(child: YoungPerson) -> bool:
@@ -74,7 +68,7 @@ def flag_panel(record: ChildRecord) -> dict | None:
     recordable = can_record(record.child)
     return {
         "current": current,
-        "status": services.next_review_status(current, _now()) if current else None,
+        "status": services.next_review_status(current, utcnow()) if current else None,
         "arrived_unreviewed": bool(current and services.arrived_unreviewed(current, holding)),
         "reviewed_at": reviewed_at,
         "holding": establishment.name if establishment else None,
@@ -95,7 +89,7 @@ class OpenFlagListing:
 def open_flags_list(establishment_id: int | None = None) -> list[OpenFlagListing]:
     """Open flags of the children the user can see (held by ``establishment_id``, if given),
     next review soonest first, for the home pages."""
-    now = _now()
+    now = utcnow()
     return [
         OpenFlagListing(
             row.flag, row.child, services.next_review_status(row.flag, now), row.arrived_unreviewed
@@ -127,7 +121,7 @@ def new(child_id: int):
                 triggers=form.triggers.data,
                 warning_signs=form.warning_signs.data,
                 opened_at=london_instant(form.opened_on.data, form.opened_time.time_value),
-                now=_now(),
+                now=utcnow(),
             )
         except services.SelfHarmError as error:
             show_error(form, error)
@@ -159,7 +153,7 @@ def _flag_page(flag: SelfHarmFlag, child: YoungPerson) -> dict:
     return {
         "flag": flag,
         "child": child,
-        "status": services.next_review_status(flag, _now()),
+        "status": services.next_review_status(flag, utcnow()),
         "arrived_unreviewed": services.arrived_unreviewed(flag, holding),
         "establishments": names,
         "holding": names.get(holding),
@@ -178,7 +172,7 @@ def show(flag_id: int):
         object_type="self_harm_flag",
         object_id=flag.id,
     )
-    now = _now()
+    now = utcnow()
     made = [(action, status_of(action, now)) for action in services.flag_actions(flag)]
     return render_template(
         "self_harm/flag.html", **_flag_page(flag, child), actions=made, can_record=can_record(child)
@@ -242,7 +236,7 @@ def _recorded_once(at: str, what: str) -> Callable[[SelfHarmFlag], str | None]:
 
 def _prefill_now(form, on: str, at: str) -> None:
     """Start a step's date and time at the moment the form is opened."""
-    now = _now().astimezone(LONDON)
+    now = utcnow().astimezone(LONDON)
     getattr(form, on).data = now.date()
     getattr(form, at).data = now.strftime("%H:%M")
 
@@ -262,7 +256,7 @@ def immediate_action_plan(flag_id: int):
             version=form.version,
             plan=form.plan.data,
             made_at=_when(form, "made_on", "made_time"),
-            now=_now(),
+            now=utcnow(),
         ),
         done="Immediate action plan recorded",
         prefill=lambda flag: _prefill_now(form, "made_on", "made_time"),
@@ -284,7 +278,7 @@ def assessment_interview(flag_id: int):
             version=form.version,
             summary=form.summary.data,
             held_at=_when(form, "held_on", "held_time"),
-            now=_now(),
+            now=utcnow(),
         ),
         done="Assessment interview recorded",
     )
@@ -299,7 +293,7 @@ def case_review(flag_id: int):
         form.risk_level.data = flag.risk_level.value
         form.observation_level.data = flag.observation_level.value
 
-    limits = services.describe_review_limits(_now())
+    limits = services.describe_review_limits(utcnow())
     if limits:
         form.next_review_on.description = f"If the flag stays open. {limits}"
     brought_forward = []
@@ -319,7 +313,7 @@ def case_review(flag_id: int):
             observation_level=ObservationLevel(form.observation_level.data),
             close=close,
             next_review_due=asked,
-            now=_now(),
+            now=utcnow(),
         )
         if asked is not None and review.next_review_due != asked:
             brought_forward.append(review)
@@ -361,7 +355,7 @@ def post_closure_review(flag_id: int):
             version=form.version,
             outcome=form.outcome.data,
             held_at=_when(form, "held_on", "held_time"),
-            now=_now(),
+            now=utcnow(),
         ),
         done="Post-closure review recorded: the flag has ended",
     )
