@@ -8,6 +8,8 @@ audited.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from functools import wraps
 
@@ -169,19 +171,47 @@ def reach_of(user: User, agency: Agency) -> Reach:
     return Reach.NONE
 
 
-def current_reach() -> Reach:
-    return reach_of(current_user, user_agency())
+# The viewer's agency, its area and today's date (UK time), bound when a statement runs (from
+# ``Viewer.params``): the clause below, and the statements built on it, are built once and reused.
+VIEWER_AGENCY = sa.bindparam("viewer_agency_id", type_=sa.Integer)
+VIEWER_AREA = sa.bindparam("viewer_area_id", type_=sa.Integer)
+VIEWER_TODAY = sa.bindparam("viewer_today", type_=sa.Date)
 
 
-# The signed-in user's agency, its area and today's date (UK time), read when a statement runs:
-# the clause below, and the statements built on it, can then be built once and reused.
-VIEWER_AGENCY = sa.bindparam(
-    "viewer_agency_id", type_=sa.Integer, callable_=lambda: user_agency().id
-)
-VIEWER_AREA = sa.bindparam(
-    "viewer_area_id", type_=sa.Integer, callable_=lambda: user_agency().area_id
-)
-VIEWER_TODAY = sa.bindparam("viewer_today", type_=sa.Date, callable_=london_today)
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking at children's records, as the access policy needs it. The views pass it
+    to the services that find or list records, so that no service reads the request."""
+
+    agency_id: int
+    area_id: int | None
+    reach: Reach
+    today: date
+
+    @property
+    def visible(self) -> sa.ColumnElement[bool]:
+        """A WHERE clause on YoungPerson: the children this viewer may see (bind ``params``)."""
+        return reach_clause(self.reach)
+
+    @property
+    def params(self) -> dict:
+        """The values ``visible`` is bound to when a statement using it runs."""
+        return {
+            "viewer_agency_id": self.agency_id,
+            "viewer_area_id": self.area_id,
+            "viewer_today": self.today,
+        }
+
+
+def viewer_of(user: User, agency: Agency, today: date) -> Viewer:
+    return Viewer(agency.id, agency.area_id, reach_of(user, agency), today)
+
+
+def current_viewer() -> Viewer:
+    """The signed-in user as a Viewer, made once per request."""
+    if "viewer" not in g:
+        g.viewer = viewer_of(current_user, user_agency(), london_today())
+    return g.viewer
 
 
 @db.prepared
@@ -210,11 +240,6 @@ def reach_clause(reach: Reach) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
-def current_children_clause() -> sa.ColumnElement[bool]:
-    """Children of the signed-in user that they may see."""
-    return reach_clause(current_reach())
-
-
 @db.prepared
 def _visible_child(reach: Reach) -> sa.Select:
     """The child with their home area and the agreement the user sees them under (the footer's
@@ -229,8 +254,9 @@ def _visible_child(reach: Reach) -> sa.Select:
 
 def get_visible_child(child_id: int) -> YoungPerson:
     """The child, if the signed-in user may see them; otherwise audit the attempt and 404."""
-    statement = _visible_child(current_reach())
-    row = db.session().exec(statement, params={"child_id": child_id}).first()
+    viewer = current_viewer()
+    statement = _visible_child(viewer.reach)
+    row = db.session().exec(statement, params={"child_id": child_id, **viewer.params}).first()
     if row is None:
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
     child, home_area, agreement = row
@@ -275,25 +301,67 @@ def deny(**audit_fields) -> None:
     abort(404)
 
 
+# What a user may do to a child: one named predicate per rule, given who is acting, used by the
+# views (to offer a link or refuse a request) and by the services (to refuse a change) alike.
+
+
+def holds(user: User, placement: Placement | None) -> bool:
+    """Whether the user's establishment holds the child whose current placement this is (None
+    when the child is not in custody). Only the holding establishment records custody welfare
+    notes, self-harm flags and placement reviews, and moves the child."""
+    return placement is not None and placement.establishment_id == user.agency_id
+
+
+def holds_now(user: User, child_id: int) -> bool:
+    """``holds``, asking the database where the child is held now."""
+    return holds(user, dao_current_placement(child_id))
+
+
+def may_amend_note(user: User, note_establishment_id: int, *, holding: bool) -> bool:
+    """A custody welfare note is amended by users of the establishment that wrote it, while it
+    holds the child (``holding``: see ``holds``)."""
+    return user.agency_id == note_establishment_id and holding
+
+
+def may_add_actions(user: User, agency: Agency, child: YoungPerson, *, holding: bool) -> bool:
+    """The child's YOT, or the establishment holding the child (``holding``: see ``holds``),
+    may add actions for them."""
+    if not has_permission(user, Permission.MANAGE_ACTIONS):
+        return False
+    if user.role is Role.ESTABLISHMENT_STAFF:
+        return holding
+    return agency.kind is AgencyKind.YOT and agency.area_id == child.home_area_id
+
+
+def may_close_action(user: User, owner_agency_id: int, is_open: bool) -> bool:
+    """Only users of the owner agency complete or cancel an open action."""
+    return (
+        is_open
+        and owner_agency_id == user.agency_id
+        and has_permission(user, Permission.MANAGE_ACTIONS)
+    )
+
+
 def current_placement(child: YoungPerson) -> Placement | None:
-    return dao_current_placement(child.id)
+    """The child's current placement, asked once per child and request (the child's page asks
+    for every panel). A request that moves a child asks before the move, never after."""
+    placements = g.setdefault("current_placements", {})
+    if child.id not in placements:
+        placements[child.id] = dao_current_placement(child.id)
+    return placements[child.id]
 
 
 def holds_child(child: YoungPerson) -> bool:
-    """Whether the signed-in user's establishment holds the child now (and so may record).
+    """Whether the signed-in user's establishment holds the child now (and so may record)."""
+    return current_user.role is Role.ESTABLISHMENT_STAFF and holds(
+        current_user, current_placement(child)
+    )
 
-    Asked once per child and request: the child's page asks it for every panel. A request that
-    moves a child asks it before the move, never after.
-    """
-    if current_user.role is not Role.ESTABLISHMENT_STAFF:
-        return False
-    held = g.setdefault("holds_child", {})
-    if child.id not in held:
-        placement = current_placement(child)
-        held[child.id] = (
-            placement is not None and placement.establishment_id == current_user.agency_id
-        )
-    return held[child.id]
+
+def can_record(child: YoungPerson) -> bool:
+    """Whether the signed-in user may record custody welfare notes, self-harm flags and
+    placement reviews for the child: establishment staff, while their establishment holds it."""
+    return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
 
 
 def can_view_access_log(user: User, agency: Agency, child: YoungPerson) -> bool:
@@ -318,9 +386,12 @@ def get_child_for_access_log(child_id: int) -> YoungPerson:
     """
     statement = select(YoungPerson).where(YoungPerson.id == child_id)
     overseer = current_user.role is Role.ADMINISTRATOR
+    params = {}
     if not overseer:
-        statement = statement.where(current_children_clause())
-    child = db.session().exec(statement).first()
+        viewer = current_viewer()
+        statement = statement.where(viewer.visible)
+        params = viewer.params
+    child = db.session().exec(statement, params=params).first()
     if child is None or not can_view_access_log(current_user, user_agency(), child):
         deny(young_person_id=child_id, object_type="access_log", object_id=child_id)
     if not overseer:

@@ -71,7 +71,12 @@ def page_of(rows: Listing, page: int, per_page: int, params: dict | None = None)
 
 
 def paginate(
-    statement: sa.Select, page: int, per_page: int, counted: sa.Select | None = None
+    statement: sa.Select,
+    page: int,
+    per_page: int,
+    counted: sa.Select | None = None,
+    *,
+    params: dict | None = None,
 ) -> Page:
     """One page of a statement's rows, and how many rows it gives in all (see ``listing``)."""
-    return page_of(listing(statement, counted), page, per_page)
+    return page_of(listing(statement, counted), page, per_page, params)

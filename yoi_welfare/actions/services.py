@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel, func, or_, select
 
 from yoi_welfare import db
-from yoi_welfare.access import Reach, reach_clause
+from yoi_welfare.access import Reach, Viewer, reach_clause
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions.models import (
     MANUAL,
@@ -115,16 +115,17 @@ def dao_kind_choices() -> list[tuple[str, str]]:
 
 
 def dao_visible_action(
-    action_id: int, visible: sa.ColumnElement[bool]
+    action_id: int, viewer: Viewer
 ) -> tuple[WelfareAction, YoungPerson, Agency] | None:
-    """(action, child, owner) if the action's child is among those the caller may see."""
+    """(action, child, owner) if the action's child is among those the viewer may see."""
     return (
         db.session()
         .exec(
             select(WelfareAction, YoungPerson, Agency)
             .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
             .join(Agency, Agency.id == WelfareAction.owner_agency_id)
-            .where(WelfareAction.id == action_id, visible)
+            .where(WelfareAction.id == action_id, viewer.visible),
+            params=viewer.params,
         )
         .first()
     )
@@ -219,7 +220,7 @@ def _status_order(status: str, action) -> tuple:
 
 
 def dao_actions(
-    reach: Reach,
+    viewer: Viewer,
     *,
     owner_agency_id: int | None,
     status: str,
@@ -237,12 +238,13 @@ def dao_actions(
     """
     words = child_text.split()[:5]
     params = {
+        **viewer.params,
         "now": now,
         "owner_agency_id": owner_agency_id,
         "kind": kind,
         **{f"word{i}": f"%{word.lower()}%" for i, word in enumerate(words)},
     }
-    statements = _actions(reach, owner_agency_id is not None, status, bool(kind), len(words))
+    statements = _actions(viewer.reach, owner_agency_id is not None, status, bool(kind), len(words))
     return page_of(statements, page, per_page, params)
 
 

@@ -12,12 +12,13 @@ from flask_login import current_user
 
 from yoi_welfare.access import (
     Permission,
-    current_children_clause,
-    current_reach,
+    current_viewer,
     deny,
     get_visible_child,
     has_permission,
     holds_child,
+    may_add_actions,
+    may_close_action,
     permission_required,
     shown_child,
     user_agency,
@@ -32,7 +33,7 @@ from yoi_welfare.actions.forms import (
     ManualActionForm,
 )
 from yoi_welfare.actions.models import WelfareAction
-from yoi_welfare.agencies.models import Agency, AgencyKind
+from yoi_welfare.agencies.models import Agency
 from yoi_welfare.dates import london_instant, utcnow
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
@@ -42,22 +43,11 @@ bp = Blueprint("actions", __name__)
 
 
 def can_add_actions(child: YoungPerson) -> bool:
-    """The child's YOT, or the establishment holding the child, may add actions for them."""
-    if not has_permission(current_user, Permission.MANAGE_ACTIONS):
-        return False
-    if current_user.role is Role.ESTABLISHMENT_STAFF:
-        return holds_child(child)
-    agency = user_agency()
-    return agency.kind is AgencyKind.YOT and agency.area_id == child.home_area_id
+    return may_add_actions(current_user, user_agency(), child, holding=holds_child(child))
 
 
 def can_close(action: WelfareAction) -> bool:
-    """Only users of the owner agency complete or cancel an open action."""
-    return (
-        action.is_open
-        and action.owner_agency_id == current_user.agency_id
-        and has_permission(current_user, Permission.MANAGE_ACTIONS)
-    )
+    return may_close_action(current_user, action.owner_agency_id, action.is_open)
 
 
 @dataclass(frozen=True)
@@ -90,7 +80,7 @@ def index():
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()
     rows = services.dao_actions(
-        current_reach(),
+        current_viewer(),
         owner_agency_id=agency.id if owned else None,
         status=status,
         now=now,
@@ -185,7 +175,7 @@ def new(child_id: int):
 
 def _closable_action_or_404(action_id: int) -> tuple[WelfareAction, YoungPerson, Agency]:
     """The action, if the user can see its child and belongs to the owner agency; else 404."""
-    row = services.dao_visible_action(action_id, current_children_clause())
+    row = services.dao_visible_action(action_id, current_viewer())
     if row is None:
         deny(object_type="welfare_action", object_id=action_id)
     action, child, owner = row

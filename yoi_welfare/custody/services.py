@@ -12,13 +12,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import func, select
 
 from yoi_welfare import db
+from yoi_welfare.access import holds_now
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NoteCategory, NotesSeen
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.people.models import YoungPerson
-from yoi_welfare.people.placements import dao_current_placement
 
 MAX_TEXT = 5000
 MAX_REASON = 500
@@ -201,8 +201,7 @@ def dao_new_note_counts(user_id: int, child_ids: list[int]) -> dict[int, int]:
 
 
 def _check_holds(child: YoungPerson, by: User, what: str) -> None:
-    placement = dao_current_placement(child.id)
-    if placement is None or placement.establishment_id != by.agency_id:
+    if not holds_now(by, child.id):
         raise CustodyError(f"Only the establishment holding {child.full_name} can {what}")
 
 
@@ -240,14 +239,6 @@ def write_note(
         detail=note.category.label,
     )
     return note
-
-
-def can_amend(note: CustodyWelfareNote, user: User) -> bool:
-    """Users of the author's establishment, while it holds the child."""
-    if user.agency_id != note.establishment_id:
-        return False
-    placement = dao_current_placement(note.young_person_id)
-    return placement is not None and placement.establishment_id == user.agency_id
 
 
 def amend_note(

@@ -14,10 +14,12 @@ from flask_login import current_user
 from yoi_welfare import db
 from yoi_welfare.access import (
     Permission,
+    can_record,
     deny,
     get_visible_child,
     has_permission,
     holds_child,
+    may_amend_note,
     permission_required,
 )
 from yoi_welfare.accounts.models import Role
@@ -33,10 +35,6 @@ from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("custody", __name__)
 LATEST = 5
-
-
-def can_write_notes(child: YoungPerson) -> bool:
-    return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
 
 
 def _new_notes(rows: list[services.NoteRow], seen_at: datetime | None) -> set[int]:
@@ -73,7 +71,7 @@ def notes_panel(record: ChildRecord) -> dict | None:
         "latest": rows,
         "total": record.note_count if len(rows) == LATEST else len(rows),
         "new": _new_notes(rows, record.notes_seen_at),
-        "can_write": can_write_notes(record.child),
+        "can_write": can_record(record.child),
     }
 
 
@@ -91,7 +89,7 @@ def index(child_id: int):
         child=child,
         notes=Page(rows, page, per_page, services.dao_note_count(child.id)),
         new=new,
-        can_write=can_write_notes(child),
+        can_write=can_record(child),
     )
     remember_notes_read(child, rows, seen_at)
     audit.record(
@@ -151,7 +149,7 @@ def show(note_id: int):
         child=child,
         row=row,
         can_amend=has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS)
-        and services.can_amend(note, current_user),
+        and may_amend_note(current_user, note.establishment_id, holding=holds_child(child)),
     )
 
 
@@ -159,7 +157,7 @@ def show(note_id: int):
 @permission_required(Permission.WRITE_CUSTODY_RECORDS)
 def amend(note_id: int):
     note, child = _note_or_404(note_id)
-    if not services.can_amend(note, current_user):
+    if not may_amend_note(current_user, note.establishment_id, holding=holds_child(child)):
         # Another agency's note, or a child no longer held: refused, and nothing changes.
         deny(young_person_id=child.id, object_type="custody_welfare_note", object_id=note.id)
     (row,) = services.dao_notes(child.id, note.id)

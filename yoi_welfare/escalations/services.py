@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import func, select
 
 from yoi_welfare import db
-from yoi_welfare.access import Reach, reach_clause
+from yoi_welfare.access import Reach, Viewer, reach_clause
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.accounts.services import dao_manager_emails
 from yoi_welfare.actions import services as actions
@@ -259,9 +259,10 @@ def _page(statements: Listing, page: int, per_page: int, params: dict) -> Page:
     return replace(rows, items=[EscalationRow(*row) for row in rows.items])
 
 
-def dao_agency_escalations(reach: Reach, agency_id: int, page: int, per_page: int):
+def dao_agency_escalations(viewer: Viewer, agency_id: int, page: int, per_page: int):
     """Open escalations of the actions an agency owns, at either level, oldest first."""
-    return _page(_agency_escalations(reach), page, per_page, {"agency_id": agency_id})
+    params = {**viewer.params, "agency_id": agency_id}
+    return _page(_agency_escalations(viewer.reach), page, per_page, params)
 
 
 @db.prepared
@@ -276,7 +277,7 @@ def _agency_escalations(reach: Reach) -> Listing:
 
 
 def dao_acpc_escalations(
-    reach: Reach,
+    viewer: Viewer,
     acpc_id: int,
     *,
     owner_id: int | None,
@@ -286,8 +287,8 @@ def dao_acpc_escalations(
     per_page: int,
 ):
     """ACPC-level escalations raised to this ACPC, filtered; open ones oldest first."""
-    statements = _acpc_escalations(reach, owner_id is not None, bool(kind), status)
-    params = {"acpc_id": acpc_id, "owner_id": owner_id, "kind": kind}
+    statements = _acpc_escalations(viewer.reach, owner_id is not None, bool(kind), status)
+    params = {**viewer.params, "acpc_id": acpc_id, "owner_id": owner_id, "kind": kind}
     return _page(statements, page, per_page, params)
 
 
@@ -309,9 +310,10 @@ def _acpc_escalations(reach: Reach, of_owner: bool, of_kind: bool, status: str) 
     return listing(ordered, total_in_rows=status == "open")
 
 
-def dao_escalation(visible: sa.ColumnElement[bool], escalation_id: int) -> EscalationRow | None:
-    statement, _owner = _rows_statement(visible)
-    row = db.session().exec(statement.where(Escalation.id == escalation_id)).first()
+def dao_escalation(viewer: Viewer, escalation_id: int) -> EscalationRow | None:
+    statement, _owner = _rows_statement(viewer.visible)
+    statement = statement.where(Escalation.id == escalation_id)
+    row = db.session().exec(statement, params=viewer.params).first()
     return EscalationRow(*row) if row else None
 
 

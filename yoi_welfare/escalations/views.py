@@ -7,8 +7,7 @@ from flask_login import current_user
 
 from yoi_welfare.access import (
     Permission,
-    current_children_clause,
-    current_reach,
+    current_viewer,
     deny,
     has_permission,
     permission_required,
@@ -40,7 +39,7 @@ def agency():
     """The managers' view: open escalations of the actions their agency owns, oldest first."""
     agency = user_agency()
     results = services.dao_agency_escalations(
-        current_reach(), agency.id, page_number(), current_app.config["PAGE_SIZE"]
+        current_viewer(), agency.id, page_number(), current_app.config["PAGE_SIZE"]
     )
     responses = services.dao_responses([row.escalation.id for row in results.items])
     return render_template(
@@ -63,7 +62,7 @@ def acpc():
         "status": (form.status.data or "open") if valid else "open",
     }
     results = services.dao_acpc_escalations(
-        current_reach(),
+        current_viewer(),
         agency.id,
         owner_id=filters["agency"],
         kind=filters["kind"],
@@ -85,7 +84,7 @@ def acpc():
 
 def _escalation_or_404(escalation_id: int) -> services.EscalationRow:
     """Visible to the owner agency and to the agency it was raised to, if they see the child."""
-    row = services.dao_escalation(current_children_clause(), escalation_id)
+    row = services.dao_escalation(current_viewer(), escalation_id)
     allowed = row is not None and current_user.agency_id in (
         row.action.owner_agency_id,
         row.escalation.agency_id,

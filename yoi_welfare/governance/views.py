@@ -316,7 +316,7 @@ def print_record(child_id: int):
         object_type="young_person",
         object_id=child.id,
     )
-    record = ChildRecord(child)
+    record = ChildRecord(child, current_user)
     return render_template(
         "governance/print.html",
         child=child,

@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from sqlmodel import func, select
 
 from yoi_welfare import db
-from yoi_welfare.access import Reach, reach_clause
+from yoi_welfare.access import Reach, Viewer, reach_clause
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.people.placements import is_current
 from yoi_welfare.screenings.models import WelfareScreening
 from yoi_welfare.screenings.services import latest_submitted_id
 from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
@@ -46,7 +47,7 @@ class CaseloadRow:
 
 
 def dao_caseload(
-    reach: Reach, *, sort: str, order: str, now: datetime, page: int, per_page: int
+    viewer: Viewer, *, sort: str, order: str, now: datetime, page: int, per_page: int
 ) -> Page:
     """A page of the visible children held now (CaseloadRows), with their latest submitted
     level and overdue action count.
@@ -57,7 +58,8 @@ def dao_caseload(
     # Every area's caseload has the same best plan: a few dozen children held of a thousand or
     # two. Planning its two statements anew took as long as running them.
     db.reuse_plans()
-    rows = page_of(_caseload(reach, sort, order), page, per_page, {"now": now})
+    params = {**viewer.params, "now": now}
+    rows = page_of(_caseload(viewer.reach, sort, order), page, per_page, params)
     return replace(
         rows,
         items=[
@@ -105,7 +107,7 @@ def _caseload(reach: Reach, sort: str, order: str) -> Listing:
         ordering += by_name
     else:
         ordering += [column.desc() if descending else column.asc() for column in by_name]
-    held_now = sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None))
+    held_now = is_current(YoungPerson.id)
     # The flag the placements keep (migration 0012) lets the area's held children be read
     # straight from its partial index, rather than matched with every child held in the country.
     visible = sa.and_(YoungPerson.in_custody, reach_clause(reach))

@@ -5,7 +5,7 @@ from itertools import groupby
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from yoi_welfare.access import current_children_clause, current_reach, signed_in, user_agency
+from yoi_welfare.access import current_viewer, signed_in, user_agency
 from yoi_welfare.accounts.models import Role
 from yoi_welfare.custody import services as custody
 from yoi_welfare.dates import utcnow
@@ -27,7 +27,7 @@ def index():
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
     if current_user.role is Role.ESTABLISHMENT_STAFF:
         held = people.dao_children_in_custody(
-            current_children_clause(), establishment_id=agency.id, page=page, per_page=per_page
+            current_viewer(), establishment_id=agency.id, page=page, per_page=per_page
         )
         return render_template(
             "home/establishment.html",
@@ -38,7 +38,7 @@ def index():
         )
     if current_user.role is Role.ACPC_MEMBER:
         children = people.dao_children_in_custody(
-            current_children_clause(), page=page, per_page=per_page
+            current_viewer(), page=page, per_page=per_page
         )
         by_establishment = [
             (establishment, list(rows))
@@ -49,7 +49,7 @@ def index():
         )
     sort, order = caseload.parse_sort(request.args.get("sort"), request.args.get("order"))
     children = caseload.dao_caseload(
-        current_reach(),
+        current_viewer(),
         sort=sort,
         order=order,
         now=utcnow(),

@@ -4,9 +4,8 @@ and its chronology, which would otherwise each ask the database for the same row
 from datetime import datetime
 from functools import cached_property
 
-from flask_login import current_user
-
 from yoi_welfare import db
+from yoi_welfare.accounts.models import User
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
@@ -22,8 +21,9 @@ from yoi_welfare.self_harm.models import SelfHarmFlag
 class ChildRecord:
     """Read within one request only: it does not see changes made after a part is loaded."""
 
-    def __init__(self, child: YoungPerson):
+    def __init__(self, child: YoungPerson, reader: User):
         self.child = child
+        self.reader = reader
         # Every part is looked up by the child's id: the same plans serve every child.
         db.reuse_plans(generic=True)
         self._closed_actions: tuple[int | None, list] | None = None
@@ -104,7 +104,7 @@ class ChildRecord:
     @cached_property
     def notes_seen_at(self) -> datetime | None:
         """When the reader, a YOT officer, last read the notes (None if never or not one)."""
-        return custody.dao_notes_seen_at(current_user, self.child.id)
+        return custody.dao_notes_seen_at(self.reader, self.child.id)
 
     @cached_property
     def note_count(self) -> int:

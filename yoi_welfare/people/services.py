@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import func, or_, select
 
 from yoi_welfare import db
+from yoi_welfare.access import Viewer, holds
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
@@ -22,7 +23,7 @@ from yoi_welfare.governance.agreements import (
 )
 from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
-from yoi_welfare.people.placements import dao_current_placement
+from yoi_welfare.people.placements import dao_current_placement, is_current
 from yoi_welfare.screenings import services as screenings
 from yoi_welfare.self_harm.services import end_flags_on_release, notify_transfer_with_open_flag
 
@@ -31,11 +32,9 @@ class PeopleError(ServiceError):
     """A request about a child or a placement that cannot be carried out."""
 
 
-def dao_search_children(
-    visible: sa.ColumnElement[bool], query: str, page: int, per_page: int
-) -> Page:
-    """Children matching a name or reference, among those the caller may see, a page at a time."""
-    conditions = [visible]
+def dao_search_children(viewer: Viewer, query: str, page: int, per_page: int) -> Page:
+    """Children matching a name or reference, among those the viewer may see, a page at a time."""
+    conditions = [viewer.visible]
     for word in query.split()[:5]:
         like = f"%{word.lower()}%"
         conditions.append(
@@ -48,36 +47,33 @@ def dao_search_children(
         )
     statement = (
         select(YoungPerson, Placement, Agency)
-        .outerjoin(
-            Placement,
-            sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None)),
-        )
+        .outerjoin(Placement, is_current(YoungPerson.id))
         .outerjoin(Agency, Agency.id == Placement.establishment_id)
         .where(*conditions)
         .order_by(YoungPerson.family_name, YoungPerson.given_name, YoungPerson.id)
     )
-    return paginate(statement, page, per_page)
+    return paginate(statement, page, per_page, params=viewer.params)
 
 
 def dao_children_in_custody(
-    visible: sa.ColumnElement[bool],
+    viewer: Viewer,
     establishment_id: int | None = None,
     *,
     page: int,
     per_page: int,
 ) -> Page:
-    """A page of (child, placement, establishment) for the visible children held now, by
-    establishment then name."""
+    """A page of (child, placement, establishment) for the children the viewer may see held now,
+    by establishment then name."""
     statement = (
         select(YoungPerson, Placement, Agency)
-        .join(Placement, Placement.young_person_id == YoungPerson.id)
+        .join(Placement, is_current(YoungPerson.id))
         .join(Agency, Agency.id == Placement.establishment_id)
-        .where(visible, YoungPerson.in_custody, Placement.left_at.is_(None))
+        .where(viewer.visible, YoungPerson.in_custody)
         .order_by(Agency.name, YoungPerson.family_name, YoungPerson.given_name, YoungPerson.id)
     )
     if establishment_id is not None:
         statement = statement.where(Placement.establishment_id == establishment_id)
-    return paginate(statement, page, per_page)
+    return paginate(statement, page, per_page, params=viewer.params)
 
 
 @db.prepared
@@ -344,7 +340,7 @@ def transfer(
 ) -> Placement:
     """Close the current placement as a transfer and open the next at the destination."""
     current = dao_current_placement(child.id)
-    if current is None or current.establishment_id != user.agency_id:
+    if not holds(user, current):
         raise PeopleError("Only the establishment holding the child can transfer them")
     if destination.id == current.establishment_id:
         raise PeopleError(
@@ -385,7 +381,7 @@ def release(user: User, child: YoungPerson, when: datetime, now: datetime) -> Pl
     """Close the current placement as a release: the establishment's open actions for the child
     are cancelled and its self-harm flags end, the YOT being told of an open one."""
     current = dao_current_placement(child.id)
-    if current is None or current.establishment_id != user.agency_id:
+    if not holds(user, current):
         raise PeopleError("Only the establishment holding the child can release them")
     _check_moment(child.id, when, now)
     current.left_at = when

@@ -7,7 +7,7 @@ from flask_login import current_user
 from yoi_welfare import db
 from yoi_welfare.access import (
     Permission,
-    current_children_clause,
+    current_viewer,
     deny,
     get_visible_child,
     has_permission,
@@ -49,7 +49,7 @@ def search():
     form = SearchForm(request.args)
     query = form.q.data or "" if form.validate() else ""
     results = services.dao_search_children(
-        current_children_clause(), query, page_number(), current_app.config["PAGE_SIZE"]
+        current_viewer(), query, page_number(), current_app.config["PAGE_SIZE"]
     )
     return render_template("people/search.html", form=form, query=query, results=results)
 
@@ -83,7 +83,7 @@ def child(child_id: int):
     # Every statement of the page looks up by the child's id: one plan each serves every child.
     db.reuse_plans(generic=True)
     young_person = get_visible_child(child_id)
-    record = ChildRecord(young_person)
+    record = ChildRecord(young_person, current_user)
     kind = request.args.get("kind") or None
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import func, select
 
 from yoi_welfare import db
+from yoi_welfare.access import holds
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
@@ -140,7 +141,7 @@ def record_review(
     """
     kind = ReviewKind(kind)
     placement = dao_current_placement(child.id)
-    if placement is None or placement.establishment_id != by.agency_id:
+    if not holds(by, placement):
         raise ReviewError(
             f"Only the establishment holding {child.full_name} can record placement reviews"
         )

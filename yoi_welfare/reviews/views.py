@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from yoi_welfare.access import (
     Permission,
+    can_record,
     deny,
     get_visible_child,
     has_permission,
@@ -21,7 +22,6 @@ from yoi_welfare.access import (
 from yoi_welfare.actions.services import dao_child_open_actions, status_of
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import london_instant, utcnow
-from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.reviews import services
 from yoi_welfare.reviews.forms import LacReviewForm, PlacementMeetingForm
@@ -29,10 +29,6 @@ from yoi_welfare.reviews.models import MeetingReason, PlacementOutcome, ReviewKi
 from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("reviews", __name__)
-
-
-def can_record(child: YoungPerson) -> bool:
-    return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
 
 
 def _next_due(open_actions: list, kind: ReviewKind, now: datetime):

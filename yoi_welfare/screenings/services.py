@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import func, select
 
 from yoi_welfare import db
+from yoi_welfare.access import Viewer
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.accounts.services import dao_manager_emails
 from yoi_welfare.actions import services as actions
@@ -79,15 +80,16 @@ class SubmittedScreeningError(ScreeningError):
 
 
 def dao_visible_screening(
-    screening_id: int, visible: sa.ColumnElement[bool]
+    screening_id: int, viewer: Viewer
 ) -> tuple[WelfareScreening, YoungPerson] | None:
-    """(screening, child) if the screening's child is among those the caller may see."""
+    """(screening, child) if the screening's child is among those the viewer may see."""
     return (
         db.session()
         .exec(
             select(WelfareScreening, YoungPerson)
             .join(YoungPerson, YoungPerson.id == WelfareScreening.young_person_id)
-            .where(WelfareScreening.id == screening_id, visible)
+            .where(WelfareScreening.id == screening_id, viewer.visible),
+            params=viewer.params,
         )
         .first()
     )

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from yoi_welfare import db
 from yoi_welfare.access import (
     Permission,
-    current_children_clause,
+    current_viewer,
     deny,
     get_visible_child,
     has_permission,
@@ -66,7 +66,7 @@ def _screening_or_404(screening_id: int, *, writing: bool = False):
 
     A draft is seen only by those who may write it.
     """
-    row = services.dao_visible_screening(screening_id, current_children_clause())
+    row = services.dao_visible_screening(screening_id, current_viewer())
     if row is None:
         _if_discarded_back_to_child(screening_id)
         deny(object_type="welfare_screening", object_id=screening_id)

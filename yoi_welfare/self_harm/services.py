@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
 
 from yoi_welfare import db
+from yoi_welfare.access import Viewer, holds_now
 from yoi_welfare.accounts.models import User
 from yoi_welfare.accounts.services import dao_manager_emails
 from yoi_welfare.actions import services as actions
@@ -32,7 +33,7 @@ from yoi_welfare.domain.timescales import OverdueState, describe_overdue, due_at
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.people.models import Placement, YoungPerson
-from yoi_welfare.people.placements import dao_current_placement
+from yoi_welfare.people.placements import dao_current_placement, is_current
 from yoi_welfare.self_harm.models import (
     Attendee,
     CaseReview,
@@ -289,24 +290,21 @@ class OpenFlagRow:
         return arrived_unreviewed(self.flag, self.holding_establishment_id)
 
 
-def dao_open_flags(visible: sa.ColumnElement[bool], establishment_id: int | None = None):
-    """Open flags of the children the caller may see, next review soonest first.
+def dao_open_flags(viewer: Viewer, establishment_id: int | None = None):
+    """Open flags of the children the viewer may see, next review soonest first.
 
     With ``establishment_id``, only those of children that establishment holds now.
     """
     statement = (
         select(SelfHarmFlag, YoungPerson, Placement.establishment_id)
         .join(YoungPerson, YoungPerson.id == SelfHarmFlag.young_person_id)
-        .outerjoin(
-            Placement,
-            sa.and_(Placement.young_person_id == YoungPerson.id, Placement.left_at.is_(None)),
-        )
-        .where(visible, SelfHarmFlag.state == FlagState.OPEN)
+        .outerjoin(Placement, is_current(YoungPerson.id))
+        .where(viewer.visible, SelfHarmFlag.state == FlagState.OPEN)
         .order_by(SelfHarmFlag.next_review_due, SelfHarmFlag.id)
     )
     if establishment_id is not None:
         statement = statement.where(Placement.establishment_id == establishment_id)
-    return [OpenFlagRow(*row) for row in db.session().exec(statement)]
+    return [OpenFlagRow(*row) for row in db.session().exec(statement, params=viewer.params)]
 
 
 def user_ids(flag: SelfHarmFlag) -> set[int]:
@@ -395,8 +393,7 @@ def next_review_status(flag: SelfHarmFlag, now: datetime) -> actions.ActionStatu
 
 
 def _check_holds(child: YoungPerson, by: User) -> None:
-    placement = dao_current_placement(child.id)
-    if placement is None or placement.establishment_id != by.agency_id:
+    if not holds_now(by, child.id):
         raise SelfHarmError(
             f"Only the establishment holding {child.full_name} can record self-harm flags"
         )

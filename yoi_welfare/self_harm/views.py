@@ -15,8 +15,9 @@ from flask_login import current_user
 
 from yoi_welfare.access import (
     Permission,
-    current_children_clause,
+    can_record,
     current_placement,
+    current_viewer,
     deny,
     get_visible_child,
     has_permission,
@@ -41,10 +42,6 @@ from yoi_welfare.self_harm.models import FlagState, ObservationLevel, RiskLevel,
 from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("self_harm", __name__)
-
-
-def can_record(child: YoungPerson) -> bool:
-    return has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS) and holds_child(child)
 
 
 def _holding_establishment_id(child: YoungPerson) -> int | None:
@@ -94,7 +91,7 @@ def open_flags_list(establishment_id: int | None = None) -> list[OpenFlagListing
         OpenFlagListing(
             row.flag, row.child, services.next_review_status(row.flag, now), row.arrived_unreviewed
         )
-        for row in services.dao_open_flags(current_children_clause(), establishment_id)
+        for row in services.dao_open_flags(current_viewer(), establishment_id)
     ]
 
 
