@@ -116,6 +116,7 @@ def init_app(app: Flask) -> None:
         # First of the request's hooks. One application context can serve several requests
         # (the tests' does): a page that wrote must not let the next one write unannounced.
         g.pop("db_writes", None)
+        g.pop("attempt_failed", None)
 
     @app.teardown_appcontext
     def close_session(_exc):
@@ -143,8 +144,41 @@ def commit() -> None:
 
 
 def rollback() -> None:
+    """Undo the current unit of work (and forget that an attempt in it failed)."""
+    g.pop("attempt_failed", None)
     if "db_session" in g:
         g.db_session.rollback()
+
+
+def attempt_failed() -> None:
+    """A service refused the request: nothing it wrote may be committed (``ServiceError``)."""
+    if has_request_context():
+        g.attempt_failed = True
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """One attempt at a change, such as a form submission: if a service refuses it (or anything
+    else goes wrong), everything the attempt wrote is undone at once, before the view shows the
+    error, so that nothing is half-saved and the form is shown against the record as it was."""
+    try:
+        yield
+    except Exception:
+        rollback()
+        raise
+
+
+def end_request(succeeded: bool) -> None:
+    """The request cycle's one commit, or rollback when the request failed. A service error that
+    a view caught without undoing the attempt (``unit_of_work``) is rolled back here, so that a
+    view that forgets cannot commit half a change."""
+    failed = g.pop("attempt_failed", False)
+    if succeeded and not failed:
+        commit()
+        return
+    if succeeded:
+        current_app.logger.warning("%s: a refused change was not undone; rolled back", request.path)
+    rollback()
 
 
 @contextmanager

@@ -67,10 +67,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def finish(response):
-        if response.status_code < 500:
-            db.commit()
-        else:
-            db.rollback()
+        db.end_request(succeeded=response.status_code < 500)
         return add_security_headers(app, response)
 
     @app.errorhandler(HTTPException)

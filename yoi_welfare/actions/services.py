@@ -646,14 +646,14 @@ def _follow_child(child: YoungPerson, by: User | None) -> None:
 # Completing and cancelling
 
 
-def _save(row: SQLModel, stale: ActionError | None = None) -> None:
+def _save(row: SQLModel, stale: type[ActionError] | None = None) -> None:
     """Flush a change; a row changed by someone else since it was read raises ``stale``."""
     session = db.session()
     session.add(row)
     try:
         session.flush()
     except StaleDataError as error:
-        raise stale or ActionError(STALE_ACTION) from error
+        raise (stale() if stale else ActionError(STALE_ACTION)) from error
 
 
 def _check_can_close(action: WelfareAction, by: User, verb: str) -> None:
@@ -920,5 +920,5 @@ def update_rule(
     rule.acpc_grace_unit = Unit(acpc_grace_unit)
     rule.updated_at = now
     rule.updated_by_id = by.id
-    _save(rule, StaleRuleError())
+    _save(rule, StaleRuleError)
     audit.record("timescale_rule_changed", object_type="timescale_rule", object_id=rule.id, user=by)

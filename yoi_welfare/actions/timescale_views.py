@@ -65,22 +65,21 @@ def edit(rule_id: int):
         grace = form.acpc_grace_offset
         grace_unit = form.acpc_grace_unit
         try:
-            services.update_rule(
-                rule,
-                by=current_user,
-                version_id=int(version) if version and version.isdigit() else None,
-                due_offset=form.due_offset.data if form.due_offset else None,
-                due_unit=Unit(form.due_unit.data) if form.due_unit else None,
-                acpc_grace_offset=grace.data if grace else rule.acpc_grace_offset,
-                acpc_grace_unit=Unit(grace_unit.data) if grace_unit else rule.acpc_grace_unit,
-                now=utcnow(),
-            )
+            with db.unit_of_work():
+                services.update_rule(
+                    rule,
+                    by=current_user,
+                    version_id=int(version) if version and version.isdigit() else None,
+                    due_offset=form.due_offset.data if form.due_offset else None,
+                    due_unit=Unit(form.due_unit.data) if form.due_unit else None,
+                    acpc_grace_offset=grace.data if grace else rule.acpc_grace_offset,
+                    acpc_grace_unit=Unit(grace_unit.data) if grace_unit else rule.acpc_grace_unit,
+                    now=utcnow(),
+                )
         except services.StaleRuleError as error:
-            db.rollback()
             _fill(form, db.session().get(TimescaleRule, rule_id))
             form.form_errors.append(error.message)
         except services.ActionError as error:
-            db.rollback()
             getattr(form, error.field).errors.append(error.message)
         else:
             flash(f"{rule.action_label}: the rule has been changed for new actions", "success")

@@ -174,9 +174,9 @@ def _user_action(user_id: int, action, message: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        action(user, form.version.data)
+        with db.unit_of_work():
+            action(user, form.version.data)
     except services.AdminError as error:
-        db.rollback()
         flash(error.message, "error")
     else:
         flash(message.format(name=user.name), "success")

@@ -142,18 +142,18 @@ def change_details(child_id: int):
         form = ChangeChildForm()
     if form.validate_on_submit():
         try:
-            changed = services.change_child(
-                current_user,
-                child,
-                seen=form.seen.data,
-                status_change=services.StatusChange(form.status_change.data)
-                if form.status_change.data
-                else None,
-                **_details(form),
-            )
+            with db.unit_of_work():
+                changed = services.change_child(
+                    current_user,
+                    child,
+                    seen=form.seen.data,
+                    status_change=services.StatusChange(form.status_change.data)
+                    if form.status_change.data
+                    else None,
+                    **_details(form),
+                )
         except services.StaleDetailsError as error:
             # Start again from the details as they are now.
-            db.rollback()
             flash(error.message, "important")
             return redirect(url_for("people.change_details", child_id=child_id))
         except ServiceError as error:  # the child's, or an action's

@@ -264,19 +264,18 @@ def section(screening_id: int, section: str):
         form = form_class(**context)
     if form.validate_on_submit():
         try:
-            services.save_section(
-                screening,
-                spec,
-                form.answers(spec),
-                version=_version(form),
-                by=current_user,
-                now=now,
-            )
+            with db.unit_of_work():
+                services.save_section(
+                    screening,
+                    spec,
+                    form.answers(spec),
+                    version=_version(form),
+                    by=current_user,
+                    now=now,
+                )
         except services.SubmittedScreeningError:
-            db.rollback()
             return _already_submitted(screening)
         except services.StaleScreeningError as error:
-            db.rollback()
             form = form_class(
                 formdata=None, data=section_form_data(spec, screening, child), **context
             )
@@ -325,19 +324,18 @@ def level(screening_id: int):
         form = LevelForm(indicated=screening.indicated_level)
     if form.validate_on_submit():
         try:
-            services.set_level(
-                screening,
-                level=Level(form.practitioner_level.data),
-                reason=form.level_reason.data,
-                version=_version(form),
-                by=current_user,
-                now=utcnow(),
-            )
+            with db.unit_of_work():
+                services.set_level(
+                    screening,
+                    level=Level(form.practitioner_level.data),
+                    reason=form.level_reason.data,
+                    version=_version(form),
+                    by=current_user,
+                    now=utcnow(),
+                )
         except services.SubmittedScreeningError:
-            db.rollback()
             return _already_submitted(screening)
         except services.StaleScreeningError as error:
-            db.rollback()
             form = LevelForm(
                 formdata=None,
                 data={
@@ -374,19 +372,19 @@ def actions_arising(screening_id: int):
         form.owner.data = current_user.agency_id
     if form.validate_on_submit():
         try:
-            action = services.add_action_arising(
-                screening,
-                child,
-                title=form.title.data,
-                owner_agency_id=form.owner.data,
-                due=london_instant(form.due_date.data, form.due_time.time_value),
-                by=current_user,
-                now=utcnow(),
-            )
+            with db.unit_of_work():
+                action = services.add_action_arising(
+                    screening,
+                    child,
+                    title=form.title.data,
+                    owner_agency_id=form.owner.data,
+                    due=london_instant(form.due_date.data, form.due_time.time_value),
+                    by=current_user,
+                    now=utcnow(),
+                )
         except actions.ActionError as error:
             show_error(form, error)
         except services.SubmittedScreeningError:
-            db.rollback()
             return _already_submitted(screening)
         else:
             flash(f"Action added: {action.title}", "success")
@@ -486,9 +484,9 @@ def _confirmed(screening: WelfareScreening, form, act: Callable, done: Callable)
         return None
     screening_id = screening.id
     try:
-        result = act(_version(form))
+        with db.unit_of_work():
+            result = act(_version(form))
     except services.SubmittedScreeningError:
-        db.rollback()
         return _already_submitted(screening)
     except services.ScreeningError as error:
         show_error(form, error)
