@@ -6,12 +6,14 @@ import pytest
 
 from yoi_welfare.domain.calendar import LONDON
 from yoi_welfare.domain.timescales import (
+    DueStatus,
     EscalationLevel,
     Overdue,
     OverdueState,
     Unit,
     describe_overdue,
     due_at,
+    due_status,
     escalation_due,
     escalation_level,
     overdue_state,
@@ -527,3 +529,15 @@ def test_escalation_level_refuses_an_acpc_time_before_the_due_time() -> None:
 def test_escalation_level_refuses_a_naive_now() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         escalation_level(DUE, ACPC_DUE, datetime(2026, 6, 9, 9))
+
+
+def test_due_status_reads_like_the_tag_a_user_sees() -> None:
+    now = london(2026, 11, 25, 15, 0)
+    assert due_status(london(2026, 11, 25, 16, 0), now) == DueStatus("Due today", "yellow")
+    assert due_status(london(2026, 11, 26, 9, 0), now) == DueStatus("Due later", "blue")
+    assert due_status(london(2026, 11, 25, 12, 0), now) == DueStatus(
+        "Overdue by 3 hours", "red"
+    )
+    # Due at 15:00 is missed at 15:00.
+    assert due_status(now, now).text == "Overdue by less than a minute"
+    assert due_status(now, now).classes == "govuk-tag--red"

@@ -28,12 +28,13 @@ from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_date
 from yoi_welfare.domain.timescales import (
-    OverdueState,
+    CANCELLED,
+    COMPLETED,
+    DueStatus,
     Unit,
-    describe_overdue,
     due_at,
+    due_status,
     escalation_due,
-    overdue_state,
 )
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation
@@ -348,29 +349,13 @@ def allowed_owners(child: YoungPerson) -> list[Agency]:
 # The status a person sees
 
 
-@dataclass(frozen=True)
-class ActionStatus:
-    text: str
-    colour: str  # the GOV.UK tag modifier
-
-    @property
-    def classes(self) -> str:
-        return f"govuk-tag--{self.colour}"
-
-
-def status_of(action: WelfareAction, now: datetime) -> ActionStatus:
+def status_of(action: WelfareAction, now: datetime) -> DueStatus:
     """Completed, cancelled, due later, due today, or overdue by how long."""
     if action.completed_at is not None:
-        return ActionStatus("Completed", "green")
+        return COMPLETED
     if action.cancelled_at is not None:
-        return ActionStatus("Cancelled", "grey")
-    state = overdue_state(action.due_at, now)
-    if state.state is OverdueState.OVERDUE:
-        text = describe_overdue(state.overdue_by)
-        return ActionStatus(text[0].upper() + text[1:], "red")
-    if state.state is OverdueState.DUE_TODAY:
-        return ActionStatus("Due today", "yellow")
-    return ActionStatus("Due later", "blue")
+        return CANCELLED
+    return due_status(action.due_at, now)
 
 
 # Creating actions

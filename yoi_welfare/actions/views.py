@@ -35,6 +35,7 @@ from yoi_welfare.actions.forms import (
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.dates import london_instant, utcnow
+from yoi_welfare.domain.timescales import DueStatus
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.view_helpers import page_number, show_error
@@ -54,7 +55,7 @@ def can_close(action: WelfareAction) -> bool:
 class ActionRow:
     action: WelfareAction
     owner: Agency
-    status: services.ActionStatus
+    status: DueStatus
     can_close: bool
     child: YoungPerson | None = None
     closed_by: str | None = None

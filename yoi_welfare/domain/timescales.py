@@ -31,12 +31,14 @@ from yoi_welfare.domain.calendar import add_working_days, is_working_day
 
 __all__ = [
     "END_OF_WORKING_DAY",
+    "DueStatus",
     "EscalationLevel",
     "Overdue",
     "OverdueState",
     "Unit",
     "describe_overdue",
     "due_at",
+    "due_status",
     "escalation_due",
     "escalation_level",
     "overdue_state",
@@ -174,6 +176,34 @@ def describe_overdue(delta: timedelta) -> str:
     if delta >= timedelta(minutes=1):
         return f"overdue by {_plural(delta // timedelta(minutes=1), 'minute')}"
     return "overdue by less than a minute"
+
+
+@dataclass(frozen=True, slots=True)
+class DueStatus:
+    """How something with a deadline stands, in the words and colour of a GOV.UK tag."""
+
+    text: str
+    colour: str  # the GOV.UK tag modifier: red overdue, yellow due today, blue due later
+
+    @property
+    def classes(self) -> str:
+        return f"govuk-tag--{self.colour}"
+
+
+COMPLETED = DueStatus("Completed", "green")
+CANCELLED = DueStatus("Cancelled", "grey")
+
+
+def due_status(due: datetime, now: datetime) -> DueStatus:
+    """Something not yet done, due at ``due``, as seen at ``now``: "Due later", "Due today", or
+    "Overdue by 3 hours" (``overdue_state`` draws the lines)."""
+    state = overdue_state(due, now)
+    if state.state is OverdueState.OVERDUE:
+        text = describe_overdue(state.overdue_by)
+        return DueStatus(text[0].upper() + text[1:], "red")
+    if state.state is OverdueState.DUE_TODAY:
+        return DueStatus("Due today", "yellow")
+    return DueStatus("Due later", "blue")
 
 
 def escalation_due(due: datetime, grace_offset: int, grace_unit: Unit) -> datetime:

@@ -29,7 +29,11 @@ from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_datetime
 from yoi_welfare.domain.acct import Step, check_step_order
-from yoi_welfare.domain.timescales import OverdueState, describe_overdue, due_at, overdue_state
+from yoi_welfare.domain.timescales import (
+    DueStatus,
+    due_at,
+    due_status,
+)
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.people.models import Placement, YoungPerson
@@ -376,17 +380,11 @@ def arrived_unreviewed(flag: SelfHarmFlag, holding_establishment_id: int | None)
     )
 
 
-def next_review_status(flag: SelfHarmFlag, now: datetime) -> actions.ActionStatus | None:
+def next_review_status(flag: SelfHarmFlag, now: datetime) -> DueStatus | None:
     """How the open flag's next case review stands: due later, due today, or overdue."""
     if not flag.is_open or flag.next_review_due is None:
         return None
-    state = overdue_state(flag.next_review_due, now)
-    if state.state is OverdueState.OVERDUE:
-        text = describe_overdue(state.overdue_by)
-        return actions.ActionStatus(text[0].upper() + text[1:], "red")
-    if state.state is OverdueState.DUE_TODAY:
-        return actions.ActionStatus("Due today", "yellow")
-    return actions.ActionStatus("Due later", "blue")
+    return due_status(flag.next_review_due, now)
 
 
 # Changes

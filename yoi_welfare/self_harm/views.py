@@ -24,9 +24,10 @@ from yoi_welfare.access import (
     holds_child,
     permission_required,
 )
-from yoi_welfare.actions.services import ActionStatus, status_of
+from yoi_welfare.actions.services import status_of
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import LONDON, format_datetime, london_instant, utcnow
+from yoi_welfare.domain.timescales import DueStatus
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.self_harm import services
@@ -79,7 +80,7 @@ def flag_panel(record: ChildRecord) -> dict | None:
 class OpenFlagListing:
     flag: SelfHarmFlag
     child: YoungPerson
-    status: ActionStatus | None
+    status: DueStatus | None
     arrived_unreviewed: bool
 
 
