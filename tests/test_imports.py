@@ -125,3 +125,13 @@ def test_the_views_are_told_apart_from_modules_named_like_them():
     assert is_web_layer("yoi_welfare.actions.timescale_views")
     assert not is_web_layer("yoi_welfare.reviews.services")
     assert not is_web_layer("yoi_welfare.view_helpers")
+
+
+def test_template_filters_and_globals_are_registered_in_one_place():
+    registering = ("template_filter", "template_global", "jinja_env.filters", "jinja_env.globals")
+    found = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if any(word in path.read_text() for word in registering)
+    )
+    assert found == ["templating.py"]

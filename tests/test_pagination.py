@@ -7,6 +7,7 @@ from sqlalchemy import event
 from tests.factories import create_area
 from yoi_welfare import db
 from yoi_welfare.agencies.models import Area
+from yoi_welfare.config import ConfigError, load_settings
 from yoi_welfare.paging import Page, listing, page_of
 from yoi_welfare.view_helpers import page_numbers, pagination
 
@@ -57,3 +58,17 @@ def test_a_list_counted_in_its_rows_knows_an_empty_first_page_without_counting(a
         event.remove(db.engine(), "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
     assert len(selects) == 4
+
+
+@pytest.mark.parametrize("value", ["twenty", "0", "-5", "2.5"])
+def test_a_page_size_that_is_not_a_whole_number_above_zero_stops_start_up(monkeypatch, value):
+    monkeypatch.setenv("PAGE_SIZE", value)
+    with pytest.raises(ConfigError, match=f"PAGE_SIZE is '{value}'; set it to a whole number of 1"):
+        load_settings({"ENV_NAME": "test"})
+
+
+def test_the_page_size_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PAGE_SIZE", " 50 ")
+    assert load_settings({"ENV_NAME": "test"})["PAGE_SIZE"] == 50
+    monkeypatch.delenv("PAGE_SIZE")
+    assert load_settings({"ENV_NAME": "test"})["PAGE_SIZE"] == 25

@@ -47,15 +47,9 @@ def create_app(overrides: dict | None = None) -> "Flask":
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     WTFormsHelpers(app)
-    from yoi_welfare.forms import error_summary
-    from yoi_welfare.view_helpers import pagination, service_navigation, url_for
+    from yoi_welfare import accounts, templating, web
 
-    app.add_template_global(url_for)
-    app.add_template_global(error_summary)
-    app.add_template_global(pagination)
-    app.add_template_global(service_navigation)
-
-    from yoi_welfare import accounts, web
+    templating.init_app(app)
 
     accounts.init_app(app)
     web.init_app(app)

@@ -61,7 +61,8 @@ def load_settings(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
-        "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "25")),
+        # Rows on each page of a list.
+        "PAGE_SIZE": _number("PAGE_SIZE", 25),
         # Reverse proxies in front of the service whose X-Forwarded-For and -Proto are trusted.
         "TRUSTED_PROXIES": _number("TRUSTED_PROXIES", 0, minimum=0),
         # Records are kept this many years after the 18th birthday or the last placement's end.

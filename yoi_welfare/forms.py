@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovS
 from markupsafe import Markup, escape
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import StopValidation
 
 
 def strip(value):
@@ -82,14 +82,6 @@ def parse_time(text: str) -> time | None:
         except ValueError:
             continue
     return None
-
-
-def not_in_future(today: date, message: str):
-    def check(_form, field):
-        if field.data and field.data > today:
-            raise ValidationError(message)
-
-    return check
 
 
 def optional_int(value):

@@ -2,14 +2,14 @@
 
 import secrets
 
-from flask import Blueprint, Flask, g, jsonify, render_template, request
+from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request
 from flask.templating import Environment
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from yoi_welfare import db
 from yoi_welfare.access import public
-from yoi_welfare.dates import format_date, format_datetime, utcnow
+from yoi_welfare.dates import utcnow
 
 bp = Blueprint("web", __name__)
 
@@ -20,6 +20,8 @@ def healthz():
     try:
         db.session().execute(text("SELECT 1"))
     except Exception:  # any failure to answer means unhealthy
+        # The load balancer sees only 503; the log says why, for whoever is called out.
+        current_app.logger.exception("Health check failed: the database did not answer")
         return jsonify(database="unavailable"), 503
     return jsonify(database="ok")
 
@@ -58,11 +60,9 @@ class TemplateEnvironment(Environment):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.add_template_filter(format_date, "govuk_date")
-    app.add_template_filter(format_datetime, "govuk_datetime")
 
     @app.context_processor
-    def template_globals():
+    def response_nonce():
         return {"csp_nonce": csp_nonce()}
 
     @app.after_request

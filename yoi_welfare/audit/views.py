@@ -5,14 +5,11 @@ from flask_login import current_user
 
 from yoi_welfare.access import (
     Permission,
-    can_view_access_log,
     get_child_for_access_log,
     permission_required,
-    user_agency,
 )
 from yoi_welfare.accounts.models import Role
 from yoi_welfare.audit import services as audit
-from yoi_welfare.audit.labels import action_label, role_label
 from yoi_welfare.governance.disclosures import dao_disclosures_for_child
 from yoi_welfare.view_helpers import page_number
 
@@ -42,17 +39,3 @@ def child_access_log(child_id: int):
     )
 
 
-@bp.app_template_filter("audit_action")
-def _action_label(action: str) -> str:
-    return action_label(action)
-
-
-@bp.app_template_filter("audit_role")
-def _role_label(role: str | None) -> str:
-    return role_label(role)
-
-
-@bp.app_template_global("can_view_access_log")
-def _can_view_access_log(child) -> bool:
-    """For a link to the log on the child's page: whether the signed-in user may follow it."""
-    return current_user.is_authenticated and can_view_access_log(current_user, user_agency(), child)

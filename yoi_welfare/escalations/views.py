@@ -1,6 +1,5 @@
 """Escalation pages: the owner agency's managers, and the ACPC, who records its response."""
 
-from datetime import datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -17,7 +16,6 @@ from yoi_welfare.access import (
 from yoi_welfare.actions import services as actions
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import utcnow
-from yoi_welfare.domain.timescales import describe_overdue
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations import services
 from yoi_welfare.escalations.forms import STATUS_CHOICES, EscalationFilterForm, ResponseForm
@@ -25,12 +23,6 @@ from yoi_welfare.escalations.models import ResponseKind
 from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("escalations", __name__)
-
-
-@bp.app_template_filter("overdue_since")
-def overdue_since(due: datetime) -> str:
-    now = utcnow()
-    return describe_overdue(now - due) if now >= due else "not yet overdue"
 
 
 @bp.get("/escalations")

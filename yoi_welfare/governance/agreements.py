@@ -12,7 +12,6 @@ from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import utcnow
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.models import AgreementParty, SharingAgreement
-from yoi_welfare.people.models import YoungPerson
 
 
 class AgreementError(ServiceError):
@@ -99,9 +98,6 @@ class AgreementBasis:
     lawful_basis: str
 
 
-NO_AGREEMENT = AgreementBasis(None, "No sharing agreement in force for the child's area")
-
-
 def dao_bases_by_area(today: date) -> dict[int, AgreementBasis]:
     """The lawful basis of each area's agreement in force (the newest, if several)."""
     rows = db.session().exec(
@@ -112,10 +108,6 @@ def dao_bases_by_area(today: date) -> dict[int, AgreementBasis]:
     return {
         area_id: AgreementBasis(agreement_id, basis[:500]) for area_id, agreement_id, basis in rows
     }
-
-
-def basis_for_child(child: YoungPerson, today: date) -> AgreementBasis:
-    return dao_bases_by_area(today).get(child.home_area_id, NO_AGREEMENT)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from yoi_welfare.access import (
     get_visible_child,
     permission_required,
     public,
-    shared_under,
     user_agency,
 )
 from yoi_welfare.admin.services import dao_agencies, dao_areas
@@ -34,15 +33,6 @@ from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("governance", __name__)
-
-
-@bp.app_template_global("shared_under")
-def _shared_under() -> str | None:
-    return shared_under()
-
-
-bp.add_app_template_filter(subject_access.export_label, "export_label")
-bp.add_app_template_filter(subject_access.export_value, "export_value")
 
 
 @bp.get("/privacy")

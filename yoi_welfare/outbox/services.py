@@ -11,7 +11,6 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Protocol
 
-import sqlalchemy as sa
 from sqlmodel import select
 
 from yoi_welfare import db
@@ -201,15 +200,3 @@ def deliver_due(
         session.add(email)
         db.commit()
     return result
-
-
-def dao_pending_count() -> int:
-    return (
-        db.session()
-        .exec(
-            select(sa.func.count())
-            .select_from(OutboundEmail)
-            .where(OutboundEmail.status == EmailStatus.PENDING)
-        )
-        .one()
-    )

@@ -1,7 +1,6 @@
 """The ACPC's archive of weekly reports, and downloads of them."""
 
 from dataclasses import replace
-from datetime import datetime
 
 from flask import Blueprint, Response, current_app, render_template
 from flask_login import current_user
@@ -11,18 +10,12 @@ from yoi_welfare import db
 from yoi_welfare.access import Permission, deny, permission_required, user_agency
 from yoi_welfare.agencies.models import Area
 from yoi_welfare.dates import utcnow
-from yoi_welfare.domain.timescales import describe_overdue
 from yoi_welfare.reports.models import EscalationReport
 from yoi_welfare.reports.services import dao_reports_for_area, filename, record_download
 from yoi_welfare.reports.weeks import IsoWeek
 from yoi_welfare.view_helpers import page_number
 
 bp = Blueprint("reports", __name__)
-
-
-@bp.app_template_filter("overdue_at")
-def overdue_at(due: datetime, now: datetime) -> str:
-    return describe_overdue(now - due) if now >= due else "not yet overdue"
 
 
 @bp.get("/acpc/reports")
