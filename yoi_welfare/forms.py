@@ -3,11 +3,19 @@
 from datetime import date, datetime, time
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+)
 from markupsafe import Markup, escape
-from wtforms import DateField, RadioField, SelectField, StringField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation
+from wtforms.validators import Length, Optional, StopValidation
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def strip(value):
@@ -241,3 +249,58 @@ class Required:
             raise StopValidation(self.message)
         if field.process_errors:
             raise StopValidation()
+
+
+# Fields built the same way on many forms.
+
+
+def sentence(text: str) -> str:
+    """Start a message with ``text``: "ACPC grace period", not "Acpc grace period"."""
+    return text[:1].upper() + text[1:]
+
+
+def text_area(
+    label: str,
+    missing: str | None,
+    what: str,
+    description: str | None = None,
+    *,
+    limit: int,
+    **kwargs,
+) -> TextAreaField:
+    """A box of text with a character count. ``missing`` is the message when it is left empty
+    (None: it may be); ``what`` starts the message when it is longer than ``limit``."""
+    return TextAreaField(
+        label,
+        widget=GovCharacterCount(),
+        render_kw={"params": {"maxlength": limit}},
+        description=description,
+        validators=[
+            Required(missing) if missing else Optional(),
+            Length(max=limit, message=f"{what} must be {limit} characters or fewer"),
+        ],
+        **kwargs,
+    )
+
+
+def date_field(
+    label: str, what: str, validators=None, description: str | None = None
+) -> GovDateField:
+    """Day, month and year boxes, required unless ``validators`` says otherwise."""
+    return GovDateField(
+        label,
+        what=what,
+        description=description or "For example, 27 11 2026",
+        validators=validators or [Required(f"Enter the {what}")],
+    )
+
+
+def time_field(label: str, validators=None) -> TimeField:
+    """A 24-hour time in a short box, required unless ``validators`` says otherwise."""
+    return TimeField(
+        label,
+        widget=GovTextInput(),
+        render_kw={"params": {"classes": "govuk-input--width-5"}},
+        description="Use the 24-hour clock, for example 14:30",
+        validators=validators or [Required(f"Enter the {label.lower()}")],
+    )

@@ -18,6 +18,7 @@ from yoi_welfare.forms import (
     Required,
     TimeField,
     optional_int,
+    sentence,
 )
 
 UNIT_CHOICES = [
@@ -103,11 +104,6 @@ class CancelActionForm(GovForm):
     submit = SubmitField("Cancel action", widget=GovSubmitInput())
 
 
-def _sentence(what: str) -> str:
-    """Start a message with ``what``: "ACPC grace period", not "Acpc grace period"."""
-    return what[:1].upper() + what[1:]
-
-
 class WholeNumberField(IntegerField):
     """A whole number typed into a text box, with a message that says what to enter."""
 
@@ -125,7 +121,7 @@ class WholeNumberField(IntegerField):
             self.data = int(valuelist[0].strip())
         except ValueError as error:
             self.data = None
-            raise ValueError(f"{_sentence(self.what)} must be a whole number") from error
+            raise ValueError(f"{sentence(self.what)} must be a whole number") from error
 
 
 def _offset_field(label: str, what: str, description: str) -> WholeNumberField:
@@ -138,7 +134,7 @@ def _offset_field(label: str, what: str, description: str) -> WholeNumberField:
             NumberRange(
                 min=0,
                 max=MAX_OFFSET,
-                message=f"{_sentence(what)} must be between 0 and {MAX_OFFSET}",
+                message=f"{sentence(what)} must be between 0 and {MAX_OFFSET}",
             ),
         ],
     )

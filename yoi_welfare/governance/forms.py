@@ -1,28 +1,21 @@
 """Forms for sharing agreements, subject access requests and retention decisions."""
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
-from yoi_welfare.forms import GovDateField, GovForm, GovSelectField, Required, optional_int
-
-
-def _text(label: str, missing: str, noun: str, limit: int = 4000, **kwargs) -> TextAreaField:
-    return TextAreaField(
-        label,
-        widget=GovCharacterCount(),
-        render_kw={"params": {"maxlength": limit}},
-        validators=[
-            Required(missing),
-            Length(max=limit, message=f"{noun} must be {limit} characters or fewer"),
-        ],
-        **kwargs,
-    )
+from yoi_welfare.forms import (
+    GovDateField,
+    GovForm,
+    GovSelectField,
+    Required,
+    optional_int,
+    text_area,
+)
 
 
 def _line(label: str, missing: str, noun: str, limit: int, **kwargs) -> StringField:
@@ -67,8 +60,8 @@ class AgreementForm(GovForm):
             "select each one that holds the area's children"
         ),
     )
-    purpose = _text("Purpose", "Enter the purpose of the sharing", "The purpose")
-    lawful_basis = _text(
+    purpose = text_area("Purpose", "Enter the purpose of the sharing", "The purpose", limit=4000)
+    lawful_basis = text_area(
         "Lawful basis",
         "Enter the lawful basis for the sharing",
         "The lawful basis",
@@ -76,8 +69,11 @@ class AgreementForm(GovForm):
             "For example: UK GDPR Article 6(1)(e); Article 9(2)(g) with DPA 2018 Schedule 1 "
             "paragraph 18 (safeguarding of children and individuals at risk)"
         ),
+        limit=4000,
     )
-    data_items = _text("Data items shared", "Enter the data items shared", "The data items")
+    data_items = text_area(
+        "Data items shared", "Enter the data items shared", "The data items", limit=4000
+    )
     contact = _line(
         "Contact",
         "Enter who to contact about the agreement",
@@ -135,11 +131,11 @@ class EraseForm(GovForm):
         "The reference",
         30,
     )
-    reason = _text(
+    reason = text_area(
         "Reason",
         "Enter why the records can be deleted",
         "The reason",
-        500,
+        limit=500,
         description="Kept with the tombstone. Do not write anything about the child's welfare",
     )
     submit = SubmitField(
@@ -155,11 +151,11 @@ class KeepForm(GovForm):
         what="the date to review again",
         validators=[Required("Enter the date to review the records again")],
     )
-    reason = _text(
+    reason = text_area(
         "Why must the records be kept?",
         "Enter why the records must be kept",
         "The reason",
-        500,
+        limit=500,
         description="For example: proceedings are open, or an inquiry has asked for them",
     )
     submit = SubmitField("Keep the records", widget=GovSubmitInput())

@@ -1,10 +1,10 @@
-
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from yoi_welfare.dates import london_today
 from yoi_welfare.forms import (
+    YES_NO,
     GovDateField,
     GovForm,
     GovRadioField,
@@ -14,8 +14,6 @@ from yoi_welfare.forms import (
     optional_int,
 )
 from yoi_welfare.people.models import ETHNICITIES, LegalStatus, Sex
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def _dob_checks(_form, field):

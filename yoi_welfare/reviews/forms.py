@@ -1,58 +1,45 @@
 """Forms for recording a LAC review or a placement review meeting."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextInput
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
-from yoi_welfare.forms import GovDateField, GovForm, GovRadioField, Required, TimeField
+from yoi_welfare.forms import (
+    YES_NO,
+    GovDateField,
+    GovForm,
+    GovRadioField,
+    Required,
+    date_field,
+    text_area,
+    time_field,
+)
 from yoi_welfare.reviews.models import MeetingReason, PlacementOutcome
 from yoi_welfare.reviews.services import MAX_PLACE, MAX_TEXT
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _text(label: str, missing: str | None, what: str, description: str | None = None):
-    return TextAreaField(
-        label,
-        widget=GovCharacterCount(),
-        render_kw={"params": {"maxlength": MAX_TEXT}},
-        description=description,
-        validators=[
-            Required(missing) if missing else Optional(),
-            Length(max=MAX_TEXT, message=f"{what} must be {MAX_TEXT} characters or fewer"),
-        ],
-    )
 
 
 class LacReviewForm(GovForm):
     # The id of the latest review of this kind when the form was opened (0 for none).
     since = HiddenField()
-    held_on = GovDateField(
-        "Date of the review",
-        what="date of the review",
-        description="For example, 27 11 2026",
-        validators=[Required("Enter the date of the review")],
-    )
-    held_time = TimeField(
-        "Time of the review",
-        widget=GovTextInput(),
-        render_kw={"params": {"classes": "govuk-input--width-5"}},
-        description="Use the 24-hour clock, for example 14:30",
-        validators=[Required("Enter the time of the review")],
-    )
-    attendees = _text(
+    held_on = date_field("Date of the review", "date of the review")
+    held_time = time_field("Time of the review")
+    attendees = text_area(
         "Who attended?",
         "Enter who attended",
         "Who attended",
         "Names and roles, including the independent reviewing officer",
+        limit=MAX_TEXT,
     )
     yot_attended = GovRadioField(
         "Did the child's YOT attend?",
         choices=YES_NO,
         validators=[Required("Select yes if the child's YOT attended")],
     )
-    summary = _text(
-        "What did the review discuss?", "Enter what the review discussed", "The summary"
+    summary = text_area(
+        "What did the review discuss?",
+        "Enter what the review discussed",
+        "The summary",
+        limit=MAX_TEXT,
     )
     outcome = GovRadioField(
         "Outcome",
@@ -68,11 +55,12 @@ class LacReviewForm(GovForm):
             Length(max=MAX_PLACE, message=f"Where must be {MAX_PLACE} characters or fewer"),
         ],
     )
-    transfer_reason = _text(
+    transfer_reason = text_area(
         "Why is a transfer recommended?",
         None,
         "Why",
         "If a transfer is recommended",
+        limit=MAX_TEXT,
     )
     submit = SubmitField("Save review", widget=GovSubmitInput())
 
@@ -94,13 +82,7 @@ class PlacementMeetingForm(LacReviewForm):
         description="Leave blank if no further meeting is needed. For example, 27 1 2027",
         validators=[Optional()],
     )
-    next_review_time = TimeField(
-        "Time of the next meeting",
-        widget=GovTextInput(),
-        render_kw={"params": {"classes": "govuk-input--width-5"}},
-        description="Use the 24-hour clock, for example 14:30",
-        validators=[Optional()],
-    )
+    next_review_time = time_field("Time of the next meeting", [Optional()])
     submit = SubmitField("Save meeting", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:

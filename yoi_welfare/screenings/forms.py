@@ -8,15 +8,9 @@ from wtforms.validators import Length, StopValidation, ValidationError
 
 from yoi_welfare.dates import format_date
 from yoi_welfare.domain.wellbeing import RECENT_MONTHS, Level, is_recent
-from yoi_welfare.forms import GovDateField, GovForm, GovRadioField, Required
+from yoi_welfare.forms import YES_NO, GovDateField, GovForm, GovRadioField, Required, sentence
 from yoi_welfare.screenings.models import MAX_TEXT, DiscardReason
 from yoi_welfare.screenings.questions import SECTIONS, Kind, Question, Section
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 class WhenYes:
@@ -60,7 +54,7 @@ def _text_field(question: Question, validators: list) -> TextAreaField:
             *validators,
             Length(
                 max=MAX_TEXT,
-                message=f"{_sentence(noun)} must be {MAX_TEXT} characters or fewer",
+                message=f"{sentence(noun)} must be {MAX_TEXT} characters or fewer",
             ),
         ],
     )

@@ -1,50 +1,26 @@
 """Forms for each step of a self-harm flag: opening, plan, interview, case review, post-closure."""
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovCheckboxesInput,
     GovSubmitInput,
-    GovTextInput,
 )
-from wtforms import HiddenField, SelectMultipleField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import HiddenField, SelectMultipleField, SubmitField
+from wtforms.validators import Optional
 
-from yoi_welfare.forms import GovDateField, GovForm, GovRadioField, Required, TimeField, options
+from yoi_welfare.forms import (
+    YES_NO,
+    GovForm,
+    GovRadioField,
+    Required,
+    date_field,
+    options,
+    text_area,
+    time_field,
+)
 from yoi_welfare.self_harm.models import Attendee, ObservationLevel, RiskLevel
 from yoi_welfare.self_harm.services import MAX_TEXT
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 KEEP_OPEN, CLOSE = "open", "close"
-
-
-def _text(label: str, missing: str | None, what: str, description: str | None = None):
-    checks = [Length(max=MAX_TEXT, message=f"{what} must be {MAX_TEXT} characters or fewer")]
-    return TextAreaField(
-        label,
-        widget=GovCharacterCount(),
-        render_kw={"params": {"maxlength": MAX_TEXT}},
-        description=description,
-        validators=[Required(missing) if missing else Optional(), *checks],
-    )
-
-
-def _date(label: str, what: str, validators=None, description: str | None = None):
-    return GovDateField(
-        label,
-        what=what,
-        description=description or "For example, 27 11 2026",
-        validators=validators or [Required(f"Enter the {what}")],
-    )
-
-
-def _time(label: str, validators=None):
-    return TimeField(
-        label,
-        widget=GovTextInput(),
-        render_kw={"params": {"classes": "govuk-input--width-5"}},
-        description="Use the 24-hour clock, for example 14:30",
-        validators=validators or [Required(f"Enter the {label.lower()}")],
-    )
 
 
 def _risk_level():
@@ -64,20 +40,27 @@ def _observation_level():
 
 
 class OpenFlagForm(GovForm):
-    concern = _text(
+    concern = text_area(
         "What is the concern?",
         "Enter the concern",
         "The concern",
         "What was seen or said, and by whom",
+        limit=MAX_TEXT,
     )
     risk_level = _risk_level()
     observation_level = _observation_level()
-    triggers = _text("Triggers (optional)", None, "Triggers", "What might set off self-harm")
-    warning_signs = _text(
-        "Warning signs (optional)", None, "Warning signs", "What staff should look out for"
+    triggers = text_area(
+        "Triggers (optional)", None, "Triggers", "What might set off self-harm", limit=MAX_TEXT
     )
-    opened_on = _date("Date the flag was opened", "date the flag was opened")
-    opened_time = _time("Time the flag was opened")
+    warning_signs = text_area(
+        "Warning signs (optional)",
+        None,
+        "Warning signs",
+        "What staff should look out for",
+        limit=MAX_TEXT,
+    )
+    opened_on = date_field("Date the flag was opened", "date the flag was opened")
+    opened_time = time_field("Time the flag was opened")
     submit = SubmitField("Open flag", widget=GovSubmitInput())
 
 
@@ -93,31 +76,33 @@ class VersionedForm(GovForm):
 
 
 class ImmediateActionPlanForm(VersionedForm):
-    made_on = _date("Date the plan was made", "date the plan was made")
-    made_time = _time("Time the plan was made")
-    plan = _text(
+    made_on = date_field("Date the plan was made", "date the plan was made")
+    made_time = time_field("Time the plan was made")
+    plan = text_area(
         "Immediate action plan",
         "Enter the immediate action plan",
         "The immediate action plan",
         "What will keep the child safe until the assessment interview",
+        limit=MAX_TEXT,
     )
     submit = SubmitField("Save plan", widget=GovSubmitInput())
 
 
 class AssessmentInterviewForm(VersionedForm):
-    held_on = _date("Date of the interview", "date of the interview")
-    held_time = _time("Time of the interview")
-    summary = _text(
+    held_on = date_field("Date of the interview", "date of the interview")
+    held_time = time_field("Time of the interview")
+    summary = text_area(
         "What did the interview find?",
         "Enter what the assessment interview found",
         "The summary",
+        limit=MAX_TEXT,
     )
     submit = SubmitField("Save interview", widget=GovSubmitInput())
 
 
 class CaseReviewForm(VersionedForm):
-    held_on = _date("Date of the review", "date of the review")
-    held_time = _time("Time of the review")
+    held_on = date_field("Date of the review", "date of the review")
+    held_time = time_field("Time of the review")
     attendees = SelectMultipleField(
         "Who else attended?",
         widget=GovCheckboxesInput(),
@@ -129,7 +114,12 @@ class CaseReviewForm(VersionedForm):
         choices=YES_NO,
         validators=[Required("Select yes if the child's YOT attended")],
     )
-    outcome = _text("What did the review decide?", "Enter what the review decided", "The outcome")
+    outcome = text_area(
+        "What did the review decide?",
+        "Enter what the review decided",
+        "The outcome",
+        limit=MAX_TEXT,
+    )
     risk_level = _risk_level()
     observation_level = _observation_level()
     decision = GovRadioField(
@@ -138,13 +128,13 @@ class CaseReviewForm(VersionedForm):
         description="Closing starts the post-closure period, ended by a post-closure review",
         validators=[Required("Select whether the flag stays open")],
     )
-    next_review_on = _date(
+    next_review_on = date_field(
         "Date of the next case review",
         "date of the next case review",
         validators=[Optional()],
         description="If the flag stays open. For example, 27 11 2026",
     )
-    next_review_time = _time("Time of the next case review", validators=[Optional()])
+    next_review_time = time_field("Time of the next case review", validators=[Optional()])
     submit = SubmitField("Save case review", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None) -> bool:
@@ -161,12 +151,13 @@ class CaseReviewForm(VersionedForm):
 
 
 class PostClosureReviewForm(VersionedForm):
-    held_on = _date("Date of the post-closure review", "date of the post-closure review")
-    held_time = _time("Time of the post-closure review")
-    outcome = _text(
+    held_on = date_field("Date of the post-closure review", "date of the post-closure review")
+    held_time = time_field("Time of the post-closure review")
+    outcome = text_area(
         "What did the post-closure review find?",
         "Enter what the post-closure review found",
         "The outcome",
         "If there are new concerns, open a new flag after saving this",
+        limit=MAX_TEXT,
     )
     submit = SubmitField("Save post-closure review", widget=GovSubmitInput())
