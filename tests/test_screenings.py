@@ -27,7 +27,7 @@ from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.people import services as people
 from yoi_welfare.people.models import LeavingReason
-from yoi_welfare.screenings import services
+from yoi_welfare.screenings import queries, services
 from yoi_welfare.screenings.models import ScreeningRead, ScreeningStatus, WelfareScreening
 from yoi_welfare.screenings.questions import SECTIONS
 from yoi_welfare.self_harm.models import ObservationLevel, RiskLevel, SelfHarmFlag
@@ -735,7 +735,7 @@ def test_a_screening_submitted_while_the_child_is_held_must_be_read_within_hours
     (reading,) = reading_actions(world.child)
     assert (reading.owner_agency_id, reading.source_id) == (world.yoi.id, screening_id)
     assert reading.title == "Read the YOT's welfare screening"
-    assert services.dao_actions_arising(reload(screening_id)) == []  # not something it found
+    assert queries.dao_actions_arising(reload(screening_id)) == []  # not something it found
     assert (reading.due_at, reading.acpc_due_at) == (
         NOW + timedelta(hours=4),
         NOW + timedelta(hours=16),

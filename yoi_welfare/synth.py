@@ -46,8 +46,8 @@ from yoi_welfare.people.models import (
 )
 from yoi_welfare.reviews.models import PlacementOutcome, PlacementReview, ReviewKind
 from yoi_welfare.screenings.models import ScreeningRead, ScreeningStatus, WelfareScreening
-from yoi_welfare.screenings.services import READ_DUE
-from yoi_welfare.screenings.services import SOURCE_TYPE as SCREENING_SOURCE
+from yoi_welfare.screenings.queries import READ_DUE
+from yoi_welfare.screenings.queries import SOURCE_TYPE as SCREENING_SOURCE
 from yoi_welfare.self_harm.models import (
     CaseReview,
     FlagState,

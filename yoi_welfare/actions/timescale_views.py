@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from yoi_welfare import db
 from yoi_welfare.access import Permission, permission_required
-from yoi_welfare.actions import services
+from yoi_welfare.actions import queries, services
 from yoi_welfare.actions.forms import TimescaleRuleForm
 from yoi_welfare.actions.models import TimescaleRule
 from yoi_welfare.dates import utcnow
@@ -18,12 +18,12 @@ bp = Blueprint("timescales", __name__, url_prefix="/admin/timescales")
 @bp.get("/")
 @permission_required(Permission.ADMINISTER)
 def index():
-    rules = services.dao_rules()
+    rules = queries.dao_rules()
     return render_template(
         "actions/timescales.html",
         rules=rules,
         trigger_labels=services.TRIGGER_LABELS,
-        updated_by=services.dao_user_names({rule.updated_by_id for rule in rules} - {None}),
+        updated_by=queries.dao_user_names({rule.updated_by_id for rule in rules} - {None}),
     )
 
 
@@ -46,7 +46,7 @@ def _fill(form: TimescaleRuleForm, rule: TimescaleRule) -> None:
 @bp.route("/<int:rule_id>/edit", methods=["GET", "POST"])
 @permission_required(Permission.ADMINISTER)
 def edit(rule_id: int):
-    rule = services.dao_rule(rule_id)
+    rule = queries.dao_rule(rule_id)
     if rule is None:
         abort(404)
     form = TimescaleRuleForm()

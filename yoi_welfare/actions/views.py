@@ -24,7 +24,7 @@ from yoi_welfare.access import (
     user_agency,
 )
 from yoi_welfare.accounts.models import Role
-from yoi_welfare.actions import services
+from yoi_welfare.actions import queries, services
 from yoi_welfare.actions.forms import (
     STATUS_CHOICES,
     ActionFilterForm,
@@ -72,7 +72,7 @@ def index():
     agency = user_agency()
     owned = current_user.role is not Role.ACPC_MEMBER
     form = ActionFilterForm(request.args)
-    form.kind.choices = [("", "All kinds")] + services.dao_kind_choices()
+    form.kind.choices = [("", "All kinds")] + queries.dao_kind_choices()
     valid = form.validate()
     child_text = (form.child.data or "") if valid else ""
     kind = (form.kind.data or None) if valid else None
@@ -80,7 +80,7 @@ def index():
     now = utcnow()
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()
-    rows = services.dao_actions(
+    rows = queries.dao_actions(
         current_viewer(),
         owner_agency_id=agency.id if owned else None,
         status=status,
@@ -96,7 +96,7 @@ def index():
             ActionRow(
                 action=action,
                 owner=owner,
-                status=services.status_of(action, now),
+                status=queries.status_of(action, now),
                 can_close=can_close(action),
                 child=child,
             )
@@ -130,7 +130,7 @@ def child_actions_panel(record: ChildRecord) -> dict | None:
         return ActionRow(
             action=action,
             owner=owner,
-            status=services.status_of(action, now),
+            status=queries.status_of(action, now),
             can_close=can_close(action),
             closed_by=closed_by,
         )
@@ -153,7 +153,7 @@ def new(child_id: int):
     if not can_add_actions(child):
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
     form = ManualActionForm()
-    form.owner.choices = [(agency.id, agency.name) for agency in services.allowed_owners(child)]
+    form.owner.choices = [(agency.id, agency.name) for agency in queries.allowed_owners(child)]
     if request.method == "GET":
         form.owner.data = current_user.agency_id
     if form.validate_on_submit():
@@ -176,7 +176,7 @@ def new(child_id: int):
 
 def _closable_action_or_404(action_id: int) -> tuple[WelfareAction, YoungPerson, Agency]:
     """The action, if the user can see its child and belongs to the owner agency; else 404."""
-    row = services.dao_visible_action(action_id, current_viewer())
+    row = queries.dao_visible_action(action_id, current_viewer())
     if row is None:
         deny(object_type="welfare_action", object_id=action_id)
     action, child, owner = row

@@ -20,7 +20,7 @@ from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.accounts.services import dao_manager_emails
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
-from yoi_welfare.actions.services import allowed_owners
+from yoi_welfare.actions.queries import allowed_owners
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_datetime

@@ -13,7 +13,7 @@ from yoi_welfare.access import (
     shown_child,
     user_agency,
 )
-from yoi_welfare.actions import services as actions
+from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import utcnow
 from yoi_welfare.errors import ServiceError
@@ -46,7 +46,7 @@ def acpc():
     agency = user_agency()
     form = EscalationFilterForm(request.args)
     form.agency.choices = [("", "All agencies")] + services.dao_owner_choices(agency.id)
-    form.kind.choices = [("", "All kinds")] + actions.dao_kind_choices()
+    form.kind.choices = [("", "All kinds")] + action_queries.dao_kind_choices()
     valid = form.validate()
     filters = {
         "agency": form.agency.data if valid else None,

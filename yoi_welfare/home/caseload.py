@@ -20,7 +20,7 @@ from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.people.placements import is_current
 from yoi_welfare.screenings.models import WelfareScreening
-from yoi_welfare.screenings.services import latest_submitted_id
+from yoi_welfare.screenings.queries import latest_submitted_id
 from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
 
 ASCENDING = "ascending"

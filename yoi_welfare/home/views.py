@@ -11,7 +11,7 @@ from yoi_welfare.custody import services as custody
 from yoi_welfare.dates import utcnow
 from yoi_welfare.home import caseload
 from yoi_welfare.people import services as people
-from yoi_welfare.screenings import services as screenings
+from yoi_welfare.screenings import queries as screenings
 from yoi_welfare.self_harm.views import open_flags_list
 from yoi_welfare.view_helpers import page_number
 

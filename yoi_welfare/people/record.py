@@ -6,14 +6,14 @@ from functools import cached_property
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import User
-from yoi_welfare.actions import services as actions
+from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.custody import services as custody
 from yoi_welfare.people import services as people
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.reviews import services as reviews
-from yoi_welfare.screenings import services as screenings
+from yoi_welfare.screenings import queries as screenings
 from yoi_welfare.self_harm import services as self_harm
 from yoi_welfare.self_harm.models import SelfHarmFlag
 
@@ -43,9 +43,9 @@ class ChildRecord:
     @cached_property
     def open_actions(self) -> list[tuple[WelfareAction, Agency]]:
         """The open actions with their owners, soonest due first."""
-        return actions.dao_child_open_actions(self.child.id)
+        return action_queries.dao_child_open_actions(self.child.id)
 
-    def closed_actions(self, limit: int | None) -> list[actions.ClosedAction]:
+    def closed_actions(self, limit: int | None) -> list[action_queries.ClosedAction]:
         """The latest ``limit`` completed or cancelled actions (all if None), latest first."""
         if self._closed_actions is not None:
             loaded_limit, rows = self._closed_actions
@@ -53,7 +53,7 @@ class ChildRecord:
                 limit is not None and limit <= loaded_limit
             ):
                 return rows[:limit]
-        rows = actions.dao_child_closed_actions(self.child.id, limit)
+        rows = action_queries.dao_child_closed_actions(self.child.id, limit)
         self._closed_actions = (limit, rows)
         return rows
 
@@ -61,7 +61,9 @@ class ChildRecord:
     def closed_count(self) -> int:
         """How many actions are completed or cancelled: counted only if not already loaded."""
         loaded = _whole(self._closed_actions)
-        return len(loaded) if loaded is not None else actions.dao_child_closed_count(self.child.id)
+        if loaded is not None:
+            return len(loaded)
+        return action_queries.dao_child_closed_count(self.child.id)
 
     @cached_property
     def screenings(self) -> list[screenings.ScreeningListing]:

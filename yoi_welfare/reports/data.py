@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from yoi_welfare import db
 from yoi_welfare.actions.models import WelfareAction
-from yoi_welfare.actions.services import dao_kind_choices
+from yoi_welfare.actions.queries import dao_kind_choices
 from yoi_welfare.agencies.models import Agency, Area
 from yoi_welfare.dates import LONDON
 from yoi_welfare.domain.timescales import EscalationLevel

@@ -19,7 +19,7 @@ from yoi_welfare.access import (
     holds_child,
     permission_required,
 )
-from yoi_welfare.actions.services import dao_child_open_actions, status_of
+from yoi_welfare.actions.queries import dao_child_open_actions, status_of
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import london_instant, utcnow
 from yoi_welfare.people.record import ChildRecord

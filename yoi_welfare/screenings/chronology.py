@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.people.record import ChildRecord
-from yoi_welfare.screenings import services
+from yoi_welfare.screenings import queries
 from yoi_welfare.view_helpers import url_for
 
 
@@ -29,7 +29,7 @@ def screening_entries(record: ChildRecord, limit: int | None = None) -> Iterator
             detail=detail,
             href=url_for("screenings.show", screening_id=screening.id),
         )
-    for read, establishment, reader in services.dao_child_reads(record.child.id):
+    for read, establishment, reader in queries.dao_child_reads(record.child.id):
         yield Entry(
             read.read_at,
             "screening",

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
-from yoi_welfare.actions import services as actions
+from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.people.placements import is_current
@@ -156,7 +156,7 @@ def create_demo_screenings(held: list[tuple[YoungPerson, User]], now: datetime) 
     for screening, child, at, fresh in submitted:
         if fresh:
             continue
-        holding = actions.dao_holding_establishment(child)
+        holding = action_queries.dao_holding_establishment(child)
         staff = session.exec(
             select(User).where(User.agency_id == holding.id, User.role == Role.ESTABLISHMENT_STAFF)
         ).first()

@@ -6,19 +6,16 @@ the screening is no longer a draft, or when the form was read at an older versio
 officer saved in between). Nothing here commits: the request cycle does.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import func, select
 
 from yoi_welfare import db
-from yoi_welfare.access import Viewer
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.accounts.services import dao_manager_emails
+from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
@@ -35,19 +32,21 @@ from yoi_welfare.screenings.models import (
     ScreeningStatus,
     WelfareScreening,
 )
+from yoi_welfare.screenings.queries import (
+    DISCARDED,
+    READ_DUE,
+    SCREENING_DUE,
+    SOURCE_TYPE,
+    dao_actions_arising,
+    dao_draft,
+    dao_latest_submitted,
+)
 from yoi_welfare.screenings.questions import (
-    FULL_LABELS,
     SECTIONS,
     Section,
-    answer_text,
-    shown_questions,
 )
+from yoi_welfare.screenings.rules import submission_problems
 
-# The action an admission makes due, which a submitted screening completes.
-SCREENING_DUE = "welfare_screening_due"
-READ_DUE = "welfare_screening_read"
-SOURCE_TYPE = WelfareScreening.__tablename__
-DISCARDED = "welfare_screening_discarded"
 # How long before an admission a screening still counts for it.
 RECENT_SCREENING = timedelta(days=28)
 STALE = (
@@ -74,212 +73,6 @@ class StaleScreeningError(ScreeningError):
 class SubmittedScreeningError(ScreeningError):
     def __init__(self):
         super().__init__(SUBMITTED)
-
-
-# Queries
-
-
-def dao_visible_screening(
-    screening_id: int, viewer: Viewer
-) -> tuple[WelfareScreening, YoungPerson] | None:
-    """(screening, child) if the screening's child is among those the viewer may see."""
-    return (
-        db.session()
-        .exec(
-            select(WelfareScreening, YoungPerson)
-            .join(YoungPerson, YoungPerson.id == WelfareScreening.young_person_id)
-            .where(WelfareScreening.id == screening_id, viewer.visible),
-            params=viewer.params,
-        )
-        .first()
-    )
-
-
-@dataclass(frozen=True)
-class ScreeningListing:
-    screening: WelfareScreening
-    author: str
-    author_agency: str
-
-
-@db.prepared
-def _child_screenings(include_drafts: bool) -> sa.Select:
-    author = aliased(User)
-    conditions = [WelfareScreening.young_person_id == sa.bindparam("child_id")]
-    if not include_drafts:
-        conditions.append(WelfareScreening.status == ScreeningStatus.SUBMITTED)
-    return (
-        select(WelfareScreening, author.name, Agency.name)
-        .join(
-            author,
-            author.id
-            == func.coalesce(WelfareScreening.submitted_by_id, WelfareScreening.created_by_id),
-        )
-        .join(Agency, Agency.id == author.agency_id)
-        .where(*conditions)
-        .order_by(
-            WelfareScreening.submitted_at.is_(None).desc(),
-            WelfareScreening.submitted_at.desc(),
-            WelfareScreening.id.desc(),
-        )
-    )
-
-
-def dao_child_screenings(child_id: int, *, include_drafts: bool) -> list[ScreeningListing]:
-    """The child's screenings, newest first: drafts (if asked for) then by submission."""
-    rows = db.session().exec(_child_screenings(include_drafts), params={"child_id": child_id})
-    return [ScreeningListing(s, name, agency) for s, name, agency in rows.all()]
-
-
-def dao_draft(child_id: int) -> WelfareScreening | None:
-    return (
-        db.session()
-        .exec(
-            select(WelfareScreening).where(
-                WelfareScreening.young_person_id == child_id,
-                WelfareScreening.status == ScreeningStatus.DRAFT,
-            )
-        )
-        .first()
-    )
-
-
-def dao_discarded(screening_id: int):
-    """The audit event of a draft's discarding (who, when, why), if it was discarded."""
-    return audit.dao_last_event(DISCARDED, SOURCE_TYPE, screening_id)
-
-
-def dao_copied_from(screening: WelfareScreening) -> WelfareScreening | None:
-    """The screening whose answers this one started from, if any."""
-    if screening.copied_from_id is None:
-        return None
-    return db.session().get(WelfareScreening, screening.copied_from_id)
-
-
-def _submitted_newest_first(child_id: int):
-    return (
-        select(WelfareScreening)
-        .where(
-            WelfareScreening.young_person_id == child_id,
-            WelfareScreening.status == ScreeningStatus.SUBMITTED,
-        )
-        .order_by(WelfareScreening.submitted_at.desc(), WelfareScreening.id.desc())
-    )
-
-
-def dao_latest_submitted(child_id: int) -> WelfareScreening | None:
-    return db.session().exec(_submitted_newest_first(child_id)).first()
-
-
-def dao_previous_submitted(screening: WelfareScreening) -> WelfareScreening | None:
-    """The child's submitted screening before this one (by submission), if any."""
-    if screening.submitted_at is None:
-        return dao_latest_submitted(screening.young_person_id)
-    statement = _submitted_newest_first(screening.young_person_id).where(
-        sa.or_(
-            WelfareScreening.submitted_at < screening.submitted_at,
-            sa.and_(
-                WelfareScreening.submitted_at == screening.submitted_at,
-                WelfareScreening.id < screening.id,
-            ),
-        )
-    )
-    return db.session().exec(statement).first()
-
-
-def dao_actions_arising(screening: WelfareScreening) -> list[tuple[WelfareAction, Agency]]:
-    """What the screening found must be done; not the establishment's deadline to read it."""
-    return list(
-        db.session()
-        .exec(
-            select(WelfareAction, Agency)
-            .join(Agency, Agency.id == WelfareAction.owner_agency_id)
-            .where(
-                WelfareAction.young_person_id == screening.young_person_id,
-                WelfareAction.source_type == SOURCE_TYPE,
-                WelfareAction.source_id == screening.id,
-                WelfareAction.kind != READ_DUE,
-            )
-            .order_by(WelfareAction.due_at, WelfareAction.id)
-        )
-        .all()
-    )
-
-
-def dao_reads(screening_id: int) -> list[tuple[ScreeningRead, Agency, User]]:
-    return list(
-        db.session()
-        .exec(
-            select(ScreeningRead, Agency, User)
-            .join(Agency, Agency.id == ScreeningRead.agency_id)
-            .join(User, User.id == ScreeningRead.read_by_id)
-            .where(ScreeningRead.screening_id == screening_id)
-            .order_by(ScreeningRead.read_at)
-        )
-        .all()
-    )
-
-
-@db.prepared
-def _child_reads() -> sa.Select:
-    return (
-        select(ScreeningRead, Agency.name, User.name)
-        .join(WelfareScreening, WelfareScreening.id == ScreeningRead.screening_id)
-        .join(Agency, Agency.id == ScreeningRead.agency_id)
-        .join(User, User.id == ScreeningRead.read_by_id)
-        .where(WelfareScreening.young_person_id == sa.bindparam("child_id"))
-    )
-
-
-def dao_child_reads(child_id: int) -> list[tuple[ScreeningRead, str, str]]:
-    """Every reading of the child's screenings, with the establishment's and reader's names."""
-    return list(db.session().exec(_child_reads(), params={"child_id": child_id}).all())
-
-
-def latest_submitted_id(child_id: sa.ColumnElement[int]) -> sa.ScalarSelect:
-    """The id of the child's latest submitted screening, as a correlated subquery: one index
-    lookup per child (young_person_id, submitted_at), for lists of any length."""
-    latest = sa.orm.aliased(WelfareScreening)
-    return (
-        select(latest.id)
-        .where(latest.young_person_id == child_id, latest.status == ScreeningStatus.SUBMITTED)
-        .order_by(latest.submitted_at.desc(), latest.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def dao_unread_at(establishment_id: int) -> list[tuple[WelfareScreening, YoungPerson]]:
-    """Screenings new to an establishment: each held child's latest, until someone there reads it.
-
-    Only the latest counts, so a child transferred in brings their current screening with them.
-    """
-    read_here = (
-        select(ScreeningRead.id)
-        .where(
-            ScreeningRead.screening_id == WelfareScreening.id,
-            ScreeningRead.agency_id == establishment_id,
-        )
-        .exists()
-    )
-    return list(
-        db.session()
-        .exec(
-            select(WelfareScreening, YoungPerson)
-            .join(YoungPerson, YoungPerson.id == WelfareScreening.young_person_id)
-            .join(
-                Placement,
-                sa.and_(
-                    Placement.young_person_id == YoungPerson.id,
-                    Placement.left_at.is_(None),
-                    Placement.establishment_id == establishment_id,
-                ),
-            )
-            .where(WelfareScreening.id == latest_submitted_id(YoungPerson.id), ~read_here)
-            .order_by(WelfareScreening.submitted_at.desc())
-        )
-        .all()
-    )
 
 
 # Changes
@@ -440,39 +233,6 @@ def add_action_arising(
     )
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Why a draft cannot be submitted yet; ``part`` is the section slug, or "level"."""
-
-    part: str
-    message: str
-
-
-def submission_problems(screening: WelfareScreening) -> list[Problem]:
-    problems = [
-        Problem(section.slug, f"Complete the section: {section.title}")
-        for section in SECTIONS
-        if not section.is_complete(screening)
-    ]
-    if screening.practitioner_level is None:
-        problems.append(Problem("level", "Select the safety and wellbeing level"))
-    elif screening.practitioner_level is not screening.indicated_level and not (
-        screening.level_reason
-    ):
-        problems.append(
-            Problem(
-                "level",
-                f"The indicated level is now {screening.indicated_level.label.lower()}: confirm "
-                "your level, or say why it is different",
-            )
-        )
-    return problems
-
-
-def level_is_complete(screening: WelfareScreening) -> bool:
-    return not any(problem.part == "level" for problem in submission_problems(screening))
-
-
 def submit(
     screening: WelfareScreening,
     child: YoungPerson,
@@ -507,7 +267,7 @@ def submit(
     met = actions.complete_open_actions(
         child, SCREENING_DUE, by=by, at=now, note="Welfare screening submitted"
     )
-    holding = actions.dao_holding_establishment(child)
+    holding = action_queries.dao_holding_establishment(child)
     if holding is not None:
         _reaches(child, screening, holding.id, at=now, by=by, now=now)
     return met
@@ -756,53 +516,3 @@ def record_view(screening: WelfareScreening, *, user: User, now: datetime) -> bo
             child, READ_DUE, by=user, at=now, owner_agency_id=user.agency_id
         )
     return True
-
-
-# What changed
-
-
-@dataclass(frozen=True)
-class Change:
-    section: str
-    question: str
-    before: str
-    after: str
-
-
-def changes_since(previous: WelfareScreening, screening: WelfareScreening) -> list[Change]:
-    """Every answer, and the levels, that differ between two screenings, in question order."""
-    changes = []
-    for section in SECTIONS:
-        names = {
-            q.name
-            for q in (*shown_questions(section, previous), *shown_questions(section, screening))
-        }
-        for question in section.all_questions():
-            if question.name not in names:
-                continue
-            before = getattr(previous, question.name)
-            after = getattr(screening, question.name)
-            if before != after:
-                changes.append(
-                    Change(
-                        section.title,
-                        FULL_LABELS[question.name],
-                        answer_text(question, before),
-                        answer_text(question, after),
-                    )
-                )
-    for name, label in (
-        ("indicated_level", "Indicated level"),
-        ("practitioner_level", "Practitioner level"),
-    ):
-        before, after = getattr(previous, name), getattr(screening, name)
-        if before != after:
-            changes.append(
-                Change(
-                    "Safety and wellbeing level",
-                    label,
-                    before.label if before else "Not set",
-                    after.label if after else "Not set",
-                )
-            )
-    return changes

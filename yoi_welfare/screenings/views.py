@@ -23,13 +23,14 @@ from yoi_welfare.access import (
     shown_child,
     user_agency,
 )
+from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.forms import ManualActionForm
 from yoi_welfare.dates import format_datetime, london_instant, london_today, utcnow
 from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
-from yoi_welfare.screenings import services
+from yoi_welfare.screenings import queries, rules, services
 from yoi_welfare.screenings.forms import (
     SECTION_FORMS,
     DiscardScreeningForm,
@@ -66,7 +67,7 @@ def _screening_or_404(screening_id: int, *, writing: bool = False):
 
     A draft is seen only by those who may write it.
     """
-    row = services.dao_visible_screening(screening_id, current_viewer())
+    row = queries.dao_visible_screening(screening_id, current_viewer())
     if row is None:
         _if_discarded_back_to_child(screening_id)
         deny(object_type="welfare_screening", object_id=screening_id)
@@ -81,14 +82,14 @@ def _if_discarded_back_to_child(screening_id: int) -> None:
     """A draft discarded since its writer last read it: back to the child's page, saying who
     discarded it, when and why, rather than "Page not found". Only for those who could have
     written it; anyone else is refused as for any record they cannot see."""
-    event = services.dao_discarded(screening_id)
+    event = queries.dao_discarded(screening_id)
     if event is None or event.young_person_id is None:
         return
     child = get_visible_child(event.young_person_id)
     if not can_write(child):
         return
     who = (
-        actions.dao_user_names({event.user_id}).get(event.user_id, "someone")
+        action_queries.dao_user_names({event.user_id}).get(event.user_id, "someone")
         if event.user_id
         else "someone"
     )
@@ -130,11 +131,11 @@ def start(child_id: int):
     child = get_visible_child(child_id)
     if not can_write(child):
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
-    draft = services.dao_draft(child.id)
+    draft = queries.dao_draft(child.id)
     if draft is not None:
         flash("A screening of this child is already in progress: continue it here")
         return redirect(url_for("screenings.show", screening_id=draft.id))
-    last = services.dao_latest_submitted(child.id)
+    last = queries.dao_latest_submitted(child.id)
     form = StartScreeningForm()
     if last is None:
         del form.copy_last
@@ -168,12 +169,12 @@ def show(screening_id: int):
             screening=screening,
             child=child,
             sections=_task_list(screening),
-            level_done=services.level_is_complete(screening),
-            actions_arising=services.dao_actions_arising(screening),
-            copied_from=services.dao_copied_from(screening),
+            level_done=rules.level_is_complete(screening),
+            actions_arising=queries.dao_actions_arising(screening),
+            copied_from=queries.dao_copied_from(screening),
         )
-    previous = services.dao_previous_submitted(screening)
-    names = actions.dao_user_names({screening.submitted_by_id})
+    previous = queries.dao_previous_submitted(screening)
+    names = action_queries.dao_user_names({screening.submitted_by_id})
     return render_template(
         "screenings/show.html",
         screening=screening,
@@ -181,9 +182,9 @@ def show(screening_id: int):
         submitted_by=names.get(screening.submitted_by_id, ""),
         answers=_answers(screening),
         previous=previous,
-        changes=services.changes_since(previous, screening) if previous else [],
-        actions_arising=services.dao_actions_arising(screening),
-        reads=services.dao_reads(screening.id),
+        changes=rules.changes_since(previous, screening) if previous else [],
+        actions_arising=queries.dao_actions_arising(screening),
+        reads=queries.dao_reads(screening.id),
     )
 
 
@@ -300,7 +301,7 @@ def _next_step(screening: WelfareScreening, after: Section) -> str:
     for section in later:
         if not section.is_complete(screening):
             return url_for("screenings.section", screening_id=screening.id, section=section.slug)
-    if not services.level_is_complete(screening):
+    if not rules.level_is_complete(screening):
         return url_for("screenings.level", screening_id=screening.id)
     return url_for("screenings.show", screening_id=screening.id)
 
@@ -367,7 +368,8 @@ def actions_arising(screening_id: int):
     if not screening.is_draft:
         return _already_submitted(screening)
     form = ManualActionForm()
-    form.owner.choices = [(agency.id, agency.name) for agency in actions.allowed_owners(child)]
+    owners = action_queries.allowed_owners(child)
+    form.owner.choices = [(agency.id, agency.name) for agency in owners]
     if request.method == "GET":
         form.owner.data = current_user.agency_id
     if form.validate_on_submit():
@@ -394,7 +396,7 @@ def actions_arising(screening_id: int):
         form=form,
         screening=screening,
         child=child,
-        actions_arising=services.dao_actions_arising(screening),
+        actions_arising=queries.dao_actions_arising(screening),
     )
 
 
@@ -427,8 +429,8 @@ def check(screening_id: int):
         screening=screening,
         child=child,
         answers=_answers(screening, change_links=True),
-        problems=services.submission_problems(screening),
-        actions_arising=services.dao_actions_arising(screening),
+        problems=rules.submission_problems(screening),
+        actions_arising=queries.dao_actions_arising(screening),
     )
 
 
@@ -442,7 +444,7 @@ def discard(screening_id: int):
     form = DiscardScreeningForm()
     if request.method == "GET":
         form.version.data = screening.version_id
-    arising = services.dao_actions_arising(screening)
+    arising = queries.dao_actions_arising(screening)
 
     def discarded(cancelled):
         done = f"Draft welfare screening for {child.full_name} discarded"

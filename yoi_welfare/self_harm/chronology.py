@@ -3,7 +3,7 @@ post-closure review or on release)."""
 
 from collections.abc import Iterator
 
-from yoi_welfare.actions.services import dao_user_names
+from yoi_welfare.actions.queries import dao_user_names
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.dates import format_datetime
 from yoi_welfare.people.record import ChildRecord

@@ -23,6 +23,7 @@ from yoi_welfare import db
 from yoi_welfare.access import Viewer, holds_now
 from yoi_welfare.accounts.models import User
 from yoi_welfare.accounts.services import dao_manager_emails
+from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency, AgencyKind
@@ -323,7 +324,7 @@ def user_ids(flag: SelfHarmFlag) -> set[int]:
 
 
 def dao_user_names(flag: SelfHarmFlag) -> dict[int, str]:
-    return actions.dao_user_names(user_ids(flag))
+    return action_queries.dao_user_names(user_ids(flag))
 
 
 def dao_agency_names(ids: set[int]) -> dict[int, str]:
@@ -349,7 +350,7 @@ class ReviewLimit:
 def review_limits(held_at: datetime) -> dict[RiskLevel, ReviewLimit]:
     """For each risk level with a limit rule, the latest the next case review may be set after a
     review held at ``held_at``."""
-    rules = actions.dao_rules_by_key(list(LIMIT_KEYS.values()))
+    rules = action_queries.dao_rules_by_key(list(LIMIT_KEYS.values()))
     limits = {}
     for level, key in LIMIT_KEYS.items():
         rule = rules.get(key)

@@ -24,7 +24,7 @@ from yoi_welfare.access import (
     holds_child,
     permission_required,
 )
-from yoi_welfare.actions.services import status_of
+from yoi_welfare.actions.queries import status_of
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import LONDON, format_datetime, london_instant, utcnow
 from yoi_welfare.domain.timescales import DueStatus
