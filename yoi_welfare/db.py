@@ -6,7 +6,8 @@ from contextlib import contextmanager
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, Executable, create_engine, event, text
-from sqlmodel import Session
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, SQLModel
 
 
 def make_engine(url: str) -> Engine:
@@ -148,6 +149,17 @@ def rollback() -> None:
     g.pop("attempt_failed", None)
     if "db_session" in g:
         g.db_session.rollback()
+
+
+def save(row: SQLModel, stale: type[Exception]) -> None:
+    """Write a change to a versioned row now (``models_base.Versioned``): if someone changed the
+    row since it was read, raise ``stale()`` rather than overwrite their change."""
+    current = session()
+    current.add(row)
+    try:
+        current.flush()
+    except StaleDataError as error:
+        raise stale() from error
 
 
 def attempt_failed() -> None:

@@ -35,8 +35,19 @@ def enum_column(enum_class: type[enum.Enum], name: str | None = None, **kwargs) 
 
 class Versioned:
     """Optimistic locking on a ``version_id`` column: an UPDATE of a row changed since it was
-    read raises StaleDataError instead of silently overwriting the newer change."""
+    read raises StaleDataError instead of silently overwriting the newer change.
+
+    The one scheme for a record changed through forms: the form carries the version it was read
+    at, ``check_version`` refuses a change made from another, and ``db.save`` turns a change
+    that lost a race into the same refusal. (A user's account is the exception: its row also
+    changes at every sign-in, so administrators' changes claim ``User.version`` instead.)
+    """
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version_id}
+
+    def check_version(self, seen: int | None, stale: type[Exception]) -> None:
+        """Refuse (raise ``stale()``) a change made on a form read at another version."""
+        if seen != self.version_id:
+            raise stale()

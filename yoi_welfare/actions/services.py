@@ -9,7 +9,6 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import SQLModel, func, select
 
 from yoi_welfare import db
@@ -52,6 +51,13 @@ STALE_RULE = (
 
 class ActionError(ServiceError):
     """A request about a welfare action or a rule that cannot be carried out."""
+
+
+class StaleActionError(ActionError):
+    """The action changed while someone was working on it."""
+
+    def __init__(self):
+        super().__init__(STALE_ACTION)
 
 
 class StaleRuleError(ActionError):
@@ -350,7 +356,7 @@ def _follow_child(child: YoungPerson, by: User | None) -> None:
     )
     for action in moving.all():
         action.owner_agency_id = holding.id
-        _save(action)
+        db.save(action, StaleActionError)
         audit.record(
             "welfare_action_reassigned",
             young_person_id=child.id,
@@ -361,16 +367,6 @@ def _follow_child(child: YoungPerson, by: User | None) -> None:
 
 
 # Completing and cancelling
-
-
-def _save(row: SQLModel, stale: type[ActionError] | None = None) -> None:
-    """Flush a change; a row changed by someone else since it was read raises ``stale``."""
-    session = db.session()
-    session.add(row)
-    try:
-        session.flush()
-    except StaleDataError as error:
-        raise (stale() if stale else ActionError(STALE_ACTION)) from error
 
 
 def _check_can_close(action: WelfareAction, by: User, verb: str) -> None:
@@ -403,7 +399,7 @@ def _complete(action: WelfareAction, by: User | None, at: datetime, note: str | 
     action.completed_at = at
     action.completed_by_id = by.id if by else None
     action.completion_note = note
-    _save(action)
+    db.save(action, StaleActionError)
     _resolve_escalations(action, at)
     audit.record(
         "welfare_action_completed",
@@ -466,7 +462,7 @@ def _cancel(action: WelfareAction, by: User, at: datetime, reason: str) -> None:
     action.cancelled_at = at
     action.cancelled_by_id = by.id
     action.cancellation_reason = reason
-    _save(action)
+    db.save(action, StaleActionError)
     _resolve_escalations(action, at)
     audit.record(
         "welfare_action_cancelled",
@@ -620,8 +616,7 @@ def update_rule(
     ``version_id`` is the version the editor started from: a rule changed since is refused.
     A rule whose due time the triggering event sets keeps no offset: pass None for both.
     """
-    if version_id != rule.version_id:
-        raise StaleRuleError()
+    rule.check_version(version_id, StaleRuleError)
     has_offset = rule.due_offset is not None
     if (due_offset is not None, due_unit is not None) != (has_offset, has_offset):
         raise ValueError("give a due offset and unit exactly when the rule has one")
@@ -637,5 +632,5 @@ def update_rule(
     rule.acpc_grace_unit = Unit(acpc_grace_unit)
     rule.updated_at = now
     rule.updated_by_id = by.id
-    _save(rule, StaleRuleError)
+    db.save(rule, StaleRuleError)
     audit.record("timescale_rule_changed", object_type="timescale_rule", object_id=rule.id, user=by)

@@ -81,17 +81,7 @@ class SubmittedScreeningError(ScreeningError):
 def _check_draft(screening: WelfareScreening, version: int | None) -> None:
     if not screening.is_draft:
         raise SubmittedScreeningError()
-    if version != screening.version_id:
-        raise StaleScreeningError()
-
-
-def _save(screening: WelfareScreening) -> None:
-    session = db.session()
-    session.add(screening)
-    try:
-        session.flush()
-    except StaleDataError as error:
-        raise StaleScreeningError() from error
+    screening.check_version(version, StaleScreeningError)
 
 
 def _refresh_indication(screening: WelfareScreening, today: date) -> None:
@@ -194,7 +184,7 @@ def _changed(screening: WelfareScreening, by: User, now: datetime, part: str) ->
     _refresh_indication(screening, london_today(now))
     screening.updated_at = now
     screening.updated_by_id = by.id
-    _save(screening)
+    db.save(screening, StaleScreeningError)
     audit.record(
         "welfare_screening_changed",
         young_person_id=screening.young_person_id,
@@ -256,7 +246,7 @@ def submit(
     screening.submitted_by_id = by.id
     screening.updated_at = now
     screening.updated_by_id = by.id
-    _save(screening)
+    db.save(screening, StaleScreeningError)
     audit.record(
         "welfare_screening_submitted",
         young_person_id=child.id,

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import select
 
 from yoi_welfare import db
@@ -178,7 +177,7 @@ def end_flags_on_release(
         flag.released_at = at
         flag.released_from_id = releasing.id
         flag.next_review_due = None
-        _save(flag)
+        db.save(flag, StaleFlagError)
         _audit("self_harm_flag_ended_on_release", flag, by)
         if was_open:
             _tell_managers(
@@ -420,20 +419,6 @@ def _check_when(
         )
 
 
-def _check_version(flag: SelfHarmFlag, version: int | None) -> None:
-    if version != flag.version_id:
-        raise StaleFlagError()
-
-
-def _save(flag: SelfHarmFlag) -> None:
-    session = db.session()
-    session.add(flag)
-    try:
-        session.flush()
-    except StaleDataError as error:
-        raise StaleFlagError() from error
-
-
 def _audit(name: str, flag: SelfHarmFlag, by: User, detail: str | None = None) -> None:
     audit.record(
         name,
@@ -502,7 +487,7 @@ def open_flag(
     made = actions.on_event("self_harm_flag_opened", child=child, at=opened_at, by=by, source=flag)
     first_review = next((a for a in made if a.kind == "first_case_review"), None)
     flag.next_review_due = first_review.due_at if first_review else None
-    _save(flag)
+    db.save(flag, StaleFlagError)
     _audit("self_harm_flag_opened", flag, by)
     if flag.risk_level is RiskLevel.HIGH:
         _tell_yot_of_high_risk(
@@ -551,7 +536,7 @@ def record_immediate_action_plan(
     now: datetime,
 ) -> None:
     """The immediate action plan and when it was made; completes its action at that time."""
-    _check_version(flag, version)
+    flag.check_version(version, StaleFlagError)
     child = _check_open(flag, "there is no immediate action plan to record")
     _check_holds(child, by)
     if flag.immediate_action_plan_at is not None:
@@ -565,7 +550,7 @@ def record_immediate_action_plan(
     )
     flag.immediate_action_plan_at = made_at
     flag.immediate_action_plan_by_id = by.id
-    _save(flag)
+    db.save(flag, StaleFlagError)
     actions.complete_open_actions(child, "immediate_action_plan", by=by, at=made_at)
     _audit("self_harm_immediate_action_plan_recorded", flag, by)
 
@@ -580,7 +565,7 @@ def record_assessment_interview(
     now: datetime,
 ) -> None:
     """The assessment interview and when it was held; completes its action at that time."""
-    _check_version(flag, version)
+    flag.check_version(version, StaleFlagError)
     child = _check_open(flag, "there is no assessment interview to record")
     _check_holds(child, by)
     if flag.assessment_interview_at is not None:
@@ -594,7 +579,7 @@ def record_assessment_interview(
     )
     flag.assessment_interview_at = held_at
     flag.assessment_interview_by_id = by.id
-    _save(flag)
+    db.save(flag, StaleFlagError)
     actions.complete_open_actions(child, "assessment_interview", by=by, at=held_at)
     _audit("self_harm_assessment_interview_recorded", flag, by)
 
@@ -619,7 +604,7 @@ def record_case_review(
     It completes the case review that was due. It either sets the next review, which must be
     in the future, or closes the flag: a flag is closed at a case review and nowhere else.
     """
-    _check_version(flag, version)
+    flag.check_version(version, StaleFlagError)
     child = _check_open(flag, "record a new concern by opening a new flag")
     _check_holds(child, by)
     _check_in_order(flag, Step.LAST_CASE_REVIEW, held_at, "held_on", now)
@@ -660,7 +645,7 @@ def record_case_review(
         flag.state = FlagState.CLOSED
         flag.closed_at = held_at
         flag.closed_by_id = by.id
-    _save(flag)
+    db.save(flag, StaleFlagError)
     for kind in CASE_REVIEW_KINDS:
         actions.complete_open_actions(child, kind, by=by, at=held_at)
     if review.risk_level is RiskLevel.HIGH and review.previous_risk_level is not RiskLevel.HIGH:
@@ -725,7 +710,7 @@ def record_post_closure_review(
     now: datetime,
 ) -> None:
     """The post-closure review of a closed flag: it ends the flag and completes its action."""
-    _check_version(flag, version)
+    flag.check_version(version, StaleFlagError)
     child = db.session().get(YoungPerson, flag.young_person_id)
     if flag.state is FlagState.OPEN:
         raise SelfHarmError(
@@ -749,7 +734,7 @@ def record_post_closure_review(
     flag.post_closure_review_at = held_at
     flag.post_closure_review_by_id = by.id
     flag.state = FlagState.POST_CLOSURE_ENDED
-    _save(flag)
+    db.save(flag, StaleFlagError)
     actions.complete_open_actions(child, "post_closure_review", by=by, at=held_at)
     _audit("self_harm_post_closure_review_recorded", flag, by)
 
