@@ -184,9 +184,7 @@ class World:
         self.other_yoi = create_agency(AgencyKind.STC, name="Cedar Lodge STC")
         # Each area's agencies and both establishments have signed its sharing agreement.
         establishments = [self.yoi, self.other_yoi]
-        self.agreement = create_sharing_agreement(
-            self.area, [self.yot, self.acpc, *establishments]
-        )
+        self.agreement = create_sharing_agreement(self.area, [self.yot, self.acpc, *establishments])
         self.other_agreement = create_sharing_agreement(
             self.other_area, [self.other_yot, self.other_acpc, *establishments]
         )

@@ -12,7 +12,7 @@ from yoi_welfare.forms import GovForm, GovSelectField, Required, optional_int
 class Filters(GovForm):
     agency = GovSelectField("Owner <agency>", coerce=optional_int, description="Hint & help")
     status = GovSelectField(
-        "Status", choices=[("open", "Open"), ("all", "All & \"sundry\"")], default="open"
+        "Status", choices=[("open", "Open"), ("all", 'All & "sundry"')], default="open"
     )
     area = GovSelectField("Area", validators=[Required("Select the area")], coerce=optional_int)
 

@@ -117,12 +117,16 @@ def test_busiest_pages_issue_a_fixed_number_of_queries_whatever_the_data_size(ap
     _build(children=400, seed=12, staff=small.staff, more_history_for=(people["child"], 9))
     count_agencies = sa.select(sa.func.count()).select_from(Agency)
     assert db.session().execute(count_agencies).scalar_one() == agencies
-    held_now = db.session().execute(
-        sa.select(sa.func.count())
-        .select_from(Placement)
-        .join(YoungPerson, YoungPerson.id == Placement.young_person_id)
-        .where(Placement.left_at.is_(None), YoungPerson.home_area_id == people["area"])
-    ).scalar_one()
+    held_now = (
+        db.session()
+        .execute(
+            sa.select(sa.func.count())
+            .select_from(Placement)
+            .join(YoungPerson, YoungPerson.id == Placement.young_person_id)
+            .where(Placement.left_at.is_(None), YoungPerson.home_area_id == people["area"])
+        )
+        .scalar_one()
+    )
     assert held_now > 10  # more than a page of the area's children in custody
     db.rollback()
 

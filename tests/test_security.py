@@ -45,6 +45,7 @@ def world(app):
     world = World()
     world.manager = create_user(world.yot, name="Mina Manager", is_manager=True)
     world.other_manager = create_user(world.other_yot, is_manager=True)
+    world.yoi_manager = create_user(world.yoi, name="Safer Custody Manager", is_manager=True)
     world.child = create_child(world.area, given_name="Ours", family_name="Northmoor")
     world.placement = create_placement(world.child, world.yoi, admitted_at=NOW - timedelta(days=2))
     return world
@@ -114,7 +115,11 @@ def _note_id(world) -> int:
 
 def _flag_id(world) -> int:
     from yoi_welfare.self_harm.models import ObservationLevel, RiskLevel, SelfHarmFlag
+    from yoi_welfare.self_harm.services import dao_open_flag
 
+    made = dao_open_flag(world.child.id)  # for <approval_id>, if it came first
+    if made is not None:
+        return made.id
     return _saved(
         SelfHarmFlag(
             young_person_id=world.child.id,
@@ -125,6 +130,40 @@ def _flag_id(world) -> int:
             opened_by_id=world.staff.id,
             opened_establishment_id=world.yoi.id,
             reviewed_establishment_id=world.yoi.id,
+        )
+    )
+
+
+def _approval_id(world) -> int:
+    from yoi_welfare.approvals.models import Approval
+    from yoi_welfare.self_harm.models import CaseReview, ObservationLevel, RiskLevel
+    from yoi_welfare.self_harm.services import APPROVAL_KIND
+
+    review = CaseReview(
+        flag_id=_flag_id(world),
+        held_at=NOW - timedelta(hours=1),
+        establishment_id=world.yoi.id,
+        attendees=[],
+        yot_attended=False,
+        outcome="Close the flag.",
+        previous_risk_level=RiskLevel.HIGH,
+        risk_level=RiskLevel.HIGH,
+        previous_observation_level=ObservationLevel.HOURLY,
+        observation_level=ObservationLevel.HOURLY,
+        closes_flag=True,
+        recorded_by_id=world.staff.id,
+    )
+    _saved(review)
+    return _saved(
+        Approval(
+            kind=APPROVAL_KIND,
+            subject_type="self_harm_case_review",
+            subject_id=review.id,
+            young_person_id=world.child.id,
+            approver_agency_id=world.yoi.id,
+            summary="Close the flag while the risk is high",
+            requested_by_id=world.staff.id,
+            requested_at=NOW - timedelta(hours=1),
         )
     )
 
@@ -208,6 +247,7 @@ OBJECT_IDS: dict[str, Callable[[World], int]] = {
     "agreement_id": lambda world: world.agreement.id,
     "export_id": _export_id,
     "retention_review_id": _retention_review_id,
+    "approval_id": _approval_id,
 }
 
 
@@ -278,6 +318,7 @@ def test_every_route_with_an_id_refuses_users_of_other_agencies_and_roles(app, w
     own_practitioners = {
         "officer": world.officer,
         "manager": world.manager,
+        "yoi_manager": world.yoi_manager,
         "acpc_member": world.acpc_member,
         "staff": world.staff,
     }
@@ -323,6 +364,7 @@ def test_the_matrix_world_is_seen_by_its_own_users(app, world):
         app,
         {
             "manager": world.manager,
+            "yoi_manager": world.yoi_manager,
             "staff": world.staff,
             "acpc_member": world.acpc_member,
             "admin": world.admin,
@@ -369,6 +411,7 @@ def test_every_get_route_sends_the_security_headers(app, world):
         app,
         {
             "manager": world.manager,
+            "yoi_manager": world.yoi_manager,
             "staff": world.staff,
             "acpc_member": world.acpc_member,
             "admin": world.admin,

@@ -789,6 +789,8 @@ def test_a_flag_in_its_post_closure_period_ends_on_release_without_an_email(clie
         data=review_form(
             flag,
             decision="close",
+            risk_level="LOW",
+            observation_level="STANDARD",
             next_review_on=["", "", ""],
             next_review_time="",
             held_time="11:50",
@@ -1112,3 +1114,25 @@ def test_a_review_recorded_after_its_limit_has_passed_makes_the_next_review_due_
     )
     # High risk: 24 hours after a review held 25 hours ago, so overdue by an hour already.
     assert fresh(SelfHarmFlag, flag.id).next_review_due == NOW - timedelta(hours=1)
+
+
+def test_the_flag_page_leads_with_the_next_step_due_and_its_deadline(client, world):
+    child = held_child(world)
+    flag = open_flag(world, child, opened_at=utc(2026, 11, 25, 11, 30))
+    sign_in(client, world.staff)
+    page = client.get(f"/self-harm-flags/{flag.id}").text
+    soup = BeautifulSoup(page, "html5lib")
+    assert soup.select_one("#next-step-due").get_text(strip=True) == (
+        "Immediate action plan due by 12:30pm today"
+    )
+    primary = soup.select(".govuk-button-group .govuk-button")[0]
+    assert primary.get_text(strip=True) == "Record the immediate action plan"
+    record_plan(world, fresh(SelfHarmFlag, flag.id), utc(2026, 11, 25, 11, 40))
+    soup = BeautifulSoup(client.get(f"/self-harm-flags/{flag.id}").text, "html5lib")
+    assert soup.select_one("#next-step-due").get_text(strip=True) == (
+        "Assessment interview due by 11:30am tomorrow"
+    )
+    # Someone who cannot record sees no button.
+    client.post("/sign-out")
+    sign_in(client, world.officer)
+    assert 'id="next-step-due"' not in client.get(f"/self-harm-flags/{flag.id}").text

@@ -56,10 +56,12 @@ class Permission(StrEnum):
     PRINT_CHILD_RECORD = "PRINT_CHILD_RECORD"
     # Sharing agreements, subject access exports and retention reviews.
     GOVERN_INFORMATION = "GOVERN_INFORMATION"
+    # Approve or return a decision another person recorded (managers only).
+    DECIDE_APPROVALS = "DECIDE_APPROVALS"
 
 
 # Granted by role, but only to users flagged as their agency's managers.
-MANAGER_PERMISSIONS = frozenset({Permission.VIEW_AGENCY_ESCALATIONS})
+MANAGER_PERMISSIONS = frozenset({Permission.VIEW_AGENCY_ESCALATIONS, Permission.DECIDE_APPROVALS})
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -84,6 +86,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MOVE_CHILD,
             Permission.VIEW_SCREENINGS,
             Permission.WRITE_CUSTODY_RECORDS,
+            Permission.DECIDE_APPROVALS,
             Permission.VIEW_ACTIONS,
             Permission.MANAGE_ACTIONS,
             Permission.VIEW_AGENCY_ESCALATIONS,

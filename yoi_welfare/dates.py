@@ -5,13 +5,14 @@ people who use the service, the deadlines and the reports all live by UK time. P
 no Flask or database: services, forms, jobs and templates all take their dates from here.
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 __all__ = [
     "LONDON",
     "format_date",
     "format_datetime",
+    "format_due",
     "london_instant",
     "london_today",
     "uk_date",
@@ -77,3 +78,14 @@ def format_datetime(value: datetime | None) -> str:
     minutes = "" if local.minute == 0 else f":{local.minute:02d}"
     suffix = "am" if local.hour < 12 else "pm"
     return f"{_day(local)} at {hour}{minutes}{suffix}"
+
+
+def format_due(value: datetime, now: datetime) -> str:
+    """When something is due, as a person says it: 3:30pm today, 9am tomorrow, or the date."""
+    day, today = uk_date(value), uk_date(now)
+    when = format_datetime(value)
+    if day == today:
+        return when.split(" at ", 1)[1] + " today"
+    if day == today + timedelta(days=1):
+        return when.split(" at ", 1)[1] + " tomorrow"
+    return when

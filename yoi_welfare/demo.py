@@ -512,8 +512,8 @@ def _closed_flag(child: YoungPerson, staff: User, now: datetime) -> None:
             outcome="Settled, no further marks: close the flag."
             if close
             else "Improving; reduce observations to hourly.",
-            risk_level=RiskLevel.LOW,
-            observation_level=ObservationLevel.HOURLY,
+            risk_level=RiskLevel.LOW if close else RiskLevel.RAISED,
+            observation_level=ObservationLevel.STANDARD if close else ObservationLevel.HOURLY,
             close=close,
             next_review_due=None if close else opened + timedelta(days=7),
             now=held_at,

@@ -6,6 +6,7 @@ from yoi_welfare import models_base  # noqa: F401 - sets the constraint naming c
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions.models import TimescaleRule, WelfareAction
 from yoi_welfare.agencies.models import Agency, Area
+from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NotesSeen
 from yoi_welfare.escalations.models import Escalation, EscalationResponse
@@ -29,6 +30,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Agency",
     "AgreementParty",
+    "Approval",
     "Area",
     "AuditEvent",
     "CaseReview",

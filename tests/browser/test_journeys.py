@@ -274,6 +274,49 @@ class TestJourneys:
         expect(administrator.heading).to_have_text("You do not have permission to see this page")
         expect(administrator.main).not_to_contain_text(CHILD)
 
+    def test_a_closing_review_waits_for_a_managers_approval(self, person, story):
+        staff = person().sign_in(WING_OFFICER)
+        staff.open(story["child_url"])
+        staff.click_link("Record a case review")
+        held = datetime.now(LONDON)
+        staff.fill_date("Date of the review", held.date())
+        staff.fill("Time of the review", held.strftime("%H:%M"))
+        staff.choose("Who else attended?", "The child")
+        staff.choose("Did the child's YOT attend?", "No")
+        staff.fill("What did the review decide?", "Settled after his mother's visit; close.")
+        staff.choose("Risk level", "Raised")
+        staff.choose("Observation level", "At least hourly")
+        staff.choose("Does the flag stay open?", "No, close the flag")
+        staff.click_button("Save case review")
+        assert staff.success_banner() == (
+            "Success Case review recorded. Closing awaits approval by a manager"
+        )
+        expect(staff.page.locator("#awaiting-approval")).to_contain_text(
+            "Closing awaits approval by a manager"
+        )
+        expect(staff.page.locator("#flag-summary")).to_contain_text("Open")
+
+        manager = person().sign_in(SAFER_CUSTODY_MANAGER)
+        waiting = manager.page.locator("#approvals-waiting")
+        expect(waiting).to_contain_text(CHILD)
+        manager.click_link(
+            f"{CHILD}: Close the flag while observations are at least hourly", within=waiting
+        )
+        expect(manager.heading).to_have_text(
+            "Close the flag while observations are at least hourly"
+        )
+        manager.choose("Your decision", "Approve")
+        manager.click_button("Save decision")
+        assert manager.success_banner() == "Success Approved: the decision has taken effect"
+        expect(manager.page.locator("#flag-summary")).to_contain_text("Closed: post-closure period")
+
+        staff.open(story["child_url"])
+        staff.select("Show", "Self-harm flags")
+        staff.click_button("Filter")
+        expect(staff.page.locator("#chronology-entries")).to_contain_text(
+            "Manager approved: close the flag while observations are at least hourly"
+        )
+
 
 def _the_childs_escalation(person) -> Locator:
     """The one row about the child on the person's escalations page."""

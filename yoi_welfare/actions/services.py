@@ -78,6 +78,7 @@ class Event(StrEnum):
     LAC_REVIEW_HELD = "lac_review_held"
     PLACEMENT_REVIEW_HELD = "placement_review_held"
     WELFARE_SCREENING_RECEIVED = "welfare_screening_received"
+    SELF_HARM_APPROVAL_REQUESTED = "self_harm_approval_requested"
 
 
 # A rule's trigger: an event, narrowed where the rules differ by the child's circumstances.
@@ -93,6 +94,8 @@ TRIGGER_LABELS = {
     "placement_review_held": "Placement review meeting held",
     "welfare_screening_received": "YOT's welfare screening reaches the establishment",
     "case_review_limit": "Case review held: the latest it may set the next",
+    "self_harm_approval_requested": "A case review's decision on a self-harm flag needs a "
+    "manager's approval",
 }
 
 
@@ -132,6 +135,8 @@ def on_event(
     - ``lac_review_held``: the second LAC review after the first of the custody episode, the
       next LAC review after any later one.
     - ``placement_review_held``: the next placement review meeting, due at ``due`` (required).
+    - ``self_harm_approval_requested``: a case review's decision on a self-harm flag that a
+      manager must approve: deciding it, owned by the establishment holding the child.
     - ``welfare_screening_received``: a screening submitted while the child is held, or a child
       admitted with a recent one: reading it, owned by the establishment holding the child.
 
@@ -425,6 +430,7 @@ COMPLETED_BY_RECORDING = {
     "later_lac_review": "recording the LAC review",
     "next_placement_review": "recording the placement review meeting",
     "welfare_screening_read": "opening the screening to read it",
+    "self_harm_approval": "a manager approving or returning the case review's decision",
 }
 
 
@@ -570,6 +576,16 @@ def cancel_arising_from_discarded(action: WelfareAction, *, by: User, at: dateti
     draft, and the reason on the record says so.
     """
     reason = f"The draft welfare screening it arose from was discarded on {format_date(at)}"
+    _cancel(action, by, at, reason)
+
+
+def complete_recorded(action: WelfareAction, *, by: User | None, at: datetime) -> None:
+    """Complete one action whose work its feature has just recorded (an approval decided)."""
+    _complete(action, by, at, None)
+
+
+def cancel_recorded(action: WelfareAction, *, by: User, at: datetime, reason: str) -> None:
+    """Cancel one action that its feature no longer needs, with the reason on the record."""
     _cancel(action, by, at, reason)
 
 

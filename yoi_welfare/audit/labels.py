@@ -38,6 +38,11 @@ ACTION_LABELS = {
     "retention_review_listed": "Listed the records for retention review",
     "retention_records_kept": "Kept the records at retention review",
     "child_records_erased": "Deleted the child's records at the end of retention",
+    "approval_requested": "Asked a manager to approve a decision",
+    "approval_viewed": "Viewed a request for approval",
+    "approval_approved": "Approved a decision",
+    "approval_returned": "Returned a decision with a reason",
+    "approval_withdrawn": "Withdrew a request for approval",
 }
 
 

@@ -17,6 +17,7 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Area
+from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NotesSeen
 from yoi_welfare.dates import LONDON
@@ -300,6 +301,7 @@ def _delete_records(child_id: int) -> dict[str, int]:
         (EmailAttachment, EmailAttachment.email_id.in_(emails)),
         (OutboundEmail, OutboundEmail.id.in_(emails)),
         (Escalation, Escalation.id.in_(escalations)),
+        (Approval, Approval.young_person_id == child_id),
         (WelfareAction, WelfareAction.young_person_id == child_id),
         (ScreeningRead, ScreeningRead.screening_id.in_(screenings)),
         (WelfareScreening, WelfareScreening.young_person_id == child_id),

@@ -21,6 +21,7 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency, Area
+from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
 from yoi_welfare.audit.labels import action_label, role_label
 from yoi_welfare.audit.models import AuditEvent
@@ -247,6 +248,7 @@ def gather(child: YoungPerson, requester: str, now: datetime) -> SubjectAccessDo
         "escalation_id",
     )
     escalations_by_action = _by(escalations, "action_id")
+    approvals = _rows(Approval, of_child(Approval), [Approval.requested_at, Approval.id])
     disclosures = _rows(Disclosure, of_child(Disclosure), [Disclosure.disclosed_at, Disclosure.id])
     events = _rows(AuditEvent, AuditEvent.young_person_id == child.id, [AuditEvent.id])
 
@@ -307,6 +309,11 @@ def gather(child: YoungPerson, requester: str, now: datetime) -> SubjectAccessDo
                 )
                 for a in actions
             ],
+        ),
+        ExportSection(
+            "approvals",
+            "Decisions a manager was asked to approve, and who approved or returned them",
+            [_record(a, names) for a in approvals],
         ),
         ExportSection(
             "disclosures", "Record of disclosure", [_record(d, names) for d in disclosures]

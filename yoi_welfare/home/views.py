@@ -5,8 +5,9 @@ from itertools import groupby
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from yoi_welfare.access import current_viewer, signed_in, user_agency
+from yoi_welfare.access import Permission, current_viewer, has_permission, signed_in, user_agency
 from yoi_welfare.accounts.models import Role
+from yoi_welfare.approvals.views import waiting_for_me
 from yoi_welfare.custody import services as custody
 from yoi_welfare.dates import utcnow
 from yoi_welfare.home import caseload
@@ -35,6 +36,11 @@ def index():
             held=held,
             unread_screenings=screenings.dao_unread_at(agency.id),
             open_flags=open_flags_list(agency.id),
+            waiting_approvals=(
+                waiting_for_me()
+                if has_permission(current_user, Permission.DECIDE_APPROVALS)
+                else []
+            ),
         )
     if current_user.role is Role.ACPC_MEMBER:
         children = people.dao_children_in_custody(

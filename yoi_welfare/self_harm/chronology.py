@@ -4,6 +4,8 @@ post-closure review or on release)."""
 from collections.abc import Iterator
 
 from yoi_welfare.actions.queries import dao_user_names
+from yoi_welfare.approvals import services as approvals
+from yoi_welfare.approvals.models import Approval, ApprovalState
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.dates import format_datetime
 from yoi_welfare.people.record import ChildRecord
@@ -29,9 +31,16 @@ def flag_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
     if not flags:
         return
     reviews = services.dao_case_reviews_of_child(record.child.id)
+    asked = {
+        approval.subject_id: approval
+        for approval in approvals.dao_child_approvals(record.child.id)
+        if approval.kind == services.APPROVAL_KIND
+    }
     users = dao_user_names(
         {user_id for flag in flags for user_id in services.user_ids(flag)}
         | {review.recorded_by_id for review, _ in reviews}
+        | {a.requested_by_id for a in asked.values()}
+        | {a.decided_by_id for a in asked.values() if a.decided_by_id}
     )
     agencies = services.dao_agency_names(
         {flag.opened_establishment_id for flag in flags}
@@ -70,20 +79,19 @@ def flag_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
                 href=href,
             )
         for review, establishment in by_flag.get(flag.id, []):
-            after = (
-                "The flag was closed."
-                if review.closes_flag
-                else f"Next review {format_datetime(review.next_review_due)}."
-            )
+            approval = asked.get(review.id)
+            title, after = _review_outcome(review, approval)
             yield Entry(
                 review.held_at,
                 "self_harm",
-                "Case review: self-harm flag closed" if review.closes_flag else "Case review",
+                title,
                 agency=establishment,
                 author=users.get(review.recorded_by_id),
                 detail=f"{review.outcome} {_levels(review)} {after}",
                 href=href,
             )
+            if approval is not None:
+                yield from _approval_entries(approval, users, href)
         if flag.post_closure_review_at:
             yield Entry(
                 flag.post_closure_review_at,
@@ -104,6 +112,44 @@ def flag_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
                 detail=f"Released while the flag was {was}; it ended with the release.",
                 href=href,
             )
+
+
+def _review_outcome(review: CaseReview, approval: Approval | None) -> tuple[str, str]:
+    """The title of a case review's entry, and what it did to the flag."""
+    if approval is not None:
+        return f"Case review: {approval.summary.lower()}, if a manager approves", (
+            f"{approval.summary}: this needed a manager's approval."
+        )
+    if review.closes_flag:
+        return "Case review: self-harm flag closed", "The flag was closed."
+    return "Case review", f"Next review {format_datetime(review.next_review_due)}."
+
+
+def _approval_entries(approval: Approval, users: dict[int, str], href: str) -> Iterator[Entry]:
+    """Asking a manager to approve a review's decision, and what the manager decided."""
+    yield Entry(
+        approval.requested_at,
+        "self_harm",
+        "Manager's approval asked",
+        author=users.get(approval.requested_by_id),
+        detail=f"{approval.summary}.",
+        href=href,
+    )
+    if approval.decided_at is None:
+        return
+    title = {
+        ApprovalState.APPROVED: f"Manager approved: {approval.summary.lower()}",
+        ApprovalState.RETURNED: f"Manager returned: {approval.summary.lower()}",
+        ApprovalState.WITHDRAWN: "Request for a manager's approval withdrawn",
+    }[approval.state]
+    yield Entry(
+        approval.decided_at,
+        "self_harm",
+        title,
+        author=users.get(approval.decided_by_id),
+        detail=approval.reason,
+        href=href,
+    )
 
 
 def _opening_levels(flag: SelfHarmFlag, reviews: list[tuple[CaseReview, str]]) -> str:

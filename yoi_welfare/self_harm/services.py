@@ -26,6 +26,8 @@ from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency, AgencyKind
+from yoi_welfare.approvals import services as approvals
+from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_datetime
 from yoi_welfare.domain.acct import Step, check_step_order
@@ -93,6 +95,11 @@ def notify_transfer_with_open_flag(
     if flag is None:
         return 0
     receiving = db.session().get(Agency, placement.establishment_id)
+    if by is not None:
+        # The managers who were asked can no longer decide: the flag is reviewed there now.
+        _withdraw_pending(
+            flag, by=by, reason=f"The child was transferred to {receiving.name}", now=at
+        )
     return _tell_managers(
         flag,
         child,
@@ -102,7 +109,7 @@ def notify_transfer_with_open_flag(
             f"A child with an open self-harm flag has been transferred to {receiving.name}.",
             (f"Transferred: {format_datetime(at)}",),
             "The flag needs a case review at the new establishment.",
-            _flag_path(flag),
+            flag_path(flag),
         ),
         purpose="Transfer with an open self-harm flag",
         by=by,
@@ -142,7 +149,7 @@ def _tell_managers(
     )
 
 
-def _flag_path(flag: SelfHarmFlag) -> str:
+def flag_path(flag: SelfHarmFlag) -> str:
     return f"/self-harm-flags/{flag.id}"
 
 
@@ -170,6 +177,7 @@ def end_flags_on_release(
     releasing = db.session().get(Agency, placement.establishment_id)
     for flag in ending:
         was_open = flag.is_open
+        _withdraw_pending(flag, by=by, reason="The child was released", now=at)
         if was_open:
             flag.closed_at = at
             flag.closed_by_id = by.id
@@ -177,8 +185,8 @@ def end_flags_on_release(
         flag.released_at = at
         flag.released_from_id = releasing.id
         flag.next_review_due = None
-        db.save(flag, StaleFlagError)
-        _audit("self_harm_flag_ended_on_release", flag, by)
+        save_flag(flag)
+        audit_flag("self_harm_flag_ended_on_release", flag, by)
         if was_open:
             _tell_managers(
                 flag,
@@ -191,7 +199,7 @@ def end_flags_on_release(
                     (f"Released: {format_datetime(at)}",),
                     "The concern, triggers, warning signs and last case review are there for "
                     "planning the child's support outside custody.",
-                    _flag_path(flag),
+                    flag_path(flag),
                 ),
                 purpose="Release with an open self-harm flag",
                 by=by,
@@ -419,7 +427,11 @@ def _check_when(
         )
 
 
-def _audit(name: str, flag: SelfHarmFlag, by: User, detail: str | None = None) -> None:
+def save_flag(flag: SelfHarmFlag) -> None:
+    db.save(flag, StaleFlagError)
+
+
+def audit_flag(name: str, flag: SelfHarmFlag, by: User, detail: str | None = None) -> None:
     audit.record(
         name,
         young_person_id=flag.young_person_id,
@@ -487,8 +499,8 @@ def open_flag(
     made = actions.on_event("self_harm_flag_opened", child=child, at=opened_at, by=by, source=flag)
     first_review = next((a for a in made if a.kind == "first_case_review"), None)
     flag.next_review_due = first_review.due_at if first_review else None
-    db.save(flag, StaleFlagError)
-    _audit("self_harm_flag_opened", flag, by)
+    save_flag(flag)
+    audit_flag("self_harm_flag_opened", flag, by)
     if flag.risk_level is RiskLevel.HIGH:
         _tell_yot_of_high_risk(
             flag, child, at=opened_at, by=by, news="opened a self-harm flag", now=now
@@ -511,7 +523,7 @@ def _tell_yot_of_high_risk(
             f"{establishment.name} has {news} at high risk for a child of your area.",
             (f"When: {format_datetime(at)}",),
             "The concern, the plan and the reviews are in the service.",
-            _flag_path(flag),
+            flag_path(flag),
         ),
         purpose="A self-harm flag at high risk",
         by=by,
@@ -550,9 +562,9 @@ def record_immediate_action_plan(
     )
     flag.immediate_action_plan_at = made_at
     flag.immediate_action_plan_by_id = by.id
-    db.save(flag, StaleFlagError)
+    save_flag(flag)
     actions.complete_open_actions(child, "immediate_action_plan", by=by, at=made_at)
-    _audit("self_harm_immediate_action_plan_recorded", flag, by)
+    audit_flag("self_harm_immediate_action_plan_recorded", flag, by)
 
 
 def record_assessment_interview(
@@ -579,9 +591,9 @@ def record_assessment_interview(
     )
     flag.assessment_interview_at = held_at
     flag.assessment_interview_by_id = by.id
-    db.save(flag, StaleFlagError)
+    save_flag(flag)
     actions.complete_open_actions(child, "assessment_interview", by=by, at=held_at)
-    _audit("self_harm_assessment_interview_recorded", flag, by)
+    audit_flag("self_harm_assessment_interview_recorded", flag, by)
 
 
 def record_case_review(
@@ -603,12 +615,24 @@ def record_case_review(
 
     It completes the case review that was due. It either sets the next review, which must be
     in the future, or closes the flag: a flag is closed at a case review and nowhere else.
+    A decision a manager must approve (``decision_needing_approval``) waits for them: a flag to
+    be closed stays open, a risk to be lowered stays where it was, and the request is a welfare
+    action of the establishment. A request still pending from an earlier review is withdrawn.
     """
     flag.check_version(version, StaleFlagError)
     child = _check_open(flag, "record a new concern by opening a new flag")
     _check_holds(child, by)
     _check_in_order(flag, Step.LAST_CASE_REVIEW, held_at, "held_on", now)
     outcome = _text(outcome, "outcome", "Enter what the review decided", "The outcome")
+    risk_level, observation_level = RiskLevel(risk_level), ObservationLevel(observation_level)
+    asks = decision_needing_approval(
+        close=close,
+        risk_level=risk_level,
+        observation_level=observation_level,
+        previous=flag.risk_level,
+    )
+    # Until a manager approves a lower risk, the flag stays at the risk it was at.
+    in_force = flag.risk_level if asks else risk_level
     if close:
         next_review_due = None
     elif next_review_due is None:
@@ -616,9 +640,7 @@ def record_case_review(
     elif next_review_due <= now:
         raise SelfHarmError("The next case review must be in the future", "next_review_on")
     else:
-        next_review_due = _within_limit(
-            next_review_due, held_at, RiskLevel(risk_level), flag.risk_level, now
-        )
+        next_review_due = _within_limit(next_review_due, held_at, in_force, flag.risk_level, now)
     review = CaseReview(
         flag_id=flag.id,
         held_at=held_at,
@@ -627,9 +649,9 @@ def record_case_review(
         yot_attended=yot_attended,
         outcome=outcome,
         previous_risk_level=flag.risk_level,
-        risk_level=RiskLevel(risk_level),
+        risk_level=risk_level,
         previous_observation_level=flag.observation_level,
-        observation_level=ObservationLevel(observation_level),
+        observation_level=observation_level,
         closes_flag=close,
         next_review_due=next_review_due,
         recorded_by_id=by.id,
@@ -637,15 +659,15 @@ def record_case_review(
     )
     session = db.session()
     session.add(review)
-    flag.risk_level = review.risk_level
+    _withdraw_pending(flag, by=by, reason="A later case review was recorded", now=now)
+    closes_now = close and not asks
+    flag.risk_level = in_force
     flag.observation_level = review.observation_level
     flag.reviewed_establishment_id = by.agency_id
     flag.next_review_due = next_review_due
-    if close:
-        flag.state = FlagState.CLOSED
-        flag.closed_at = held_at
-        flag.closed_by_id = by.id
-    db.save(flag, StaleFlagError)
+    if closes_now:
+        mark_closed(flag, at=held_at, by=by.id)
+    save_flag(flag)
     for kind in CASE_REVIEW_KINDS:
         actions.complete_open_actions(child, kind, by=by, at=held_at)
     if review.risk_level is RiskLevel.HIGH and review.previous_risk_level is not RiskLevel.HIGH:
@@ -657,9 +679,9 @@ def record_case_review(
             news="raised the risk on a self-harm flag to high",
             now=now,
         )
-    if close:
+    if closes_now:
         actions.on_event("self_harm_flag_closed", child=child, at=held_at, by=by, source=flag)
-    else:
+    elif not close:
         actions.on_event(
             "case_review_held", child=child, at=held_at, by=by, source=review, due=next_review_due
         )
@@ -670,9 +692,77 @@ def record_case_review(
         object_id=review.id,
         user=by,
     )
-    if close:
-        _audit("self_harm_flag_closed", flag, by)
+    if closes_now:
+        audit_flag("self_harm_flag_closed", flag, by)
+    if asks:
+        approvals.request_approval(
+            APPROVAL_KIND,
+            subject=review,
+            summary=asks,
+            by=by,
+            approver_agency_id=by.agency_id,
+            now=now,
+            child=child,
+            event="self_harm_approval_requested",
+        )
     return review
+
+
+def mark_closed(flag: SelfHarmFlag, *, at: datetime, by: int) -> None:
+    flag.state = FlagState.CLOSED
+    flag.closed_at = at
+    flag.closed_by_id = by
+
+
+APPROVAL_KIND = "self_harm_flag_decision"
+
+
+def decision_needing_approval(
+    *,
+    close: bool,
+    risk_level: RiskLevel,
+    observation_level: ObservationLevel,
+    previous: RiskLevel,
+) -> str | None:
+    """What a case review decides that a manager must approve before it takes effect, in
+    words, or None: closing the flag at high risk or with observations above the standard
+    level, or lowering the risk two levels at once."""
+    if close:
+        why = []
+        if risk_level is RiskLevel.HIGH:
+            why.append("the risk is high")
+        if observation_level is not ObservationLevel.STANDARD:
+            why.append(f"observations are {observation_level.label.lower()}")
+        return f"Close the flag while {' and '.join(why)}" if why else None
+    if previous.rank - risk_level.rank >= 2:
+        return f"Lower the risk from {previous.label.lower()} to {risk_level.label.lower()} at once"
+    return None
+
+
+def dao_flag_approvals(flag: SelfHarmFlag) -> list[Approval]:
+    """Every request for approval of the flag's case reviews, oldest first."""
+    review_ids = [row.review.id for row in dao_case_reviews(flag.id)]
+    return approvals.dao_for_subjects(CaseReview.__tablename__, review_ids)
+
+
+def pending_approval(flag: SelfHarmFlag) -> Approval | None:
+    return next((a for a in dao_flag_approvals(flag) if a.is_pending), None)
+
+
+def awaiting_text(pending: Approval | None, reviews: list) -> str | None:
+    """What the flag's page says while a review's decision waits for a manager."""
+    if pending is None:
+        return None
+    review = next((row.review for row in reviews if row.review.id == pending.subject_id), None)
+    if review is not None and review.closes_flag:
+        return "Closing awaits approval by a manager"
+    return "Lowering the risk awaits approval by a manager"
+
+
+def _withdraw_pending(flag: SelfHarmFlag, *, by: User, reason: str, now: datetime) -> None:
+    pending = pending_approval(flag)
+    if pending is not None:
+        approvals.withdraw(pending, by=by, reason=reason, now=now)
 
 
 def _within_limit(
@@ -734,14 +824,18 @@ def record_post_closure_review(
     flag.post_closure_review_at = held_at
     flag.post_closure_review_by_id = by.id
     flag.state = FlagState.POST_CLOSURE_ENDED
-    db.save(flag, StaleFlagError)
+    save_flag(flag)
     actions.complete_open_actions(child, "post_closure_review", by=by, at=held_at)
-    _audit("self_harm_post_closure_review_recorded", flag, by)
+    audit_flag("self_harm_post_closure_review_recorded", flag, by)
 
 
 def flag_actions(flag: SelfHarmFlag) -> list[WelfareAction]:
-    """The actions this flag and its reviews made, in the order they were made."""
+    """The actions this flag, its reviews and their requests for approval made, in the order
+    they were made."""
     review_ids = select(CaseReview.id).where(CaseReview.flag_id == flag.id)
+    approval_ids = select(Approval.id).where(
+        Approval.subject_type == CaseReview.__tablename__, Approval.subject_id.in_(review_ids)
+    )
     return list(
         db.session()
         .exec(
@@ -755,6 +849,10 @@ def flag_actions(flag: SelfHarmFlag) -> list[WelfareAction]:
                     sa.and_(
                         WelfareAction.source_type == "self_harm_case_review",
                         WelfareAction.source_id.in_(review_ids),
+                    ),
+                    sa.and_(
+                        WelfareAction.source_type == Approval.__tablename__,
+                        WelfareAction.source_id.in_(approval_ids),
                     ),
                 )
             )

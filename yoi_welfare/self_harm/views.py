@@ -24,13 +24,15 @@ from yoi_welfare.access import (
     holds_child,
     permission_required,
 )
-from yoi_welfare.actions.queries import status_of
+from yoi_welfare.actions.queries import dao_user_names, status_of
+from yoi_welfare.approvals import services as approvals
+from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
-from yoi_welfare.dates import LONDON, format_datetime, london_instant, utcnow
+from yoi_welfare.dates import LONDON, format_datetime, format_due, london_instant, utcnow
 from yoi_welfare.domain.timescales import DueStatus
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
-from yoi_welfare.self_harm import services
+from yoi_welfare.self_harm import decisions, services
 from yoi_welfare.self_harm.forms import (
     CLOSE,
     AssessmentInterviewForm,
@@ -64,8 +66,12 @@ def flag_panel(record: ChildRecord) -> dict | None:
             current.reviewed_establishment_id
         )
     recordable = can_record(record.child)
+    pending = services.pending_approval(current) if current and current.is_open else None
     return {
         "current": current,
+        "awaiting": services.awaiting_text(pending, services.dao_case_reviews(current.id))
+        if pending
+        else None,
         "status": services.next_review_status(current, utcnow()) if current else None,
         "arrived_unreviewed": bool(current and services.arrived_unreviewed(current, holding)),
         "reviewed_at": reviewed_at,
@@ -143,11 +149,49 @@ def _flag_or_404(flag_id: int, *, record: bool = False) -> tuple[SelfHarmFlag, Y
     return flag, child
 
 
+# The step that completes each of a flag's actions, for the flag page's primary button.
+STEP_ENDPOINTS = {
+    "immediate_action_plan": (
+        "self_harm.immediate_action_plan",
+        "Record the immediate action plan",
+    ),
+    "assessment_interview": ("self_harm.assessment_interview", "Record the assessment interview"),
+    "first_case_review": ("self_harm.case_review", "Record a case review"),
+    "next_case_review": ("self_harm.case_review", "Record a case review"),
+    "post_closure_review": ("self_harm.post_closure_review", "Record the post-closure review"),
+}
+
+
+@dataclass(frozen=True)
+class NextStep:
+    label: str  # the button
+    href: str
+    due: str  # "Immediate action plan due by 3:30pm today"
+
+
+def next_step(flag: SelfHarmFlag, made: list, pending: Approval | None) -> NextStep | None:
+    """The flag's soonest-due open step the user can take here, for the primary button."""
+    now = utcnow()
+    for action in sorted((a for a in made if a.is_open), key=lambda a: (a.due_at, a.id)):
+        due = f"{action.title} due by {format_due(action.due_at, now)}"
+        if action.kind == decisions.ACTION_KIND:
+            href = _decide_href(pending)
+            if href is not None:
+                return NextStep("Approve or return the decision", href, due)
+            continue
+        if action.kind in STEP_ENDPOINTS:
+            endpoint, label = STEP_ENDPOINTS[action.kind]
+            return NextStep(label, url_for(endpoint, flag_id=flag.id), due)
+    return None
+
+
 def _flag_page(flag: SelfHarmFlag, child: YoungPerson) -> dict:
     """What every page about a flag shows of it."""
     holding = _holding_establishment_id(child)
     places = {flag.opened_establishment_id, flag.reviewed_establishment_id, flag.released_from_id}
     names = services.dao_agency_names((places | {holding}) - {None})
+    reviews = services.dao_case_reviews(flag.id)
+    pending = services.pending_approval(flag)
     return {
         "flag": flag,
         "child": child,
@@ -156,8 +200,20 @@ def _flag_page(flag: SelfHarmFlag, child: YoungPerson) -> dict:
         "establishments": names,
         "holding": names.get(holding),
         "users": services.dao_user_names(flag),
-        "reviews": services.dao_case_reviews(flag.id),
+        "reviews": reviews,
+        "pending": pending,
+        "awaiting": services.awaiting_text(pending, reviews),
+        "decide_href": _decide_href(pending),
     }
+
+
+def _decide_href(pending: Approval | None) -> str | None:
+    """Where the signed-in user approves or returns the pending request, if they may."""
+    if pending is None or not has_permission(current_user, Permission.DECIDE_APPROVALS):
+        return None
+    if approvals.why_not_decide(pending, current_user) is not None:
+        return None
+    return url_for("approvals.show", approval_id=pending.id)
 
 
 @bp.get("/self-harm-flags/<int:flag_id>")
@@ -171,9 +227,19 @@ def show(flag_id: int):
         object_id=flag.id,
     )
     now = utcnow()
-    made = [(action, status_of(action, now)) for action in services.flag_actions(flag)]
+    flag_actions = services.flag_actions(flag)
+    made = [(action, status_of(action, now)) for action in flag_actions]
+    page = _flag_page(flag, child)
+    decided = services.dao_flag_approvals(flag)
+    recordable = can_record(child)
     return render_template(
-        "self_harm/flag.html", **_flag_page(flag, child), actions=made, can_record=can_record(child)
+        "self_harm/flag.html",
+        **page,
+        actions=made,
+        can_record=recordable,
+        next_step=next_step(flag, flag_actions, page["pending"]) if recordable else None,
+        approvals_by_review={a.subject_id: a for a in decided},
+        approvers=dao_user_names({a.decided_by_id for a in decided} - {None}),
     )
 
 
@@ -295,6 +361,7 @@ def case_review(flag_id: int):
     if limits:
         form.next_review_on.description = f"If the flag stays open. {limits}"
     brought_forward = []
+    waiting = []
 
     def save(flag: SelfHarmFlag) -> None:
         close = form.decision.data == CLOSE
@@ -315,6 +382,11 @@ def case_review(flag_id: int):
         )
         if asked is not None and review.next_review_due != asked:
             brought_forward.append(review)
+        waiting.append(
+            services.awaiting_text(
+                services.pending_approval(flag), services.dao_case_reviews(flag.id)
+            )
+        )
 
     return _step(
         flag_id,
@@ -322,15 +394,24 @@ def case_review(flag_id: int):
         title="Record a case review",
         closed_text=lambda flag: None if flag.is_open else "The flag is closed.",
         save=save,
-        done=lambda: (
-            "Case review recorded. The next case review has been brought forward to "
-            f"{format_datetime(brought_forward[0].next_review_due)}, the latest allowed at "
-            f"{brought_forward[0].risk_level.label.lower()} risk"
-            if brought_forward
-            else "Case review recorded"
-        ),
+        done=lambda: _review_recorded(brought_forward, waiting),
         prefill=prefill,
     )
+
+
+def _review_recorded(brought_forward: list, waiting: list[str | None]) -> str:
+    """What saving a case review did, for the success banner."""
+    said = ["Case review recorded"]
+    if brought_forward:
+        review = brought_forward[0]
+        said.append(
+            f"The next case review has been brought forward to "
+            f"{format_datetime(review.next_review_due)}, the latest allowed at "
+            f"{review.risk_level.label.lower()} risk"
+        )
+    if waiting and waiting[0]:
+        said.append(waiting[0])
+    return ". ".join(said)
 
 
 @bp.route("/self-harm-flags/<int:flag_id>/post-closure-review", methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""A second person approves a decision where a mistake costs most."""
