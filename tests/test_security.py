@@ -168,6 +168,30 @@ def _approval_id(world) -> int:
     )
 
 
+def _change_id(world) -> int:
+    from yoi_welfare.accounts.models import Role
+    from yoi_welfare.actions.rule_changes import KIND
+    from yoi_welfare.approvals.models import Approval
+
+    asker = create_user(world.yot, Role.ADMINISTRATOR)
+    return _saved(
+        Approval(
+            kind=KIND,
+            subject_type="timescale_rule",
+            subject_id=_timescale_rule_id(world),
+            summary="Lengthen the rule “Welfare screening”: due after 2 working days",
+            proposed={
+                "due_offset": 2,
+                "due_unit": "WORKING_DAYS",
+                "acpc_grace_offset": 2,
+                "acpc_grace_unit": "WORKING_DAYS",
+            },
+            requested_by_id=asker.id,
+            requested_at=NOW - timedelta(hours=1),
+        )
+    )
+
+
 def _review_id(world) -> int:
     from yoi_welfare.reviews.models import (
         MeetingReason,
@@ -248,6 +272,7 @@ OBJECT_IDS: dict[str, Callable[[World], int]] = {
     "export_id": _export_id,
     "retention_review_id": _retention_review_id,
     "approval_id": _approval_id,
+    "change_id": _change_id,
 }
 
 

@@ -83,9 +83,11 @@ def test_only_administrators_see_or_change_the_rules(client, world, who):
 
 
 def edit_form(current: TimescaleRule, **changes) -> dict:
+    """A change that shortens the welfare screening rule (1 working day, 2 to the ACPC), so it
+    applies at once."""
     data = {
-        "due_offset": "3",
-        "due_unit": "CALENDAR_DAYS",
+        "due_offset": "12",
+        "due_unit": "HOURS",
         "acpc_grace_offset": "1",
         "acpc_grace_unit": "CALENDAR_DAYS",
         "version_id": str(current.version_id),
@@ -110,21 +112,21 @@ def test_a_rule_edit_applies_to_new_actions_only(client, world):
     assert response.status_code in (302, 303), response.text
 
     changed = rule("welfare_screening_due")
-    assert (changed.due_offset, changed.due_unit) == (3, Unit.CALENDAR_DAYS)
+    assert (changed.due_offset, changed.due_unit) == (12, Unit.HOURS)
     assert (changed.acpc_grace_offset, changed.acpc_grace_unit) == (1, Unit.CALENDAR_DAYS)
     assert (changed.updated_at, changed.updated_by_id) == (NOW, world.admin.id)
     assert changed.version_id == version + 1
     page = client.get(response.location).text
     assert "Welfare screening: the rule has been changed for new actions" in page
-    assert "3 days" in page
+    assert "12 hours" in page
 
     db.session().expire_all()
     unchanged = db.session().get(type(before), before.id)
     assert unchanged.due_at == datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
     assert unchanged.acpc_due_at == datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
     after = admit(create_child(world.area), world.other_yoi, NOW)["welfare_screening_due"]
-    assert after.due_at == NOW + timedelta(days=3)
-    assert after.acpc_due_at == NOW + timedelta(days=4)
+    assert after.due_at == NOW + timedelta(hours=12)
+    assert after.acpc_due_at == NOW + timedelta(hours=36)
     events = (
         db.session()
         .exec(select(AuditEvent).where(AuditEvent.action == "timescale_rule_changed"))
@@ -146,8 +148,8 @@ def test_a_stale_edit_is_refused_and_shows_the_current_values(client, world):
     response = client.post(f"/admin/timescales/{screening.id}/edit", data=stale)
     assert response.status_code == 200
     assert "This rule changed while you were editing" in response.text
-    assert 'value="3"' in response.text  # the value the other administrator saved
-    assert rule("welfare_screening_due").due_offset == 3
+    assert 'value="12"' in response.text  # the value the other administrator saved
+    assert rule("welfare_screening_due").due_offset == 12
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from yoi_welfare.actions.queries import (
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_date
+from yoi_welfare.domain.rule_bounds import bounds_for, exceeded
 from yoi_welfare.domain.timescales import (
     Unit,
     due_at,
@@ -616,6 +617,34 @@ def complete_open_actions(
 # Timescale rules
 
 
+def check_rule_change(
+    rule: TimescaleRule,
+    *,
+    version_id: int | None,
+    due_offset: int | None,
+    due_unit: Unit | None,
+    acpc_grace_offset: int,
+    acpc_grace_unit: Unit,
+) -> None:
+    """Refuse a change to a rule that is stale, out of range or beyond the rule's bounds
+    (``domain.rule_bounds``), naming the bound and why it is there."""
+    rule.check_version(version_id, StaleRuleError)
+    has_offset = rule.due_offset is not None
+    if (due_offset is not None, due_unit is not None) != (has_offset, has_offset):
+        raise ValueError("give a due offset and unit exactly when the rule has one")
+    for value, unit, field, what, grace in (
+        (due_offset, due_unit, "due_offset", "Due period", False),
+        (acpc_grace_offset, acpc_grace_unit, "acpc_grace_offset", "ACPC grace period", True),
+    ):
+        if value is None:
+            continue
+        if not 0 <= value <= MAX_OFFSET:
+            raise ActionError(f"{what} must be between 0 and {MAX_OFFSET}", field)
+        bound = exceeded(value, Unit(unit), bounds_for(rule.key, grace=grace))
+        if bound is not None:
+            raise ActionError(f"{what} must be no longer than {bound.text}: {bound.why}", field)
+
+
 def update_rule(
     rule: TimescaleRule,
     *,
@@ -631,17 +660,16 @@ def update_rule(
 
     ``version_id`` is the version the editor started from: a rule changed since is refused.
     A rule whose due time the triggering event sets keeps no offset: pass None for both.
+    A change that lengthens a rule waits for a second administrator: see ``rule_changes``.
     """
-    rule.check_version(version_id, StaleRuleError)
-    has_offset = rule.due_offset is not None
-    if (due_offset is not None, due_unit is not None) != (has_offset, has_offset):
-        raise ValueError("give a due offset and unit exactly when the rule has one")
-    for value, field, what in (
-        (due_offset, "due_offset", "Due period"),
-        (acpc_grace_offset, "acpc_grace_offset", "ACPC grace period"),
-    ):
-        if value is not None and not 0 <= value <= MAX_OFFSET:
-            raise ActionError(f"{what} must be between 0 and {MAX_OFFSET}", field)
+    check_rule_change(
+        rule,
+        version_id=version_id,
+        due_offset=due_offset,
+        due_unit=due_unit,
+        acpc_grace_offset=acpc_grace_offset,
+        acpc_grace_unit=acpc_grace_unit,
+    )
     rule.due_offset = due_offset
     rule.due_unit = Unit(due_unit) if due_unit else None
     rule.acpc_grace_offset = acpc_grace_offset

@@ -6,11 +6,15 @@ from flask_login import current_user
 
 from yoi_welfare import db
 from yoi_welfare.access import Permission, permission_required
-from yoi_welfare.actions import queries, services
+from yoi_welfare.actions import queries, rule_changes, services
 from yoi_welfare.actions.forms import TimescaleRuleForm
 from yoi_welfare.actions.models import TimescaleRule
+from yoi_welfare.approvals import services as approvals
+from yoi_welfare.approvals.views import decision_page
 from yoi_welfare.dates import utcnow
+from yoi_welfare.domain.rule_bounds import bounds_for
 from yoi_welfare.domain.timescales import Unit
+from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("timescales", __name__, url_prefix="/admin/timescales")
 
@@ -19,11 +23,15 @@ bp = Blueprint("timescales", __name__, url_prefix="/admin/timescales")
 @permission_required(Permission.ADMINISTER)
 def index():
     rules = queries.dao_rules()
+    pending = rule_changes.dao_pending_changes()
     return render_template(
         "actions/timescales.html",
         rules=rules,
+        pending=pending,
         trigger_labels=services.TRIGGER_LABELS,
-        updated_by=queries.dao_user_names({rule.updated_by_id for rule in rules} - {None}),
+        updated_by=queries.dao_user_names(
+            ({rule.updated_by_id for rule in rules} | {a.requested_by_id for a in pending}) - {None}
+        ),
     )
 
 
@@ -66,7 +74,7 @@ def edit(rule_id: int):
         grace_unit = form.acpc_grace_unit
         try:
             with db.unit_of_work():
-                services.update_rule(
+                asked = rule_changes.change_rule(
                     rule,
                     by=current_user,
                     version_id=int(version) if version and version.isdigit() else None,
@@ -79,14 +87,33 @@ def edit(rule_id: int):
         except services.StaleRuleError as error:
             _fill(form, db.session().get(TimescaleRule, rule_id))
             form.form_errors.append(error.message)
-        except services.ActionError as error:
-            getattr(form, error.field).errors.append(error.message)
+        except (services.ActionError, approvals.ApprovalError) as error:
+            show_error(form, error)
         else:
-            flash(f"{rule.action_label}: the rule has been changed for new actions", "success")
+            if asked is None:
+                flash(f"{rule.action_label}: the rule has been changed for new actions", "success")
+            else:
+                flash(
+                    f"{rule.action_label}: a longer rule needs another administrator's approval. "
+                    "Until they approve it, the rule stays as it is",
+                    "success",
+                )
             return redirect(url_for("timescales.index"))
     return render_template(
         "actions/timescale_edit.html",
         form=form,
         rule=rule,
+        bounds=bounds_for(rule.key),
+        pending=[a for a in rule_changes.dao_pending_changes() if a.subject_id == rule.id],
         trigger_label=services.TRIGGER_LABELS.get(rule.trigger_event, rule.trigger_event),
     )
+
+
+@bp.route("/changes/<int:change_id>", methods=["GET", "POST"])
+@permission_required(Permission.ADMINISTER)
+def change(change_id: int):
+    """A longer rule asked for by one administrator, for another to approve or return."""
+    approval = approvals.dao_approval(change_id)
+    if approval is None or approval.kind != rule_changes.KIND:
+        abort(404)
+    return decision_page(approval, child=None, back=url_for("timescales.index"))

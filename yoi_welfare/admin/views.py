@@ -7,6 +7,7 @@ from flask_login import current_user
 from yoi_welfare import db
 from yoi_welfare.access import Permission, permission_required
 from yoi_welfare.accounts.models import Role, User
+from yoi_welfare.actions import rule_changes
 from yoi_welfare.admin import services
 from yoi_welfare.admin.forms import (
     AgencyForm,
@@ -42,6 +43,7 @@ def index():
         unhealthy_jobs=[job for job in job_health(utcnow()) if not job.healthy],
         failed_emails=services.dao_failed_email_count(),
         retention_due=retention.dao_due_review_count(),
+        rule_changes=rule_changes.dao_pending_changes(),
         today=today,
     )
 
