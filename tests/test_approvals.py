@@ -239,6 +239,19 @@ def test_lowering_the_risk_two_levels_waits_and_the_flag_stays_high(client, worl
     assert fresh(SelfHarmFlag, flag.id).risk_level is RiskLevel.LOW
 
 
+def test_closing_while_dropping_the_risk_from_high_to_low_waits_too(world):
+    flag = flag_at_high_risk(world)
+    review_directly(world, flag, NOW - timedelta(minutes=30), risk_level=RiskLevel.LOW)
+    (approval,) = db.session().exec(select(Approval)).all()
+    assert approval.summary == "Close the flag and lower the risk from high to low at once"
+    flag = fresh(SelfHarmFlag, flag.id)
+    assert (flag.state, flag.risk_level) == (FlagState.OPEN, RiskLevel.HIGH)
+    approvals.approve(approval, by=world.manager, version=approval.version_id, now=NOW)
+    db.session().commit()
+    flag = fresh(SelfHarmFlag, flag.id)
+    assert (flag.state, flag.risk_level) == (FlagState.CLOSED, RiskLevel.LOW)
+
+
 @pytest.mark.parametrize(
     "who, message",
     [

@@ -35,6 +35,7 @@ def _review_and_flag(approval: Approval) -> tuple[CaseReview, SelfHarmFlag, Youn
 
 def approved(approval: Approval, by: User, now: datetime) -> None:
     review, flag, child = _review_and_flag(approval)
+    flag.risk_level = review.risk_level
     if review.closes_flag:
         flag.next_review_due = None
         services.mark_closed(flag, at=now, by=review.recorded_by_id)
@@ -42,7 +43,6 @@ def approved(approval: Approval, by: User, now: datetime) -> None:
         actions.on_event("self_harm_flag_closed", child=child, at=now, by=by, source=flag)
         services.audit_flag("self_harm_flag_closed", flag, by)
     else:
-        flag.risk_level = review.risk_level
         services.save_flag(flag)
 
 

@@ -726,17 +726,20 @@ def decision_needing_approval(
 ) -> str | None:
     """What a case review decides that a manager must approve before it takes effect, in
     words, or None: closing the flag at high risk or with observations above the standard
-    level, or lowering the risk two levels at once."""
-    if close:
-        why = []
-        if risk_level is RiskLevel.HIGH:
-            why.append("the risk is high")
-        if observation_level is not ObservationLevel.STANDARD:
-            why.append(f"observations are {observation_level.label.lower()}")
-        return f"Close the flag while {' and '.join(why)}" if why else None
+    level, or lowering the risk two levels at once (closing or not)."""
+    lowering = None
     if previous.rank - risk_level.rank >= 2:
-        return f"Lower the risk from {previous.label.lower()} to {risk_level.label.lower()} at once"
-    return None
+        lowering = f"lower the risk from {previous.label.lower()} to {risk_level.label.lower()}"
+    if not close:
+        return f"{lowering.capitalize()} at once" if lowering else None
+    why = []
+    if risk_level is RiskLevel.HIGH:
+        why.append("the risk is high")
+    if observation_level is not ObservationLevel.STANDARD:
+        why.append(f"observations are {observation_level.label.lower()}")
+    if why:
+        return f"Close the flag while {' and '.join(why)}"
+    return f"Close the flag and {lowering} at once" if lowering else None
 
 
 def dao_flag_approvals(flag: SelfHarmFlag) -> list[Approval]:
