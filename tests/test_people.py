@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
 from tests.factories import (
@@ -27,6 +28,8 @@ from yoi_welfare.escalations.services import scan
 from yoi_welfare.people.models import LeavingReason, LegalStatus, Placement, YoungPerson
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+# Why a move is recorded more than a day after it happened.
+PAPER = "Recorded on paper at the time"
 
 
 @pytest.fixture(autouse=True)
@@ -327,6 +330,106 @@ def test_a_move_cannot_be_dated_before_the_last_one(client, world):
     assert placements(child)[0].left_at is None
 
 
+def error_on(page: str, field: str) -> str:
+    """The GOV.UK error message shown on a field, which the error summary links to."""
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one(f'.govuk-error-summary a[href="#{field}"]'), f"no summary for {field}"
+    return " ".join(soup.select_one(f"#{field}-error").get_text().split())
+
+
+def test_an_admission_before_the_child_was_born_is_refused_on_the_date(client, world):
+    child = create_child(world.area, date_of_birth=date(2010, 3, 14))
+    sign_in(client, world.staff)
+    response = client.post(
+        "/admissions/new",
+        data=admission_form(child, on_date=["14", "3", "2005"], late_reason="Paper record"),
+    )
+    assert "The date must be after the child's date of birth" in error_on(response.text, "on_date")
+    # The answers are kept for the user to fix.
+    assert 'value="2005"' in response.text and "Paper record" in response.text
+    assert placements(child) == []
+
+
+def test_no_child_is_held_before_their_tenth_birthday(client, world):
+    child = create_child(world.area, date_of_birth=date(2016, 6, 1))
+    sign_in(client, world.staff)
+    late = {"late_reason": "Recorded on paper"}
+    response = client.post(
+        "/admissions/new", data=admission_form(child, on_date=["31", "5", "2026"], **late)
+    )
+    assert error_on(response.text, "on_date") == (
+        "Error: The date must be on or after the child's 10th birthday: "
+        "no child under 10 can be held in custody"
+    )
+    assert placements(child) == []
+    response = client.post(
+        "/admissions/new", data=admission_form(child, on_date=["1", "6", "2026"], **late)
+    )
+    assert response.status_code in (302, 303), response.text
+
+
+def test_a_move_recorded_more_than_a_day_late_says_why_in_the_history(client, world):
+    child = create_child(world.area)
+    sign_in(client, world.staff)
+    three_days_ago = {"on_date": ["22", "11", "2026"], "at_time": "09:15"}
+    response = client.post("/admissions/new", data=admission_form(child, **three_days_ago))
+    assert error_on(response.text, "late_reason") == (
+        "Error: Enter why this is recorded more than 24 hours after it happened"
+    )
+    assert placements(child) == []
+    # A day ago to the minute is not late.
+    response = client.post(
+        "/admissions/new", data=admission_form(child, on_date=["24", "11", "2026"], at_time="12:00")
+    )
+    assert response.status_code in (302, 303), response.text
+    assert placements(child)[0].admission_late_reason is None
+    # A reason given for a move that is not late is not kept as one.
+    response = client.post(
+        f"/children/{child.id}/release",
+        data={"on_date": ["24", "11", "2026"], "at_time": "12:30", "late_reason": "Not late"},
+    )
+    assert response.status_code in (302, 303), response.text
+    assert placements(child)[0].leaving_late_reason is None
+
+    other = create_child(world.area)
+    response = client.post(
+        "/admissions/new",
+        data=admission_form(other, **three_days_ago, late_reason="Reception's computer was down"),
+    )
+    assert response.status_code in (302, 303), response.text
+    response = client.post(
+        f"/children/{other.id}/transfer",
+        data={
+            "destination": str(world.other_yoi.id),
+            "on_date": ["23", "11", "2026"],
+            "at_time": "10:00",
+        },
+    )
+    assert error_on(response.text, "late_reason").endswith("24 hours after it happened")
+    assert placements(other)[0].left_at is None
+    response = client.post(
+        f"/children/{other.id}/transfer",
+        data={
+            "destination": str(world.other_yoi.id),
+            "on_date": ["23", "11", "2026"],
+            "at_time": "10:00",
+            "late_reason": "Escort's paperwork arrived today",
+        },
+    )
+    assert response.status_code in (302, 303), response.text
+    first, second = placements(other)
+    assert (
+        first.leaving_late_reason
+        == second.admission_late_reason
+        == ("Escort's paperwork arrived today")
+    )
+    sign_in(receiving := client.application.test_client(), world.other_staff)
+    page = html.unescape(receiving.get(f"/children/{other.id}").text)
+    history = page.split('id="placement-history"', 1)[1].split("</table>", 1)[0]
+    assert "Recorded late: Reception's computer was down" in history
+    assert history.count("Recorded late: Escort's paperwork arrived today") == 2
+
+
 def test_search_is_paginated(client, world, app):
     app.config["PAGE_SIZE"] = 5
     for n in range(12):
@@ -544,7 +647,8 @@ def test_a_corrected_legal_status_moves_the_deadlines_the_admission_set(app, cli
     staff = app.test_client()
     sign_in(staff, world.staff)
     response = staff.post(
-        "/admissions/new", data=admission_form(child, on_date=["18", "11", "2026"])
+        "/admissions/new",
+        data=admission_form(child, on_date=["18", "11", "2026"], late_reason=PAPER),
     )
     assert response.status_code in (302, 303), response.text
     response = staff.post(
@@ -553,6 +657,7 @@ def test_a_corrected_legal_status_moves_the_deadlines_the_admission_set(app, cli
             "destination": str(world.other_yoi.id),
             "on_date": ["20", "11", "2026"],
             "at_time": "10:00",
+            "late_reason": PAPER,
         },
     )
     assert response.status_code in (302, 303), response.text
@@ -644,7 +749,9 @@ def test_a_remanded_child_sentenced_has_the_planning_meeting_counted_from_the_se
     child = create_child(world.area, legal_status=LegalStatus.REMAND, looked_after=True)
     staff = app.test_client()
     sign_in(staff, world.staff)
-    response = staff.post("/admissions/new", data=admission_form(child, on_date=["2", "9", "2026"]))
+    response = staff.post(
+        "/admissions/new", data=admission_form(child, on_date=["2", "9", "2026"], late_reason=PAPER)
+    )
     assert response.status_code in (302, 303), response.text
     admission = placements(child)[0]
     assert [(kind, state) for kind, state, _due, _src in admission_deadlines(child)] == [

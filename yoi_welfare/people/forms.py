@@ -1,5 +1,5 @@
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import HiddenField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput, GovTextInput
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from yoi_welfare.dates import london_today
@@ -14,6 +14,8 @@ from yoi_welfare.forms import (
     optional_int,
 )
 from yoi_welfare.people.models import ETHNICITIES, LegalStatus, Sex
+
+LATE_REASON_LENGTH = 500
 
 
 def _dob_checks(_form, field):
@@ -158,6 +160,14 @@ class MovementForm(GovForm):
         widget=GovTextInput(),
         description="Use the 24-hour clock, for example 14:30",
         validators=[Required("Enter the time")],
+    )
+    late_reason = TextAreaField(
+        "If it happened more than 24 hours ago, why is it recorded late?",
+        widget=GovCharacterCount(),
+        description="For example, the record was made on paper while the service was unavailable",
+        validators=[
+            Length(max=LATE_REASON_LENGTH, message="Reason must be 500 characters or fewer"),
+        ],
     )
 
 

@@ -132,6 +132,9 @@ class Placement(SQLModel, table=True):
         default=None, sa_type=enum_column(LeavingReason), nullable=True
     )
     admitted_by_id: int | None = Field(default=None, foreign_key="user.id")
+    # Why the admission, or the leaving, was recorded more than a day after it happened.
+    admission_late_reason: str | None = Field(default=None, max_length=500)
+    leaving_late_reason: str | None = Field(default=None, max_length=500)
     left_by_id: int | None = Field(default=None, foreign_key="user.id")
 
     @property

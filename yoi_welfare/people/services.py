@@ -15,7 +15,8 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, Area
 from yoi_welfare.audit import services as audit
-from yoi_welfare.dates import london_today, utcnow
+from yoi_welfare.dates import london_today, uk_date, utcnow
+from yoi_welfare.domain.placements import MINIMUM_AGE, age_on, recorded_late
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.agreements import (
     dao_is_party,
@@ -265,14 +266,29 @@ def find_child_for_admission(
     return child
 
 
-def _check_moment(child_id: int, when: datetime, now: datetime) -> None:
+LATE_REASON_NEEDED = "Enter why this is recorded more than 24 hours after it happened"
+
+
+def _check_moment(
+    child: YoungPerson, when: datetime, now: datetime, late_reason: str | None
+) -> str | None:
+    """Refuse a move the child cannot have made then; the reason it is recorded late, if it is."""
     if when > now:
         raise PeopleError("The date and time must not be in the future", "on_date")
+    on = uk_date(when)
+    if on < child.date_of_birth:
+        raise PeopleError("The date must be after the child's date of birth", "on_date")
+    if age_on(child.date_of_birth, on) < MINIMUM_AGE:
+        raise PeopleError(
+            "The date must be on or after the child's 10th birthday: "
+            "no child under 10 can be held in custody",
+            "on_date",
+        )
     last = (
         db.session()
         .exec(
             select(func.max(func.coalesce(Placement.left_at, Placement.admitted_at))).where(
-                Placement.young_person_id == child_id
+                Placement.young_person_id == child.id
             )
         )
         .one()
@@ -281,6 +297,11 @@ def _check_moment(child_id: int, when: datetime, now: datetime) -> None:
         raise PeopleError(
             "The date and time must be after the child's last recorded move", "on_date"
         )
+    if not recorded_late(when, now):
+        return None
+    if not late_reason:
+        raise PeopleError(LATE_REASON_NEEDED, "late_reason")
+    return late_reason
 
 
 def _check_can_see(
@@ -301,7 +322,13 @@ def _check_can_see(
 
 
 def admit(
-    user: User, child: YoungPerson, establishment: Agency, when: datetime, now: datetime
+    user: User,
+    child: YoungPerson,
+    establishment: Agency,
+    when: datetime,
+    now: datetime,
+    *,
+    late_reason: str | None = None,
 ) -> Placement:
     """Open a placement at the user's establishment for a child not in custody.
 
@@ -316,13 +343,14 @@ def admit(
             "That establishment must record a transfer to you",
             "local_reference",
         )
-    _check_moment(child.id, when, now)
+    late_reason = _check_moment(child, when, now, late_reason)
     _check_can_see(establishment, child, "local_reference", who="Your establishment", now=now)
     placement = Placement(
         young_person_id=child.id,
         establishment_id=establishment.id,
         admitted_at=when,
         admitted_by_id=user.id,
+        admission_late_reason=late_reason,
     )
     db.session().add(placement)
     db.session().flush()
@@ -336,7 +364,13 @@ def admit(
 
 
 def transfer(
-    user: User, child: YoungPerson, destination: Agency, when: datetime, now: datetime
+    user: User,
+    child: YoungPerson,
+    destination: Agency,
+    when: datetime,
+    now: datetime,
+    *,
+    late_reason: str | None = None,
 ) -> Placement:
     """Close the current placement as a transfer and open the next at the destination."""
     current = dao_current_placement(child.id)
@@ -349,9 +383,10 @@ def transfer(
     if not destination.is_establishment:
         raise PeopleError("Select a secure establishment", "destination")
     _check_can_see(destination, child, "destination", who=destination.name, now=now)
-    _check_moment(child.id, when, now)
+    late_reason = _check_moment(child, when, now, late_reason)
     current.left_at = when
     current.leaving_reason = LeavingReason.TRANSFER
+    current.leaving_late_reason = late_reason
     current.left_by_id = user.id
     session = db.session()
     session.add(current)
@@ -361,6 +396,7 @@ def transfer(
         establishment_id=destination.id,
         admitted_at=when,
         admitted_by_id=user.id,
+        admission_late_reason=late_reason,
     )
     session.add(placement)
     session.flush()
@@ -377,15 +413,23 @@ def transfer(
     return placement
 
 
-def release(user: User, child: YoungPerson, when: datetime, now: datetime) -> Placement:
+def release(
+    user: User,
+    child: YoungPerson,
+    when: datetime,
+    now: datetime,
+    *,
+    late_reason: str | None = None,
+) -> Placement:
     """Close the current placement as a release: the establishment's open actions for the child
     are cancelled and its self-harm flags end, the YOT being told of an open one."""
     current = dao_current_placement(child.id)
     if not holds(user, current):
         raise PeopleError("Only the establishment holding the child can release them")
-    _check_moment(child.id, when, now)
+    late_reason = _check_moment(child, when, now, late_reason)
     current.left_at = when
     current.leaving_reason = LeavingReason.RELEASE
+    current.leaving_late_reason = late_reason
     current.left_by_id = user.id
     db.session().add(current)
     db.session().flush()

@@ -1,6 +1,5 @@
 """Children: search, register, the child's page, and admission, transfer and release."""
 
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -210,7 +209,14 @@ def admit():
                 form.home_area.data, form.local_reference.data, form.date_of_birth.data
             )
             when = london_instant(form.on_date.data, form.at_time.time_value)
-            services.admit(current_user, child, user_agency(), when, utcnow())
+            services.admit(
+                current_user,
+                child,
+                user_agency(),
+                when,
+                utcnow(),
+                late_reason=form.late_reason.data or None,
+            )
         except ServiceError as error:  # the child's, or the deadlines the admission sets
             show_error(form, error)
         else:
@@ -246,7 +252,14 @@ def transfer(child_id: int):
         destination = next(e for e in establishments if e.id == form.destination.data)
         try:
             when = london_instant(form.on_date.data, form.at_time.time_value)
-            services.transfer(current_user, young_person, destination, when, utcnow())
+            services.transfer(
+                current_user,
+                young_person,
+                destination,
+                when,
+                utcnow(),
+                late_reason=form.late_reason.data or None,
+            )
         except ServiceError as error:  # the child's, or the actions and flags that follow them
             show_error(form, error)
         else:
@@ -267,7 +280,13 @@ def release(child_id: int):
     if form.validate_on_submit():
         try:
             when = london_instant(form.on_date.data, form.at_time.time_value)
-            services.release(current_user, young_person, when, utcnow())
+            services.release(
+                current_user,
+                young_person,
+                when,
+                utcnow(),
+                late_reason=form.late_reason.data or None,
+            )
         except ServiceError as error:  # the child's, or a self-harm flag's
             show_error(form, error)
         else:
