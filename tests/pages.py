@@ -44,3 +44,10 @@ class CheckedClient(FlaskClient):
             path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "")
             check_page_structure(response.get_data(as_text=True), str(path))
         return response
+
+
+def field_error(page: str, field: str) -> str:
+    """The GOV.UK error message on a field ("Error: ..."), which the error summary links to."""
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one(f'.govuk-error-summary a[href="#{field}"]'), f"no summary for {field}"
+    return " ".join(soup.select_one(f"#{field}-error").get_text().split())

@@ -67,3 +67,29 @@ def test_demo_placements_are_all_in_the_past_and_in_order(app):
     for placement in db.session().exec(select(Placement)):
         assert placement.admitted_at <= now
         assert placement.left_at is None or placement.admitted_at < placement.left_at <= now
+
+
+def test_demo_children_are_held_only_where_children_of_their_sex_and_age_are(app):
+    from zoneinfo import ZoneInfo
+
+    from yoi_welfare.domain.estate import outside
+    from yoi_welfare.domain.placements import MINIMUM_AGE, age_on
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    rows = db.session().exec(
+        select(Placement, YoungPerson, Agency)
+        .join(YoungPerson, YoungPerson.id == Placement.young_person_id)
+        .join(Agency, Agency.id == Placement.establishment_id)
+    )
+    girls_in_yois = []
+    for placement, child, establishment in rows:
+        on = placement.admitted_at.astimezone(ZoneInfo("Europe/London")).date()
+        age = age_on(child.date_of_birth, on)
+        assert age >= MINIMUM_AGE
+        assert outside(establishment.holds, child.sex.value, age) == [], (
+            f"{child.sex.value} aged {age} at {establishment.name}"
+        )
+        girls_in_yois += (
+            [child] if establishment.kind is AgencyKind.YOI and child.sex.value == "FEMALE" else []
+        )
+    assert girls_in_yois == []

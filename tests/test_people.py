@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
 from tests.factories import (
@@ -19,6 +18,7 @@ from tests.factories import (
     create_user,
     sign_in,
 )
+from tests.pages import field_error
 from yoi_welfare import db
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import AgencyKind
@@ -330,13 +330,6 @@ def test_a_move_cannot_be_dated_before_the_last_one(client, world):
     assert placements(child)[0].left_at is None
 
 
-def error_on(page: str, field: str) -> str:
-    """The GOV.UK error message shown on a field, which the error summary links to."""
-    soup = BeautifulSoup(page, "html.parser")
-    assert soup.select_one(f'.govuk-error-summary a[href="#{field}"]'), f"no summary for {field}"
-    return " ".join(soup.select_one(f"#{field}-error").get_text().split())
-
-
 def test_an_admission_before_the_child_was_born_is_refused_on_the_date(client, world):
     child = create_child(world.area, date_of_birth=date(2010, 3, 14))
     sign_in(client, world.staff)
@@ -344,7 +337,9 @@ def test_an_admission_before_the_child_was_born_is_refused_on_the_date(client, w
         "/admissions/new",
         data=admission_form(child, on_date=["14", "3", "2005"], late_reason="Paper record"),
     )
-    assert "The date must be after the child's date of birth" in error_on(response.text, "on_date")
+    assert "The date must be after the child's date of birth" in field_error(
+        response.text, "on_date"
+    )
     # The answers are kept for the user to fix.
     assert 'value="2005"' in response.text and "Paper record" in response.text
     assert placements(child) == []
@@ -353,11 +348,12 @@ def test_an_admission_before_the_child_was_born_is_refused_on_the_date(client, w
 def test_no_child_is_held_before_their_tenth_birthday(client, world):
     child = create_child(world.area, date_of_birth=date(2016, 6, 1))
     sign_in(client, world.staff)
-    late = {"late_reason": "Recorded on paper"}
+    # A child of 10 is held in a YOI only by a placement exception.
+    late = {"late_reason": "Recorded on paper", "exception_reason": "No other bed"}
     response = client.post(
         "/admissions/new", data=admission_form(child, on_date=["31", "5", "2026"], **late)
     )
-    assert error_on(response.text, "on_date") == (
+    assert field_error(response.text, "on_date") == (
         "Error: The date must be on or after the child's 10th birthday: "
         "no child under 10 can be held in custody"
     )
@@ -373,7 +369,7 @@ def test_a_move_recorded_more_than_a_day_late_says_why_in_the_history(client, wo
     sign_in(client, world.staff)
     three_days_ago = {"on_date": ["22", "11", "2026"], "at_time": "09:15"}
     response = client.post("/admissions/new", data=admission_form(child, **three_days_ago))
-    assert error_on(response.text, "late_reason") == (
+    assert field_error(response.text, "late_reason") == (
         "Error: Enter why this is recorded more than 24 hours after it happened"
     )
     assert placements(child) == []
@@ -405,7 +401,7 @@ def test_a_move_recorded_more_than_a_day_late_says_why_in_the_history(client, wo
             "at_time": "10:00",
         },
     )
-    assert error_on(response.text, "late_reason").endswith("24 hours after it happened")
+    assert field_error(response.text, "late_reason").endswith("24 hours after it happened")
     assert placements(other)[0].left_at is None
     response = client.post(
         f"/children/{other.id}/transfer",

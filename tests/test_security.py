@@ -259,6 +259,7 @@ OBJECT_IDS: dict[str, Callable[[World], int]] = {
     "action_id": _action_id,
     "user_id": lambda world: world.officer.id,
     "agency_id": lambda world: world.yot.id,
+    "establishment_id": lambda world: world.yoi.id,
     "area_id": lambda world: world.area.id,
     "rule_id": _timescale_rule_id,
     "escalation_id": _escalation_id,

@@ -58,10 +58,18 @@ class Permission(StrEnum):
     GOVERN_INFORMATION = "GOVERN_INFORMATION"
     # Approve or return a decision another person recorded (managers only).
     DECIDE_APPROVALS = "DECIDE_APPROVALS"
+    # Children placed outside whom an establishment holds: its managers and the YOT's.
+    VIEW_PLACEMENT_EXCEPTIONS = "VIEW_PLACEMENT_EXCEPTIONS"
 
 
 # Granted by role, but only to users flagged as their agency's managers.
-MANAGER_PERMISSIONS = frozenset({Permission.VIEW_AGENCY_ESCALATIONS, Permission.DECIDE_APPROVALS})
+MANAGER_PERMISSIONS = frozenset(
+    {
+        Permission.VIEW_AGENCY_ESCALATIONS,
+        Permission.DECIDE_APPROVALS,
+        Permission.VIEW_PLACEMENT_EXCEPTIONS,
+    }
+)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -74,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ACTIONS,
             Permission.MANAGE_ACTIONS,
             Permission.VIEW_AGENCY_ESCALATIONS,
+            Permission.VIEW_PLACEMENT_EXCEPTIONS,
             Permission.VIEW_ESCALATION,
             Permission.PRINT_CHILD_RECORD,
             # Managers only, and only for their area's children: see can_view_access_log.
@@ -90,6 +99,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ACTIONS,
             Permission.MANAGE_ACTIONS,
             Permission.VIEW_AGENCY_ESCALATIONS,
+            Permission.VIEW_PLACEMENT_EXCEPTIONS,
             Permission.VIEW_ESCALATION,
             Permission.PRINT_CHILD_RECORD,
         }

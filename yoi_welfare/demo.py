@@ -13,6 +13,8 @@ from yoi_welfare.agencies.models import Agency, AgencyKind, Area
 from yoi_welfare.custody import services as custody
 from yoi_welfare.custody.models import NoteCategory
 from yoi_welfare.dates import utcnow
+from yoi_welfare.domain.estate import outside
+from yoi_welfare.domain.placements import age_on
 from yoi_welfare.governance import agreements
 from yoi_welfare.people.models import (
     ETHNICITIES,
@@ -297,10 +299,20 @@ def _pnc(rng: random.Random, year: int, number: int) -> str:
 
 
 def _placement_history(session, rng, child, establishments, now, still_held: bool) -> None:
-    """One to three placements; transfers chain; most children are held now."""
+    """One to three placements; transfers chain; most children are held now. Each at an
+    establishment that holds children of the child's sex and age then, as admissions require."""
     moves = rng.randint(1, 3)
     start = now - timedelta(days=rng.randint(20, 300), hours=rng.randint(0, 23))
-    establishment = rng.choice(establishments)
+
+    def holding(on: datetime, besides: Agency | None = None) -> list[Agency]:
+        age = age_on(child.date_of_birth, on.date())
+        return [
+            e
+            for e in establishments
+            if e is not besides and not outside(e.holds, child.sex.value, age)
+        ]
+
+    establishment = rng.choice(holding(start))
     for move in range(moves):
         last = move == moves - 1
         placement = Placement(
@@ -310,7 +322,7 @@ def _placement_history(session, rng, child, establishments, now, still_held: boo
             # Never past now: each move takes at most half the time left.
             left = start + min(timedelta(days=rng.randint(5, 40)), (now - start) / 2)
             placement.left_at, placement.leaving_reason = left, LeavingReason.TRANSFER
-            establishment = rng.choice([e for e in establishments if e.id != establishment.id])
+            establishment = rng.choice(holding(left, besides=establishment))
             start = left
         elif not still_held:
             placement.left_at = start + min(timedelta(days=rng.randint(10, 60)), (now - start) / 2)

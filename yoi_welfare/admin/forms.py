@@ -1,14 +1,32 @@
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovPasswordInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import Email, Length, Regexp, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import Email, Length, NumberRange, Regexp, ValidationError
 
 from yoi_welfare.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-from yoi_welfare.forms import GovForm, GovRadioField, GovSelectField, Required, optional_int
+from yoi_welfare.actions.forms import WholeNumberField
+from yoi_welfare.admin.services import OLDEST_HELD, YOUNGEST_HELD
+from yoi_welfare.forms import (
+    GovForm,
+    GovRadioField,
+    GovSelectField,
+    Required,
+    optional_int,
+    options,
+)
 
 
 class AreaForm(GovForm):
@@ -145,3 +163,40 @@ class UserActionForm(GovForm):
     """One button (deactivate, reactivate, reset two-factor) with the version it acts on."""
 
     version = VersionField()
+
+
+def _age_field(label: str, what: str) -> WholeNumberField:
+    return WholeNumberField(
+        label,
+        what=what,
+        validators=[
+            Required(f"Enter the {what}"),
+            NumberRange(
+                min=YOUNGEST_HELD,
+                max=OLDEST_HELD,
+                message=f"The {what} must be between {YOUNGEST_HELD} and {OLDEST_HELD}",
+            ),
+        ],
+    )
+
+
+class HoldsForm(GovForm):
+    """Whom an establishment holds: a child outside it is placed only by a recorded exception."""
+
+    sexes = SelectMultipleField(
+        "Which children does it hold?",
+        widget=GovCheckboxesInput(),
+        choices=options([("boys", "Boys"), ("girls", "Girls")]),
+        description="Select all that apply",
+    )
+    youngest = _age_field("Youngest age it holds", "youngest age")
+    oldest = _age_field("Oldest age it holds", "oldest age")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_sexes(self, field):
+        if not field.data:
+            raise ValidationError("Select boys, girls or both")
+
+    def validate_oldest(self, field):
+        if self.youngest.data is not None and field.data < self.youngest.data:
+            raise ValidationError("The oldest age must be the same as the youngest age or more")

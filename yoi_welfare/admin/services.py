@@ -10,6 +10,7 @@ from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.accounts.passwords import hash_password
 from yoi_welfare.agencies.models import AREA_KINDS, ESTABLISHMENT_KINDS, Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
+from yoi_welfare.domain.estate import DEFAULT_HOLDS, Holds
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.agreements import party_to_agreement_clause
 from yoi_welfare.outbox.models import EmailStatus, OutboundEmail
@@ -112,6 +113,44 @@ def create_area(code: str, name: str) -> Area:
     return area
 
 
+# 10: the age of criminal responsibility; an establishment may go on holding a child after 18.
+YOUNGEST_HELD = 10
+OLDEST_HELD = 21
+
+
+def change_holds(agency: Agency, *, boys: bool, girls: bool, youngest: int, oldest: int) -> bool:
+    """Set whom an establishment holds (audited); whether anything changed."""
+    if not agency.is_establishment:
+        raise AdminError("Only a secure establishment holds children")
+    if not (boys or girls):
+        raise AdminError("Select boys, girls or both", "sexes")
+    if not YOUNGEST_HELD <= youngest <= oldest <= OLDEST_HELD:
+        raise AdminError(
+            f"Enter ages from {YOUNGEST_HELD} to {OLDEST_HELD}, the oldest no less than the "
+            "youngest",
+            "oldest",
+        )
+    holds = Holds(boys=boys, girls=girls, youngest=youngest, oldest=oldest)
+    if holds == agency.holds and agency.holds_youngest is not None:
+        return False
+    before = agency.holds.describe()
+    _set_holds(agency, holds)
+    db.session().add(agency)
+    db.session().flush()
+    audit.record(
+        "agency_holds_changed",
+        object_type="agency",
+        object_id=agency.id,
+        detail=f"from {before} to {holds.describe()}",
+    )
+    return True
+
+
+def _set_holds(agency: Agency, holds: Holds) -> None:
+    agency.holds_boys, agency.holds_girls = holds.boys, holds.girls
+    agency.holds_youngest, agency.holds_oldest = holds.youngest, holds.oldest
+
+
 def create_agency(code: str, name: str, kind: AgencyKind, area_id: int | None) -> Agency:
     if _taken(Agency, Agency.code, code):
         raise AdminError("An agency with this code already exists", "code")
@@ -134,6 +173,8 @@ def create_agency(code: str, name: str, kind: AgencyKind, area_id: int | None) -
         if existing is not None:
             raise AdminError("This area already has an ACPC", "area")
     agency = Agency(code=code.upper(), name=name, kind=kind, area_id=area_id)
+    if kind in ESTABLISHMENT_KINDS:
+        _set_holds(agency, DEFAULT_HOLDS[kind.value])
     db.session().add(agency)
     db.session().flush()
     audit.record(

@@ -12,6 +12,7 @@ from yoi_welfare.admin import services
 from yoi_welfare.admin.forms import (
     AgencyForm,
     AreaForm,
+    HoldsForm,
     UserActionForm,
     UserChangeForm,
     UserForm,
@@ -82,6 +83,48 @@ def new_agency():
             flash(f"Agency {agency.name} has been created", "success")
             return redirect(url_for("admin.index"))
     return render_template("admin/form.html", form=form, title="Create an agency")
+
+
+@bp.route("/establishments/<int:establishment_id>/holds", methods=["GET", "POST"])
+@permission_required(Permission.ADMINISTER)
+def establishment_holds(establishment_id: int):
+    agency = services.dao_agency(establishment_id)
+    if agency is None or not agency.is_establishment:
+        abort(404)
+    holds = agency.holds
+    form = HoldsForm(
+        data={
+            "sexes": [sex for sex, held in (("boys", holds.boys), ("girls", holds.girls)) if held],
+            "youngest": holds.youngest,
+            "oldest": holds.oldest,
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            changed = services.change_holds(
+                agency,
+                boys="boys" in form.sexes.data,
+                girls="girls" in form.sexes.data,
+                youngest=form.youngest.data,
+                oldest=form.oldest.data,
+            )
+        except services.AdminError as error:
+            show_error(form, error)
+        else:
+            flash(
+                f"{agency.name} now holds {agency.holds.describe()}"
+                if changed
+                else "Nothing was changed",
+                "success",
+            )
+            return redirect(url_for("admin.index"))
+    return render_template(
+        "admin/form.html",
+        form=form,
+        title=f"Whom {agency.name} holds",
+        lede="A child outside these sexes and ages is admitted or transferred here only by a "
+        "placement exception, with the reason, which the managers are told of.",
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

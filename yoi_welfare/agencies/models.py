@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
+from yoi_welfare.domain.estate import DEFAULT_HOLDS, Holds
 from yoi_welfare.models_base import enum_column
 
 
@@ -54,7 +55,26 @@ class Agency(SQLModel, table=True):
     name: str = Field(max_length=120, unique=True)
     kind: AgencyKind = Field(sa_type=enum_column(AgencyKind))
     area_id: int | None = Field(default=None, foreign_key="area.id", index=True)
+    # Whom an establishment holds, as its administrators set it; unset, its kind's default.
+    holds_boys: bool | None = None
+    holds_girls: bool | None = None
+    holds_youngest: int | None = None
+    holds_oldest: int | None = None
 
     @property
     def is_establishment(self) -> bool:
         return self.kind in ESTABLISHMENT_KINDS
+
+    @property
+    def holds(self) -> Holds | None:
+        """Whom the establishment holds (None for a YOT or an ACPC)."""
+        if not self.is_establishment:
+            return None
+        if self.holds_youngest is None:
+            return DEFAULT_HOLDS[self.kind.value]
+        return Holds(
+            boys=bool(self.holds_boys),
+            girls=bool(self.holds_girls),
+            youngest=self.holds_youngest,
+            oldest=self.holds_oldest,
+        )

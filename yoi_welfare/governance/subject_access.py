@@ -36,7 +36,7 @@ from yoi_welfare.governance.models import (
     ExportStatus,
     SubjectAccessExport,
 )
-from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.people.models import Placement, PlacementException, YoungPerson
 from yoi_welfare.reports.render import RenderedPdf, render_tagged_pdf
 from yoi_welfare.reviews.models import PlacementReview
 from yoi_welfare.screenings.models import ScreeningRead, WelfareScreening
@@ -211,6 +211,10 @@ def gather(child: YoungPerson, requester: str, now: datetime) -> SubjectAccessDo
         return model.young_person_id == child.id
 
     placements = _rows(Placement, of_child(Placement), [Placement.admitted_at])
+    placement_exceptions = _by(
+        _rows(PlacementException, of_child(PlacementException), [PlacementException.id]),
+        "placement_id",
+    )
     screenings = _rows(WelfareScreening, of_child(WelfareScreening), [WelfareScreening.created_at])
     reads = _by(
         _rows(
@@ -257,7 +261,17 @@ def gather(child: YoungPerson, requester: str, now: datetime) -> SubjectAccessDo
         return record
 
     sections = [
-        ExportSection("placements", "Placements", [_record(p, names) for p in placements]),
+        ExportSection(
+            "placements",
+            "Placements",
+            [
+                with_parts(
+                    _record(p, names),
+                    exceptions=[_record(e, names) for e in placement_exceptions.get(p.id, [])],
+                )
+                for p in placements
+            ],
+        ),
         ExportSection(
             "welfare_screenings",
             "Welfare screenings",

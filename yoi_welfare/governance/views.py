@@ -311,6 +311,7 @@ def print_record(child_id: int):
         "governance/print.html",
         child=child,
         history=record.placements,
+        placement_exceptions=record.placement_exceptions,
         home_area=db.session().get(Area, child.home_area_id),
         entries=timeline.chronology(record, None),
         printed_at=now,

@@ -16,6 +16,7 @@ from yoi_welfare.forms import (
 from yoi_welfare.people.models import ETHNICITIES, LegalStatus, Sex
 
 LATE_REASON_LENGTH = 500
+EXCEPTION_REASON_LENGTH = 1000
 
 
 def _dob_checks(_form, field):
@@ -171,6 +172,21 @@ class MovementForm(GovForm):
     )
 
 
+def _exception_reason() -> TextAreaField:
+    return TextAreaField(
+        "Why must the child be placed at this establishment?",
+        widget=GovCharacterCount(),
+        description="The establishment does not hold children of this child's sex or age. "
+        "Your reason is kept as a placement exception on the child's page, and the managers of "
+        "the establishment and of the child's YOT are told at once",
+        validators=[
+            Length(
+                max=EXCEPTION_REASON_LENGTH, message="Reason must be 1000 characters or fewer"
+            ),
+        ],
+    )
+
+
 class FindChildForAdmissionForm(MovementForm):
     home_area = GovSelectField(
         "Child's home area",
@@ -196,6 +212,7 @@ class FindChildForAdmissionForm(MovementForm):
         what="date of admission",
         validators=[Required("Enter the date of admission")],
     )
+    exception_reason = _exception_reason()
     submit = SubmitField("Admit child", widget=GovSubmitInput())
 
 
@@ -210,6 +227,7 @@ class TransferForm(MovementForm):
         what="date of transfer",
         validators=[Required("Enter the date of transfer")],
     )
+    exception_reason = _exception_reason()
     submit = SubmitField("Transfer child", widget=GovSubmitInput())
 
 

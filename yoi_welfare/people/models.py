@@ -140,3 +140,20 @@ class Placement(SQLModel, table=True):
     @property
     def is_current(self) -> bool:
         return self.left_at is None
+
+
+class PlacementException(SQLModel, table=True):
+    """A child placed where the establishment does not hold children of their sex or age, and
+    why: recorded by whoever admitted or transferred them, and told to the managers at once."""
+
+    __tablename__ = "placement_exception"
+
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id", index=True, unique=True)
+    young_person_id: int = Field(foreign_key="young_person.id", index=True)
+    establishment_id: int = Field(foreign_key="agency.id", index=True)
+    # What the establishment holds and how the child is outside it, as it stood then.
+    outside: str = Field(max_length=200)
+    reason: str = Field(max_length=1000)
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = Field(default_factory=utcnow)

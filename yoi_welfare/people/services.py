@@ -23,6 +23,7 @@ from yoi_welfare.governance.agreements import (
     party_to_agreement_clause,
 )
 from yoi_welfare.paging import Page, paginate
+from yoi_welfare.people import exceptions
 from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
 from yoi_welfare.people.placements import dao_current_placement, is_current
 from yoi_welfare.screenings import services as screenings
@@ -321,6 +322,43 @@ def _check_can_see(
         )
 
 
+def _check_holds(
+    establishment: Agency, child: YoungPerson, when: datetime, exception_reason: str | None
+) -> str | None:
+    """Refuse a child outside whom the establishment holds, unless the user gives the reason
+    for a placement exception; how the child is outside, if they are."""
+    found = exceptions.outside_holds(establishment, child, uk_date(when))
+    if found is not None and not exception_reason:
+        raise PeopleError(
+            f"{establishment.name} holds {establishment.holds.describe()}, and this child is "
+            f"{found}. To place them there all the same, enter why: this records a placement "
+            "exception, and the managers are told",
+            "exception_reason",
+        )
+    return found
+
+
+def _record_exception(
+    user: User,
+    child: YoungPerson,
+    placement: Placement,
+    establishment: Agency,
+    outside: str | None,
+    reason: str | None,
+    now: datetime,
+) -> None:
+    if outside is not None:
+        exceptions.record_exception(
+            user,
+            child,
+            placement,
+            establishment,
+            outside=outside,
+            reason=reason,
+            at=now,
+        )
+
+
 def admit(
     user: User,
     child: YoungPerson,
@@ -329,6 +367,7 @@ def admit(
     now: datetime,
     *,
     late_reason: str | None = None,
+    exception_reason: str | None = None,
 ) -> Placement:
     """Open a placement at the user's establishment for a child not in custody.
 
@@ -345,6 +384,7 @@ def admit(
         )
     late_reason = _check_moment(child, when, now, late_reason)
     _check_can_see(establishment, child, "local_reference", who="Your establishment", now=now)
+    outside = _check_holds(establishment, child, when, exception_reason)
     placement = Placement(
         young_person_id=child.id,
         establishment_id=establishment.id,
@@ -357,6 +397,7 @@ def admit(
     audit.record(
         "child_admitted", young_person_id=child.id, object_type="placement", object_id=placement.id
     )
+    _record_exception(user, child, placement, establishment, outside, exception_reason, now)
     actions.on_event("child_admitted", child=child, source=placement, at=when, by=user)
     # A screening the YOT submitted before the admission already meets the action it made.
     screenings.meet_admission_if_screened(child, placement, by=user, now=now)
@@ -371,6 +412,7 @@ def transfer(
     now: datetime,
     *,
     late_reason: str | None = None,
+    exception_reason: str | None = None,
 ) -> Placement:
     """Close the current placement as a transfer and open the next at the destination."""
     current = dao_current_placement(child.id)
@@ -384,6 +426,7 @@ def transfer(
         raise PeopleError("Select a secure establishment", "destination")
     _check_can_see(destination, child, "destination", who=destination.name, now=now)
     late_reason = _check_moment(child, when, now, late_reason)
+    outside = _check_holds(destination, child, when, exception_reason)
     current.left_at = when
     current.leaving_reason = LeavingReason.TRANSFER
     current.leaving_late_reason = late_reason
@@ -406,6 +449,7 @@ def transfer(
         object_type="placement",
         object_id=placement.id,
     )
+    _record_exception(user, child, placement, destination, outside, exception_reason, now)
     # A transfer continues the custody episode: no new screening, but ACCT actions follow.
     actions.on_event("child_transferred", child=child, source=placement, at=when, by=user)
     screenings.meet_reading_on_transfer(child, destination.id, at=when, by=user, now=now)

@@ -22,7 +22,7 @@ from yoi_welfare.custody.views import notes_panel, remember_notes_read
 from yoi_welfare.dates import format_datetime, london_instant, london_today, utcnow
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.paging import Page
-from yoi_welfare.people import services
+from yoi_welfare.people import exceptions, services
 from yoi_welfare.people.forms import (
     ChangeChildForm,
     FindChildForAdmissionForm,
@@ -97,6 +97,7 @@ def child(child_id: int):
         chronology_kind=kind if kind in timeline.KINDS else "",
         child=young_person,
         history=record.placements,
+        placement_exceptions=record.placement_exceptions,
         current=record.current,
         home_area=home_area(young_person),
         can_move=holds_child(young_person),
@@ -216,6 +217,7 @@ def admit():
                 when,
                 utcnow(),
                 late_reason=form.late_reason.data or None,
+                exception_reason=form.exception_reason.data or None,
             )
         except ServiceError as error:  # the child's, or the deadlines the admission sets
             show_error(form, error)
@@ -259,6 +261,7 @@ def transfer(child_id: int):
                 when,
                 utcnow(),
                 late_reason=form.late_reason.data or None,
+                exception_reason=form.exception_reason.data or None,
             )
         except ServiceError as error:  # the child's, or the actions and flags that follow them
             show_error(form, error)
@@ -306,3 +309,19 @@ def release(child_id: int):
         open_flag=open_flag,
         yot_told=yot_told,
     )
+
+
+@bp.get("/placement-exceptions")
+@permission_required(Permission.VIEW_PLACEMENT_EXCEPTIONS)
+def placement_exceptions():
+    """Managers' list: children placed outside whom the establishment holds, latest first, at
+    their establishment or, for a YOT, of their area."""
+    agency = user_agency()
+    results = exceptions.dao_exceptions_for_managers(
+        agency,
+        current_viewer(),
+        page=page_number(),
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    audit.record("placement_exceptions_viewed", object_type="agency", object_id=agency.id)
+    return render_template("people/exceptions.html", agency=agency, results=results)
