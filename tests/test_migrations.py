@@ -69,6 +69,7 @@ def test_flags_and_their_case_reviews_come_through_0013_both_ways(app, database_
     from tests.factories import World, create_child, create_placement
     from yoi_welfare import db
     from yoi_welfare.people import services as people
+    from yoi_welfare.people.models import ReleaseDestination, ReleaseReason
     from yoi_welfare.self_harm import services as self_harm
     from yoi_welfare.self_harm.models import ObservationLevel, RiskLevel, SelfHarmFlag
 
@@ -104,7 +105,14 @@ def test_flags_and_their_case_reviews_come_through_0013_both_ways(app, database_
             now=now,
         )
         flags.append((child, flag.id))
-    people.release(world.staff, flags[0][0], now - timedelta(hours=1), now)
+    people.release(
+        world.staff,
+        flags[0][0],
+        now - timedelta(hours=1),
+        now,
+        reason=ReleaseReason.BAIL,
+        destination=ReleaseDestination.HOME,
+    )
     db.commit()
     db.session().close()
     app.extensions["db_engine"].dispose()

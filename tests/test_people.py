@@ -28,6 +28,8 @@ from yoi_welfare.escalations.services import scan
 from yoi_welfare.people.models import LeavingReason, LegalStatus, Placement, YoungPerson
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+# Why a child leaves custody and where they go, as the release form asks.
+RELEASED = {"reason": "BAIL", "destination": "HOME"}
 # Why a move is recorded more than a day after it happened.
 PAPER = "Recorded on paper at the time"
 
@@ -183,7 +185,8 @@ def test_staff_admit_transfer_and_release_a_child_keeping_the_history(client, wo
     page = client_for_other.get(f"/children/{child.id}").text
     assert "Held at <strong>Cedar Lodge STC</strong>" in page
     response = client_for_other.post(
-        f"/children/{child.id}/release", data={"on_date": ["25", "11", "2026"], "at_time": "11:45"}
+        f"/children/{child.id}/release",
+        data={**RELEASED, "on_date": ["25", "11", "2026"], "at_time": "11:45"},
     )
     assert response.status_code in (302, 303), response.text
     history = placements(child)
@@ -271,7 +274,9 @@ def test_the_yots_caseload_follows_admission_transfer_and_release(client, world)
     )
     assert (flag_of(child), in_caseload(yot, child)) == (True, True)
     sign_in(other := client.application.test_client(), world.other_staff)
-    response = other.post(f"/children/{child.id}/release", data={**when, "at_time": "11:45"})
+    response = other.post(
+        f"/children/{child.id}/release", data={**RELEASED, **when, "at_time": "11:45"}
+    )
     assert response.status_code in (302, 303), response.text
     assert (flag_of(child), in_caseload(yot, child)) == (False, False)
     # Written by other means than the services: a placement inserted, then deleted.
@@ -324,7 +329,8 @@ def test_a_move_cannot_be_dated_before_the_last_one(client, world):
     create_placement(child, world.yoi, admitted_at=NOW - timedelta(hours=2))
     sign_in(client, world.staff)
     response = client.post(
-        f"/children/{child.id}/release", data={"on_date": ["24", "11", "2026"], "at_time": "10:00"}
+        f"/children/{child.id}/release",
+        data={**RELEASED, "on_date": ["24", "11", "2026"], "at_time": "10:00"},
     )
     assert "after the child&#39;s last recorded move" in response.text
     assert placements(child)[0].left_at is None
@@ -382,7 +388,12 @@ def test_a_move_recorded_more_than_a_day_late_says_why_in_the_history(client, wo
     # A reason given for a move that is not late is not kept as one.
     response = client.post(
         f"/children/{child.id}/release",
-        data={"on_date": ["24", "11", "2026"], "at_time": "12:30", "late_reason": "Not late"},
+        data={
+            **RELEASED,
+            "on_date": ["24", "11", "2026"],
+            "at_time": "12:30",
+            "late_reason": "Not late",
+        },
     )
     assert response.status_code in (302, 303), response.text
     assert placements(child)[0].leaving_late_reason is None
@@ -451,7 +462,8 @@ def test_release_cancels_the_establishments_open_actions_and_their_escalations(c
 
     sign_in(client, world.staff)
     response = client.post(
-        f"/children/{child.id}/release", data={"on_date": ["25", "11", "2026"], "at_time": "11:45"}
+        f"/children/{child.id}/release",
+        data={**RELEASED, "on_date": ["25", "11", "2026"], "at_time": "11:45"},
     )
     assert response.status_code in (302, 303), response.text
 

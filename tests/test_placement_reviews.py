@@ -22,6 +22,8 @@ from yoi_welfare.reviews.models import (
 
 # Wednesday 25 November 2026, noon; UK clocks are on GMT, so UTC is London time.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+# Why a child leaves custody and where they go, as the release form asks.
+RELEASED = {"reason": "BAIL", "destination": "HOME"}
 
 
 @pytest.fixture(autouse=True)
@@ -241,6 +243,15 @@ def test_a_meeting_recommending_transfer_sets_the_next_meeting_as_an_action(clie
         world.yoi.id,
         "Next placement review meeting",
     )
+    # The transfer is the YOT's to request: an action of its own, due in two working days.
+    (request,) = actions_of(child)["manual"]
+    assert (request.owner_agency_id, request.due_at, request.source_id, request.title) == (
+        world.yot.id,
+        utc(2026, 11, 27, 12, 0),
+        review.id,
+        "Request the transfer a placement review recommended: to A secure children's home "
+        "nearer home",
+    )
     page = client.get(f"/children/{child.id}").text
     assert "Next placement review meeting: due 9 December 2026 at 2pm" in " ".join(page.split())
     shown = client.get(f"/placement-reviews/{review.id}").text
@@ -373,7 +384,7 @@ def test_the_yot_reads_reviews_and_only_the_holding_establishment_records_them(c
     sign_in(staff, world.staff)
     staff.post(
         f"/children/{child.id}/release",
-        data={"on_date": ["25", "11", "2026"], "at_time": "11:30"},
+        data={**RELEASED, "on_date": ["25", "11", "2026"], "at_time": "11:30"},
     )
     assert staff.get(f"/placement-reviews/{review.id}").status_code == 200
     assert staff.get(f"/children/{child.id}/placement-meetings/new").status_code == 404

@@ -28,6 +28,8 @@ from yoi_welfare.self_harm.models import (
 
 # Wednesday 25 November 2026, noon; UK clocks are on GMT, so UTC is London time.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+# Why a child leaves custody and where they go, as the release form asks.
+RELEASED = {"reason": "BAIL", "destination": "HOME"}
 
 
 @pytest.fixture(autouse=True)
@@ -687,7 +689,8 @@ def test_a_transfer_with_an_open_flag_emails_the_receiving_and_yot_managers(clie
 
 def release(client, child, at="11:50"):
     response = client.post(
-        f"/children/{child.id}/release", data={"on_date": ["25", "11", "2026"], "at_time": at}
+        f"/children/{child.id}/release",
+        data={**RELEASED, "on_date": ["25", "11", "2026"], "at_time": at},
     )
     assert response.status_code in (302, 303), response.text
     return client.get(response.headers["Location"]).text
@@ -826,7 +829,8 @@ def test_a_release_dated_before_the_flags_last_step_is_refused_and_changes_nothi
     flag = open_flag(world, child, opened_at=NOW - timedelta(hours=3))  # 9am
     sign_in(client, world.staff)
     response = client.post(
-        f"/children/{child.id}/release", data={"on_date": ["25", "11", "2026"], "at_time": "08:30"}
+        f"/children/{child.id}/release",
+        data={**RELEASED, "on_date": ["25", "11", "2026"], "at_time": "08:30"},
     )
     assert response.status_code == 200
     assert error_summary(response.text) == [

@@ -15,9 +15,9 @@ from yoi_welfare.accounts.lockout import (
     LockoutPolicy,
     locked_until,
 )
-from yoi_welfare.accounts.models import User
+from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.accounts.passwords import hash_password, password_problem, verify_password
-from yoi_welfare.agencies.models import Agency
+from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.audit.services import normalise_email
@@ -139,16 +139,29 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     audit.record("password_changed", object_type="user", object_id=user.id)
 
 
-def dao_manager_emails(agencies: sa.ColumnElement[bool]) -> list[str]:
-    """The active managers of the agencies matching ``agencies`` (a condition on Agency): who
-    is told at once when something of theirs needs acting on."""
+def dao_acpc_member_emails(area_id: int) -> list[str]:
+    """The active members of the area's ACPC."""
+    return dao_user_emails(
+        sa.and_(Agency.area_id == area_id, Agency.kind == AgencyKind.ACPC),
+        User.role == Role.ACPC_MEMBER,
+    )
+
+
+def dao_user_emails(agencies: sa.ColumnElement[bool], *users: sa.ColumnElement[bool]) -> list[str]:
+    """The active users matching ``users`` of the agencies matching ``agencies``."""
     return list(
         db.session()
         .exec(
             select(User.email)
             .join(Agency, Agency.id == User.agency_id)
-            .where(User.active.is_(True), User.is_manager.is_(True), agencies)
+            .where(User.active.is_(True), agencies, *users)
             .order_by(User.email)
         )
         .all()
     )
+
+
+def dao_manager_emails(agencies: sa.ColumnElement[bool]) -> list[str]:
+    """The active managers of the agencies matching ``agencies`` (a condition on Agency): who
+    is told at once when something of theirs needs acting on."""
+    return dao_user_emails(agencies, User.is_manager.is_(True))

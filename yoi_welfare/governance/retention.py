@@ -282,6 +282,7 @@ def _delete_records(child_id: int) -> dict[str, int]:
     screenings = select(WelfareScreening.id).where(WelfareScreening.young_person_id == child_id)
     notes = select(CustodyWelfareNote.id).where(CustodyWelfareNote.young_person_id == child_id)
     flags = select(SelfHarmFlag.id).where(SelfHarmFlag.young_person_id == child_id)
+    placements = select(Placement.id).where(Placement.young_person_id == child_id)
     exceptions = select(PlacementException.id).where(
         PlacementException.young_person_id == child_id
     )
@@ -296,6 +297,7 @@ def _delete_records(child_id: int) -> dict[str, int]:
                     ("welfare_screening", screenings),
                     ("self_harm_flag", flags),
                     ("placement_exception", exceptions),
+                    ("placement", placements),
                 )
             )
         )

@@ -16,7 +16,14 @@ def placement_entries(record: ChildRecord, limit: int | None = None) -> Iterator
             f"Admitted to {establishment.name}",
             agency=establishment.name,
         )
-        if placement.left_at is not None:
+        if placement.died_in_custody:
+            yield Entry(
+                placement.left_at,
+                "placement",
+                f"Died in custody at {establishment.name}",
+                agency=establishment.name,
+            )
+        elif placement.left_at is not None:
             verb = {
                 LeavingReason.TRANSFER: "Transferred from",
                 LeavingReason.RELEASE: "Released from",

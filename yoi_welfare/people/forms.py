@@ -13,7 +13,13 @@ from yoi_welfare.forms import (
     TimeField,
     optional_int,
 )
-from yoi_welfare.people.models import ETHNICITIES, LegalStatus, Sex
+from yoi_welfare.people.models import (
+    ETHNICITIES,
+    LegalStatus,
+    ReleaseDestination,
+    ReleaseReason,
+    Sex,
+)
 
 LATE_REASON_LENGTH = 500
 EXCEPTION_REASON_LENGTH = 1000
@@ -232,6 +238,17 @@ class TransferForm(MovementForm):
 
 
 class ReleaseForm(MovementForm):
+    reason = GovRadioField(
+        "Why is the child leaving custody?",
+        choices=[(r.value, r.label) for r in ReleaseReason],
+        validators=[Required("Select why the child is leaving custody")],
+    )
+    destination = GovRadioField(
+        "Where is the child going?",
+        choices=[(d.value, d.label) for d in ReleaseDestination],
+        description="Not asked after a death in custody",
+        validators=[Optional()],
+    )
     on_date = GovDateField(
         "Date of release",
         what="date of release",

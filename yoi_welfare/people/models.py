@@ -65,6 +65,49 @@ class LeavingReason(StrEnum):
         return {"TRANSFER": "Transferred", "RELEASE": "Released", "OTHER": "Other"}[self]
 
 
+class ReleaseReason(StrEnum):
+    """Why a child left custody, as the releasing establishment records it."""
+
+    END_OF_CUSTODY = "END_OF_CUSTODY"
+    BAIL = "BAIL"
+    REMAND_ENDED = "REMAND_ENDED"
+    NON_CUSTODIAL_SENTENCE = "NON_CUSTODIAL_SENTENCE"
+    ADULT_ESTATE = "ADULT_ESTATE"
+    HOSPITAL = "HOSPITAL"
+    DEATH_IN_CUSTODY = "DEATH_IN_CUSTODY"
+
+    @property
+    def label(self) -> str:
+        return RELEASE_REASON_LABELS[self]
+
+
+RELEASE_REASON_LABELS = {
+    ReleaseReason.END_OF_CUSTODY: "End of the custodial term, or released on licence",
+    ReleaseReason.BAIL: "Released on bail",
+    ReleaseReason.REMAND_ENDED: "Remand ended",
+    ReleaseReason.NON_CUSTODIAL_SENTENCE: "Given a sentence that is not custodial",
+    ReleaseReason.ADULT_ESTATE: "Moved to the adult estate at 18",
+    ReleaseReason.HOSPITAL: "Moved to hospital under the Mental Health Act",
+    ReleaseReason.DEATH_IN_CUSTODY: "Death in custody",
+}
+
+
+class ReleaseDestination(StrEnum):
+    """Where a released child went."""
+
+    HOME = "HOME"
+    CARE_PLACEMENT = "CARE_PLACEMENT"
+    OTHER = "OTHER"
+
+    @property
+    def label(self) -> str:
+        return {
+            "HOME": "Home, or to family",
+            "CARE_PLACEMENT": "A care placement",
+            "OTHER": "Somewhere else",
+        }[self]
+
+
 class YoungPerson(SQLModel, table=True):
     """A child known to the service. Flags and history follow the child, not the episode."""
 
@@ -135,11 +178,33 @@ class Placement(SQLModel, table=True):
     # Why the admission, or the leaving, was recorded more than a day after it happened.
     admission_late_reason: str | None = Field(default=None, max_length=500)
     leaving_late_reason: str | None = Field(default=None, max_length=500)
+    # Why the child left custody and where they went: for a release only (none after a death).
+    release_reason: ReleaseReason | None = Field(
+        default=None, sa_type=enum_column(ReleaseReason), nullable=True
+    )
+    release_destination: ReleaseDestination | None = Field(
+        default=None, sa_type=enum_column(ReleaseDestination), nullable=True
+    )
     left_by_id: int | None = Field(default=None, foreign_key="user.id")
 
     @property
     def is_current(self) -> bool:
         return self.left_at is None
+
+    @property
+    def died_in_custody(self) -> bool:
+        return self.release_reason is ReleaseReason.DEATH_IN_CUSTODY
+
+    @property
+    def leaving_label(self) -> str:
+        """How the placement ended, in words: a death in custody is never "Released"."""
+        if self.died_in_custody:
+            return "Died in custody"
+        if self.leaving_reason is None:
+            return ""
+        if self.release_reason is None:
+            return self.leaving_reason.label
+        return f"{self.leaving_reason.label}: {self.release_reason.label.lower()}"
 
 
 class PlacementException(SQLModel, table=True):

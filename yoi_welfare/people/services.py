@@ -11,9 +11,10 @@ from sqlmodel import func, or_, select
 from yoi_welfare import db
 from yoi_welfare.access import Viewer, holds
 from yoi_welfare.accounts.models import User
+from yoi_welfare.accounts.services import dao_acpc_member_emails, dao_manager_emails
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
-from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, Area
+from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import london_today, uk_date, utcnow
 from yoi_welfare.domain.placements import MINIMUM_AGE, age_on, recorded_late
@@ -22,9 +23,16 @@ from yoi_welfare.governance.agreements import (
     dao_is_party,
     party_to_agreement_clause,
 )
+from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people import exceptions
-from yoi_welfare.people.models import LeavingReason, Placement, YoungPerson
+from yoi_welfare.people.models import (
+    LeavingReason,
+    Placement,
+    ReleaseDestination,
+    ReleaseReason,
+    YoungPerson,
+)
 from yoi_welfare.people.placements import dao_current_placement, is_current
 from yoi_welfare.screenings import services as screenings
 from yoi_welfare.self_harm.services import end_flags_on_release, notify_transfer_with_open_flag
@@ -463,16 +471,25 @@ def release(
     when: datetime,
     now: datetime,
     *,
+    reason: ReleaseReason,
+    destination: ReleaseDestination | None,
     late_reason: str | None = None,
 ) -> Placement:
-    """Close the current placement as a release: the establishment's open actions for the child
-    are cancelled and its self-harm flags end, the YOT being told of an open one."""
+    """Close the current placement as a release, saying why and where the child went: the
+    establishment's open actions for the child are cancelled and its self-harm flags end, the
+    YOT being told of an open one. A death in custody has no destination, and is told at once
+    to the managers of the child's YOT and to the area's ACPC."""
     current = dao_current_placement(child.id)
     if not holds(user, current):
         raise PeopleError("Only the establishment holding the child can release them")
+    died = reason is ReleaseReason.DEATH_IN_CUSTODY
+    if destination is None and not died:
+        raise PeopleError("Select where the child went", "destination")
     late_reason = _check_moment(child, when, now, late_reason)
     current.left_at = when
     current.leaving_reason = LeavingReason.RELEASE
+    current.release_reason = reason
+    current.release_destination = None if died else destination
     current.leaving_late_reason = late_reason
     current.left_by_id = user.id
     db.session().add(current)
@@ -483,4 +500,31 @@ def release(
     releasing = db.session().get(Agency, current.establishment_id)
     actions.cancel_on_release(child, releasing, by=user, at=when)
     end_flags_on_release(child, current, by=user, now=now)
+    if died:
+        _tell_of_death(user, child, current, releasing, now)
     return current
+
+
+def _tell_of_death(
+    user: User, child: YoungPerson, placement: Placement, establishment: Agency, now: datetime
+) -> int:
+    """Email the child's YOT's managers and the area's ACPC at once: a death in custody is
+    never a routine release. Returns how many emails were queued."""
+    recipients = dao_manager_emails(
+        sa.and_(Agency.kind == AgencyKind.YOT, Agency.area_id == child.home_area_id)
+    ) + dao_acpc_member_emails(child.home_area_id)
+    return send_notice(
+        recipients,
+        child,
+        Notice(
+            "Death in custody",
+            f"{establishment.name} has recorded the death in custody of a child of your area.",
+            (f"Establishment: {establishment.name}",),
+            "Follow your procedures for a death in custody, including the child death review.",
+            f"/children/{child.id}",
+        ),
+        about=("placement", placement.id),
+        purpose="Death in custody",
+        at=now,
+        by=user,
+    )

@@ -31,7 +31,13 @@ from yoi_welfare.people.forms import (
     SearchForm,
     TransferForm,
 )
-from yoi_welfare.people.models import LegalStatus, Sex, YoungPerson
+from yoi_welfare.people.models import (
+    LegalStatus,
+    ReleaseDestination,
+    ReleaseReason,
+    Sex,
+    YoungPerson,
+)
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.reviews.views import reviews_panel
 from yoi_welfare.screenings.views import child_screenings_panel
@@ -288,13 +294,22 @@ def release(child_id: int):
                 young_person,
                 when,
                 utcnow(),
+                reason=ReleaseReason(form.reason.data),
+                destination=ReleaseDestination(form.destination.data)
+                if form.destination.data
+                else None,
                 late_reason=form.late_reason.data or None,
             )
         except ServiceError as error:  # the child's, or a self-harm flag's
             show_error(form, error)
         else:
             released = f"{young_person.full_name} has been released"
-            if open_flag is not None:
+            if form.reason.data == ReleaseReason.DEATH_IN_CUSTODY:
+                released = (
+                    f"{young_person.full_name}'s death in custody has been recorded. The managers "
+                    "of their YOT and the area's ACPC have been told"
+                )
+            elif open_flag is not None:
                 released += ". Their self-harm flag has ended" + (
                     " and their YOT's managers will be emailed"
                     if yot_told

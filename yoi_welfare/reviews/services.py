@@ -20,6 +20,7 @@ from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_datetime
+from yoi_welfare.domain.timescales import Unit, due_at
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.placements import dao_current_placement
@@ -113,6 +114,30 @@ def _text(value: str | None, field: str, missing: str | None, what: str, limit: 
     if len(value) > limit:
         raise ReviewError(f"{what} must be {limit} characters or fewer", field)
     return value
+
+
+# The child's YOT asks for a recommended transfer within this long of the meeting being recorded.
+TRANSFER_REQUEST_DUE = (2, Unit.WORKING_DAYS)
+
+
+def _ask_yot_to_request_transfer(
+    child: YoungPerson, review: PlacementReview, *, by: User, now: datetime
+) -> WelfareAction | None:
+    """A transfer the meeting recommends is the YOT's to request (the Youth Custody Service
+    places children at the YOT's request): an action of the child's YOT, chased like any other."""
+    yots = actions.dao_child_yots(child)
+    if not yots:
+        return None
+    title = f"Request the transfer a placement review recommended: to {review.transfer_to}"
+    return actions.add_manual_action(
+        child,
+        title=title[: actions.MAX_TITLE],
+        owner_agency_id=yots[0].id,
+        due=due_at(now, *TRANSFER_REQUEST_DUE),
+        by=by,
+        now=now,
+        source=review,
+    )
 
 
 def record_review(
@@ -223,6 +248,8 @@ def record_review(
         review.next_review_due = next_review_due
     session.add(review)
     session.flush()
+    if outcome is PlacementOutcome.TRANSFER_RECOMMENDED:
+        _ask_yot_to_request_transfer(child, review, by=by, now=now)
     audit.record(
         "placement_review_recorded",
         young_person_id=child.id,
