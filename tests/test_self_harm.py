@@ -238,6 +238,34 @@ def test_an_overdue_case_review_shows_in_red(client, world):
     assert 'govuk-tag--red">Overdue by 1 day' in top
 
 
+def test_the_open_page_states_the_deadlines_of_the_rules_in_force(client, world):
+    from yoi_welfare.actions.models import TimescaleRule
+
+    child = held_child(world)
+    sign_in(client, world.staff)
+
+    def stated() -> str:
+        page = BeautifulSoup(
+            client.get(f"/children/{child.id}/self-harm-flags/new").text, "html5lib"
+        )
+        return " ".join(page.select_one("#flag-deadlines").get_text().split())
+
+    assert stated() == (
+        "Opening a flag makes the immediate action plan due within 1 hour, the assessment "
+        "interview due within 24 hours and the first case review due within 24 hours. The "
+        "child's YOT sees the flag at once."
+    )
+    rule = (
+        db.session()
+        .exec(select(TimescaleRule).where(TimescaleRule.action_label == "Immediate action plan"))
+        .one()
+    )
+    rule.due_offset = 2
+    db.session().add(rule)
+    db.session().commit()
+    assert "the immediate action plan due within 2 hours," in stated()
+
+
 def test_a_flag_opened_in_the_future_or_before_admission_is_refused(client, world):
     child = held_child(world)
     sign_in(client, world.staff)

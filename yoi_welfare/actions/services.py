@@ -225,6 +225,11 @@ def _lac_review_trigger(child: YoungPerson) -> str:
     return "later_lac_review_held" if second_set else "first_lac_review_held"
 
 
+def dao_rules_triggered_by(trigger: str) -> list[TimescaleRule]:
+    """The rules in force for one trigger event: what pages say it makes due, and when."""
+    return _rules_for([trigger])
+
+
 def _rules_for(triggers: list[str]) -> list[TimescaleRule]:
     return list(
         db.session()

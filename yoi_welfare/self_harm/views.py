@@ -25,6 +25,7 @@ from yoi_welfare.access import (
     permission_required,
 )
 from yoi_welfare.actions.queries import dao_user_names, status_of
+from yoi_welfare.actions.services import dao_rules_triggered_by
 from yoi_welfare.approvals import services as approvals
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
@@ -136,7 +137,13 @@ def new(child_id: int):
                 "success",
             )
             return redirect(url_for("self_harm.show", flag_id=flag.id))
-    return render_template("self_harm/open.html", form=form, child=child, open_flag=open_flag)
+    return render_template(
+        "self_harm/open.html",
+        form=form,
+        child=child,
+        open_flag=open_flag,
+        deadlines=dao_rules_triggered_by("self_harm_flag_opened"),
+    )
 
 
 def _flag_or_404(flag_id: int, *, record: bool = False) -> tuple[SelfHarmFlag, YoungPerson]:
