@@ -63,6 +63,20 @@ def _timescale_rule_id(world) -> int:
     return db.session().exec(select(TimescaleRule.id).order_by(TimescaleRule.id)).first()
 
 
+def _released_placement_id(world) -> int:
+    """An earlier stay of the world's child at Ashgrove, ended by a release."""
+    from tests.factories import create_placement
+    from yoi_welfare.people.models import LeavingReason
+
+    return create_placement(
+        world.child,
+        world.yoi,
+        admitted_at=NOW - timedelta(days=300),
+        left_at=NOW - timedelta(days=200),
+        leaving_reason=LeavingReason.RELEASE,
+    ).id
+
+
 def _escalation_id(world) -> int:
     from tests.factories import create_action
     from yoi_welfare.domain.timescales import EscalationLevel
@@ -256,6 +270,7 @@ def _saved(row) -> int:
 OBJECT_IDS: dict[str, Callable[[World], int]] = {
     "child_id": lambda world: world.child.id,
     "placement_id": lambda world: world.placement.id,
+    "released_placement_id": _released_placement_id,
     "action_id": _action_id,
     "user_id": lambda world: world.officer.id,
     "agency_id": lambda world: world.yot.id,

@@ -60,6 +60,8 @@ class Permission(StrEnum):
     DECIDE_APPROVALS = "DECIDE_APPROVALS"
     # Children placed outside whom an establishment holds: its managers and the YOT's.
     VIEW_PLACEMENT_EXCEPTIONS = "VIEW_PLACEMENT_EXCEPTIONS"
+    # Putting right when a child was admitted, transferred or released: see can_correct.
+    CORRECT_PLACEMENT = "CORRECT_PLACEMENT"
 
 
 # Granted by role, but only to users flagged as their agency's managers.
@@ -83,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_ACTIONS,
             Permission.VIEW_AGENCY_ESCALATIONS,
             Permission.VIEW_PLACEMENT_EXCEPTIONS,
+            Permission.CORRECT_PLACEMENT,
             Permission.VIEW_ESCALATION,
             Permission.PRINT_CHILD_RECORD,
             # Managers only, and only for their area's children: see can_view_access_log.
@@ -100,6 +103,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_ACTIONS,
             Permission.VIEW_AGENCY_ESCALATIONS,
             Permission.VIEW_PLACEMENT_EXCEPTIONS,
+            Permission.CORRECT_PLACEMENT,
             Permission.VIEW_ESCALATION,
             Permission.PRINT_CHILD_RECORD,
         }

@@ -5,6 +5,7 @@ say what happened (``on_event``) and this module decides which actions that impl
 them and when they are due. Nothing here commits: the request cycle or the job does.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -31,6 +32,7 @@ from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_date
 from yoi_welfare.domain.rule_bounds import bounds_for, exceeded
 from yoi_welfare.domain.timescales import (
+    EscalationLevel,
     Unit,
     due_at,
     escalation_due,
@@ -553,6 +555,68 @@ def on_legal_status_changed(
         owner_id = _rule_owner(rule, child).id
         made.append(_create_by_rule(child, rule, due, owner_id, admission, by))
     return cancelled, made
+
+
+@dataclass
+class MovedDeadlines:
+    """What correcting the date a placement's deadlines count from did to them."""
+
+    moved: list[WelfareAction]
+    replaced: list[tuple[WelfareAction, WelfareAction]]
+    withdrawn: list[Escalation]
+
+
+def on_admission_corrected(placement: Placement, *, by: User, at: datetime) -> MovedDeadlines:
+    """The placement's admission date was corrected: its rule deadlines count from the new one.
+
+    An escalation raised before its level fell due by the corrected date was raised only
+    because of the wrong date: it is withdrawn (kept, with the reason) and resolved. An open
+    action that had one is cancelled and replaced by one due by the corrected date, which is
+    escalated afresh if it falls overdue; any other action has its due times moved.
+    """
+    session = db.session()
+    child = session.get(YoungPerson, placement.young_person_id)
+    result = MovedDeadlines([], [], [])
+    sourced = session.exec(
+        select(WelfareAction, TimescaleRule)
+        .join(TimescaleRule, TimescaleRule.id == WelfareAction.rule_id)
+        .where(
+            WelfareAction.source_type == Placement.__tablename__,
+            WelfareAction.source_id == placement.id,
+            WelfareAction.cancelled_at.is_(None),
+            TimescaleRule.due_offset.is_not(None),
+        )
+        .order_by(WelfareAction.id)
+    ).all()
+    reason = f"Raised in error: the date it counted from was corrected on {format_date(at)}"
+    for action, rule in sourced:
+        due = due_at(placement.admitted_at, rule.due_offset, rule.due_unit)
+        acpc_due = escalation_due(due, rule.acpc_grace_offset, rule.acpc_grace_unit)
+        in_error = [
+            escalation
+            for escalation in session.exec(
+                select(Escalation).where(
+                    Escalation.action_id == action.id, Escalation.withdrawn_at.is_(None)
+                )
+            )
+            if escalation.raised_at
+            < (due if escalation.level is EscalationLevel.AGENCY else acpc_due)
+        ]
+        for escalation in in_error:
+            escalation.withdrawn_at, escalation.withdrawn_reason = at, reason
+            escalation.resolved_at = escalation.resolved_at or at
+            session.add(escalation)
+        result.withdrawn += in_error
+        if in_error and action.is_open:
+            _cancel(action, by, at, f"Replaced: the admission was corrected on {format_date(at)}")
+            replacement = _create_by_rule(child, rule, due, action.owner_agency_id, placement, by)
+            result.replaced.append((action, replacement))
+        else:
+            action.due_at, action.acpc_due_at = due, acpc_due
+            db.save(action, StaleActionError)
+            result.moved.append(action)
+    session.flush()
+    return result
 
 
 def _episode_admission(child: YoungPerson) -> Placement | None:

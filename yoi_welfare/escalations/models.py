@@ -34,6 +34,9 @@ class Escalation(SQLModel, table=True):
     became_due_at: datetime
     raised_at: datetime = Field(default_factory=utcnow)
     resolved_at: datetime | None = None
+    # Raised only because of a date later corrected: kept, and shown as withdrawn.
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str | None = Field(default=None, max_length=200)
 
     @property
     def is_open(self) -> bool:

@@ -32,7 +32,12 @@ from yoi_welfare.governance.models import (
 )
 from yoi_welfare.outbox.models import EmailAttachment, OutboundEmail
 from yoi_welfare.outbox.services import queue_email
-from yoi_welfare.people.models import Placement, PlacementException, YoungPerson
+from yoi_welfare.people.models import (
+    Placement,
+    PlacementCorrection,
+    PlacementException,
+    YoungPerson,
+)
 from yoi_welfare.people.placements import is_current
 from yoi_welfare.reviews.models import PlacementReview
 from yoi_welfare.screenings.models import ScreeningRead, WelfareScreening
@@ -283,9 +288,7 @@ def _delete_records(child_id: int) -> dict[str, int]:
     notes = select(CustodyWelfareNote.id).where(CustodyWelfareNote.young_person_id == child_id)
     flags = select(SelfHarmFlag.id).where(SelfHarmFlag.young_person_id == child_id)
     placements = select(Placement.id).where(Placement.young_person_id == child_id)
-    exceptions = select(PlacementException.id).where(
-        PlacementException.young_person_id == child_id
-    )
+    exceptions = select(PlacementException.id).where(PlacementException.young_person_id == child_id)
     # Every email about the child, by what caused it: each carries their initials and reference.
     emails = select(OutboundEmail.id).where(
         sa.or_(
@@ -318,6 +321,7 @@ def _delete_records(child_id: int) -> dict[str, int]:
         (SelfHarmFlag, SelfHarmFlag.young_person_id == child_id),
         (PlacementReview, PlacementReview.young_person_id == child_id),
         (PlacementException, PlacementException.young_person_id == child_id),
+        (PlacementCorrection, PlacementCorrection.young_person_id == child_id),
         (Placement, Placement.young_person_id == child_id),
         (Disclosure, Disclosure.young_person_id == child_id),
         (SubjectAccessExport, SubjectAccessExport.young_person_id == child_id),

@@ -36,7 +36,12 @@ from yoi_welfare.governance.models import (
     ExportStatus,
     SubjectAccessExport,
 )
-from yoi_welfare.people.models import Placement, PlacementException, YoungPerson
+from yoi_welfare.people.models import (
+    Placement,
+    PlacementCorrection,
+    PlacementException,
+    YoungPerson,
+)
 from yoi_welfare.reports.render import RenderedPdf, render_tagged_pdf
 from yoi_welfare.reviews.models import PlacementReview
 from yoi_welfare.screenings.models import ScreeningRead, WelfareScreening
@@ -215,6 +220,10 @@ def gather(child: YoungPerson, requester: str, now: datetime) -> SubjectAccessDo
         _rows(PlacementException, of_child(PlacementException), [PlacementException.id]),
         "placement_id",
     )
+    placement_corrections = _by(
+        _rows(PlacementCorrection, of_child(PlacementCorrection), [PlacementCorrection.id]),
+        "placement_id",
+    )
     screenings = _rows(WelfareScreening, of_child(WelfareScreening), [WelfareScreening.created_at])
     reads = _by(
         _rows(
@@ -268,6 +277,7 @@ def gather(child: YoungPerson, requester: str, now: datetime) -> SubjectAccessDo
                 with_parts(
                     _record(p, names),
                     exceptions=[_record(e, names) for e in placement_exceptions.get(p.id, [])],
+                    corrections=[_record(c, names) for c in placement_corrections.get(p.id, [])],
                 )
                 for p in placements
             ],

@@ -312,6 +312,7 @@ def print_record(child_id: int):
         child=child,
         history=record.placements,
         placement_exceptions=record.placement_exceptions,
+        placement_corrections=record.placement_corrections,
         home_area=db.session().get(Area, child.home_area_id),
         entries=timeline.chronology(record, None),
         printed_at=now,

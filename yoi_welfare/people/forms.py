@@ -257,6 +257,32 @@ class ReleaseForm(MovementForm):
     submit = SubmitField("Release child", widget=GovSubmitInput())
 
 
+class CorrectPlacementForm(GovForm):
+    """The date and time as they should have been recorded, and why."""
+
+    on_date = GovDateField("Date", what="date", validators=[Required("Enter the date")])
+    at_time = TimeField(
+        "Time",
+        widget=GovTextInput(),
+        description="Use the 24-hour clock, for example 14:30",
+        validators=[Required("Enter the time")],
+    )
+    reason = TextAreaField(
+        "Why is it being corrected?",
+        widget=GovCharacterCount(),
+        description="For example, the date was typed from the wrong warrant. Everyone who "
+        "reads the record sees this beside the date it replaces",
+        validators=[
+            Required("Enter why the date and time are being corrected"),
+            Length(
+                max=EXCEPTION_REASON_LENGTH, message="Reason must be 1000 characters or fewer"
+            ),
+        ],
+    )
+    seen = HiddenField()
+    submit = SubmitField("Correct it", widget=GovSubmitInput())
+
+
 class SearchForm(GovForm):
     class Meta:
         csrf = False

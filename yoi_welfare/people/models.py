@@ -222,3 +222,32 @@ class PlacementException(SQLModel, table=True):
     reason: str = Field(max_length=1000)
     recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
     recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class CorrectedMoment(StrEnum):
+    """Which end of a placement was corrected: a transfer is the leaving of one placement and
+    the admission of the next, corrected together."""
+
+    ADMISSION = "ADMISSION"
+    LEAVING = "LEAVING"
+
+    @property
+    def label(self) -> str:
+        return {"ADMISSION": "admission", "LEAVING": "leaving"}[self]
+
+
+class PlacementCorrection(SQLModel, table=True):
+    """A date and time of a placement put right: what it said, what it says now, why, who and
+    when. The original stays on the record, as a note's amendment keeps the note."""
+
+    __tablename__ = "placement_correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id", index=True)
+    young_person_id: int = Field(foreign_key="young_person.id", index=True)
+    moment: CorrectedMoment = Field(sa_type=enum_column(CorrectedMoment))
+    was_at: datetime
+    corrected_to: datetime
+    reason: str = Field(max_length=1000)
+    corrected_by_id: int = Field(foreign_key="user.id")
+    corrected_at: datetime = Field(default_factory=utcnow)

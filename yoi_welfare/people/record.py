@@ -10,9 +10,14 @@ from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.custody import services as custody
-from yoi_welfare.people import exceptions
+from yoi_welfare.people import corrections, exceptions
 from yoi_welfare.people import services as people
-from yoi_welfare.people.models import Placement, PlacementException, YoungPerson
+from yoi_welfare.people.models import (
+    Placement,
+    PlacementCorrection,
+    PlacementException,
+    YoungPerson,
+)
 from yoi_welfare.reviews import services as reviews
 from yoi_welfare.screenings import queries as screenings
 from yoi_welfare.self_harm import services as self_harm
@@ -36,6 +41,11 @@ class ChildRecord:
     def placements(self) -> list[tuple[Placement, Agency]]:
         """Every placement with its establishment, the latest admission first."""
         return list(people.dao_placement_history(self.child.id))
+
+    @cached_property
+    def placement_corrections(self) -> dict[int, list[tuple[PlacementCorrection, str]]]:
+        """The corrections of each placement's dates, oldest first, with who made each."""
+        return corrections.dao_child_corrections(self.child.id)
 
     @cached_property
     def placement_exceptions(self) -> dict[int, PlacementException]:

@@ -278,10 +278,8 @@ def find_child_for_admission(
 LATE_REASON_NEEDED = "Enter why this is recorded more than 24 hours after it happened"
 
 
-def _check_moment(
-    child: YoungPerson, when: datetime, now: datetime, late_reason: str | None
-) -> str | None:
-    """Refuse a move the child cannot have made then; the reason it is recorded late, if it is."""
+def check_possible_moment(child: YoungPerson, when: datetime, now: datetime) -> None:
+    """Refuse a moment in the future, before the child's birth or before their 10th birthday."""
     if when > now:
         raise PeopleError("The date and time must not be in the future", "on_date")
     on = uk_date(when)
@@ -293,6 +291,13 @@ def _check_moment(
             "no child under 10 can be held in custody",
             "on_date",
         )
+
+
+def _check_moment(
+    child: YoungPerson, when: datetime, now: datetime, late_reason: str | None
+) -> str | None:
+    """Refuse a move the child cannot have made then; the reason it is recorded late, if it is."""
+    check_possible_moment(child, when, now)
     last = (
         db.session()
         .exec(

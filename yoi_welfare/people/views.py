@@ -16,15 +16,17 @@ from yoi_welfare.access import (
     user_agency,
 )
 from yoi_welfare.actions.views import child_actions_panel
+from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
 from yoi_welfare.chronology import timeline
 from yoi_welfare.custody.views import notes_panel, remember_notes_read
-from yoi_welfare.dates import format_datetime, london_instant, london_today, utcnow
+from yoi_welfare.dates import LONDON, format_datetime, london_instant, london_today, utcnow
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.paging import Page
-from yoi_welfare.people import exceptions, services
+from yoi_welfare.people import corrections, exceptions, services
 from yoi_welfare.people.forms import (
     ChangeChildForm,
+    CorrectPlacementForm,
     FindChildForAdmissionForm,
     RegisterChildForm,
     ReleaseForm,
@@ -32,7 +34,9 @@ from yoi_welfare.people.forms import (
     TransferForm,
 )
 from yoi_welfare.people.models import (
+    CorrectedMoment,
     LegalStatus,
+    Placement,
     ReleaseDestination,
     ReleaseReason,
     Sex,
@@ -104,6 +108,9 @@ def child(child_id: int):
         child=young_person,
         history=record.placements,
         placement_exceptions=record.placement_exceptions,
+        placement_corrections=record.placement_corrections,
+        correctable_admissions=_correctable(young_person, record, CorrectedMoment.ADMISSION),
+        correctable_releases=_correctable(young_person, record, CorrectedMoment.LEAVING),
         current=record.current,
         home_area=home_area(young_person),
         can_move=holds_child(young_person),
@@ -122,6 +129,26 @@ def child(child_id: int):
         "child_viewed", young_person_id=child_id, object_type="young_person", object_id=child_id
     )
     return html
+
+
+def _correctable(child: YoungPerson, record: ChildRecord, moment: CorrectedMoment) -> set[int]:
+    """The placements whose admission (or release) the user may correct, for the links."""
+    if not has_permission(current_user, Permission.CORRECT_PLACEMENT):
+        return set()
+    agency = user_agency()
+    placements = [placement for placement, _establishment in record.placements]
+    return {
+        placement.id
+        for placement in placements
+        if corrections.can_correct(
+            current_user,
+            agency,
+            child,
+            placement,
+            moment,
+            corrections.neighbours_among(placements, placement),
+        )
+    }
 
 
 def can_change_details(child: YoungPerson) -> bool:
@@ -340,3 +367,94 @@ def placement_exceptions():
     )
     audit.record("placement_exceptions_viewed", object_type="agency", object_id=agency.id)
     return render_template("people/exceptions.html", agency=agency, results=results)
+
+
+@bp.route("/placements/<int:placement_id>/correct-admission", methods=["GET", "POST"])
+@permission_required(Permission.CORRECT_PLACEMENT)
+def correct_admission(placement_id: int):
+    return _correct(placement_id, CorrectedMoment.ADMISSION)
+
+
+@bp.route("/placements/<int:released_placement_id>/correct-release", methods=["GET", "POST"])
+@permission_required(Permission.CORRECT_PLACEMENT)
+def correct_release(released_placement_id: int):
+    return _correct(released_placement_id, CorrectedMoment.LEAVING)
+
+
+def _correct(placement_id: int, moment: CorrectedMoment):
+    """The audited "correct this" page for one end of a placement."""
+    placement = db.session().get(Placement, placement_id)
+    if placement is None:
+        deny(object_type="placement", object_id=placement_id)
+    child = get_visible_child(placement.young_person_id)
+    neighbours = corrections.dao_neighbours(placement)
+    if not corrections.can_correct(
+        current_user, user_agency(), child, placement, moment, neighbours
+    ):
+        deny(young_person_id=child.id, object_type="placement", object_id=placement_id)
+    establishment = db.session().get(Agency, placement.establishment_id)
+    if moment is CorrectedMoment.LEAVING:
+        what = f"release from {establishment.name}"
+    elif neighbours.transferred_in(placement):
+        sending = db.session().get(Agency, neighbours.before.establishment_id)
+        what = f"transfer from {sending.name} to {establishment.name}"
+    else:
+        what = f"admission to {establishment.name}"
+    recorded = placement.admitted_at if moment is CorrectedMoment.ADMISSION else placement.left_at
+    if request.method == "GET":
+        local = recorded.astimezone(LONDON)
+        form = CorrectPlacementForm(
+            seen=corrections.fingerprint(placement, neighbours),
+            on_date=local.date(),
+            at_time=local.strftime("%H:%M"),
+        )
+    else:
+        form = CorrectPlacementForm()
+    if form.validate_on_submit():
+        when = london_instant(form.on_date.data, form.at_time.time_value)
+        try:
+            moved = corrections.correct(
+                current_user,
+                child,
+                placement,
+                moment,
+                when=when,
+                reason=form.reason.data,
+                seen=form.seen.data,
+                now=utcnow(),
+            )
+        except corrections.StalePlacementError as error:
+            # Start again from the placement as it is now: nothing was changed.
+            flash(error.message, "important")
+            return redirect(request.path)
+        except ServiceError as error:  # the placement's, or an action's
+            show_error(form, error)
+        else:
+            flash(f"The {what} now reads {format_datetime(when)}", "success")
+            if moved and (moved.moved or moved.replaced):
+                flash(_deadlines_corrected(moved), "important")
+            return redirect(url_for("people.child", child_id=child.id))
+    return render_template(
+        "people/correct.html",
+        form=form,
+        child=child,
+        what=what,
+        recorded=recorded,
+        earlier=corrections.dao_child_corrections(child.id).get(placement.id, []),
+    )
+
+
+def _deadlines_corrected(moved) -> str:
+    """Says where the admission's deadlines now fall, and what was withdrawn."""
+    parts = [
+        f"{action.title} due {format_datetime(action.due_at)}"
+        for action in moved.moved + [new for _old, new in moved.replaced]
+    ]
+    said = f"The admission's deadlines now count from the corrected date: {_listed(parts)}."
+    if moved.withdrawn:
+        count = len(moved.withdrawn)
+        said += (
+            f" {count} {'escalation was' if count == 1 else 'escalations were'} raised only "
+            "because of the wrong date, and withdrawn."
+        )
+    return said

@@ -29,6 +29,8 @@ class EscalatedAction:
     raised_at: datetime
     resolved_at: datetime | None
     response: str | None
+    # Raised only because of a date since corrected: shown as withdrawn, never dropped.
+    withdrawn_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ def gather(area: Area, week: IsoWeek, now: datetime) -> ReportData:
             escalation.raised_at,
             escalation.resolved_at,
             responses.get(escalation.id),
+            escalation.withdrawn_reason,
         )
         # Rows come in the order they fell due: an action's ACPC line replaces its agency line.
         per_action[action.id] = (owner, line)
