@@ -531,6 +531,47 @@ def test_the_level_page_shows_the_indicated_level_and_why(client, world):
     assert "Very high" in page
 
 
+def test_a_later_screening_answering_no_keeps_the_level_the_record_shows(client, world):
+    # An earlier screening recorded self-harm last month; the new one answers "no" throughout.
+    create_screening(
+        world.child,
+        world.officer,
+        submitted_at=NOW - timedelta(days=60),
+        self_harm_ever=True,
+        last_self_harm_on=date(2026, 10, 1),
+        indicated_level=Level.VERY_HIGH,
+    )
+    sign_in(client, world.officer)
+    screening_id = start(client, world.child, copy_last="no")
+    answer_all(client, screening_id, ALL_NO)
+    screening = reload(screening_id)
+    assert screening.indicated_level is Level.HIGH
+    page = page_text(client.get(f"/screenings/{screening_id}/level"))
+    assert (
+        "An earlier screening held here recorded self-harm or a suicide attempt in the last "
+        "3 months"
+    ) in page
+
+    # A self-harm flag open in this service counts too, whatever the answers say.
+    db.session().add(
+        SelfHarmFlag(
+            young_person_id=world.child.id,
+            opened_at=NOW - timedelta(hours=1),
+            opened_by_id=world.staff.id,
+            opened_establishment_id=world.yoi.id,
+            reviewed_establishment_id=world.yoi.id,
+            concern="Found with a ligature",
+            risk_level=RiskLevel.HIGH,
+            observation_level=ObservationLevel.CONSTANT_WATCH,
+        )
+    )
+    db.session().commit()
+    answer_all(client, screening_id, ALL_NO)
+    assert "A self-harm flag recorded in this service is open" in page_text(
+        client.get(f"/screenings/{screening_id}/level")
+    )
+
+
 def test_a_level_different_from_the_indicated_one_needs_a_reason(client, world):
     sign_in(client, world.officer)
     screening_id = start(client, world.child)

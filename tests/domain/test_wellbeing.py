@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from yoi_welfare.domain.wellbeing import (
+    History,
     Level,
     Reason,
     WellbeingAnswers,
@@ -188,3 +189,40 @@ def test_answers_are_read_from_any_object_and_unanswered_counts_as_no():
 def test_levels_are_ordered_and_labelled():
     assert [level.rank for level in Level] == [0, 1, 2, 3]
     assert [level.label for level in Level] == ["Low", "Medium", "High", "Very high"]
+
+
+# What the service already holds
+
+
+def test_a_screening_answering_no_cannot_drop_the_level_below_an_open_flag():
+    indication = indicated_level(
+        WellbeingAnswers(), TODAY, History(flag_opened_on=TODAY, flag_open=True)
+    )
+    assert indication.level is Level.HIGH
+    assert [r.text for r in indication.reasons] == [
+        "A self-harm flag recorded in this service is open"
+    ]
+
+
+def test_an_earlier_screening_that_recorded_self_harm_keeps_the_level_up():
+    long_ago = History(screened_self_harm=True, screened_last_self_harm_on=date(2024, 1, 5))
+    assert indicated_level(WellbeingAnswers(), TODAY, long_ago).level is Level.MEDIUM
+    lately = History(screened_self_harm=True, screened_last_self_harm_on=TODAY)
+    indication = indicated_level(WellbeingAnswers(), TODAY, lately)
+    assert indication.level is Level.HIGH
+    assert indication.reasons[0].text == (
+        "An earlier screening held here recorded self-harm or a suicide attempt in the last "
+        "3 months"
+    )
+
+
+def test_a_flag_closed_long_ago_still_counts_as_a_history_of_self_harm():
+    old_flag = History(flag_opened_on=date(2023, 5, 1))
+    assert indicated_level(WellbeingAnswers(), TODAY, old_flag).level is Level.MEDIUM
+
+
+def test_reasons_from_the_record_and_the_answers_come_strongest_first():
+    indication = indicated_level(
+        WellbeingAnswers(substance_misuse=True), TODAY, History(flag_opened_on=TODAY)
+    )
+    assert [r.level for r in indication.reasons] == [Level.HIGH, Level.MEDIUM]

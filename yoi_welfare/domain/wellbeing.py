@@ -41,6 +41,12 @@ MEDIUM, each
 LOW
   * None of the above.
 
+What the service already knows counts too, so that a new screening cannot quietly lower the
+level by answering "no" where the record says otherwise: a self-harm flag recorded here (open,
+or opened in the last 3 months: HIGH; earlier: MEDIUM), or an earlier screening held here that
+recorded self-harm (dated in the last 3 months: HIGH; otherwise MEDIUM). Each such reason says
+where it comes from.
+
 No other answer raises the level on its own. Physical health needs go to the establishment's
 healthcare reception, and family contacts and "what the establishment must know tonight" are read
 by people: the officer raises the practitioner level if they show a risk.
@@ -55,6 +61,7 @@ from enum import StrEnum
 from dateutil.relativedelta import relativedelta
 
 __all__ = [
+    "History",
     "RECENT_INCIDENT_DAYS",
     "RECENT_MONTHS",
     "Indication",
@@ -134,6 +141,45 @@ class Indication:
     reasons: tuple[Reason, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the service already holds about the child's self-harm, besides this screening."""
+
+    # The latest self-harm flag recorded here: when opened, and whether it is open now.
+    flag_opened_on: date | None = None
+    flag_open: bool = False
+    # Earlier submitted screenings held here: whether any recorded self-harm, and the latest
+    # incident date any gave.
+    screened_self_harm: bool = False
+    screened_last_self_harm_on: date | None = None
+
+
+def _history_reasons(history: History, today: date) -> list[Reason]:
+    reasons = []
+    if history.flag_open:
+        reasons.append(Reason(Level.HIGH, "A self-harm flag recorded in this service is open"))
+    elif history.flag_opened_on is not None and is_recent(history.flag_opened_on, today):
+        reasons.append(
+            Reason(
+                Level.HIGH,
+                f"A self-harm flag was opened in this service in the last {RECENT_MONTHS} months",
+            )
+        )
+    elif history.flag_opened_on is not None:
+        reasons.append(Reason(Level.MEDIUM, "A self-harm flag was opened in this service before"))
+    if history.screened_self_harm:
+        dated = history.screened_last_self_harm_on
+        recent = dated is not None and is_recent(dated, today)
+        reasons.append(
+            Reason(
+                Level.HIGH if recent else Level.MEDIUM,
+                "An earlier screening held here recorded self-harm or a suicide attempt"
+                + (f" in the last {RECENT_MONTHS} months" if recent else ""),
+            )
+        )
+    return reasons
+
+
 # (answer, reason) for each answer that on its own indicates MEDIUM.
 MEDIUM_ANSWERS: tuple[tuple[str, str], ...] = (
     ("mental_health_diagnosis", "A diagnosed mental health condition"),
@@ -158,12 +204,15 @@ def is_recent(incident_on: date, today: date) -> bool:
     return incident_on >= today - relativedelta(months=RECENT_MONTHS)
 
 
-def indicated_level(answers: WellbeingAnswers, today: date) -> Indication:
-    """The level the answers indicate on ``today``, with every reason for it, strongest first.
+def indicated_level(
+    answers: WellbeingAnswers, today: date, history: History | None = None
+) -> Indication:
+    """The level the answers, and what the service already holds (``history``), indicate on
+    ``today``, with every reason for it, strongest first.
 
     See the module docstring for the rules and why each is there.
     """
-    reasons: list[Reason] = []
+    reasons: list[Reason] = _history_reasons(history or History(), today)
     dated_recent = answers.last_self_harm_on is not None and is_recent(
         answers.last_self_harm_on, today
     )
@@ -209,5 +258,6 @@ def indicated_level(answers: WellbeingAnswers, today: date) -> Indication:
             )
         )
     reasons += medium
+    reasons.sort(key=lambda reason: -reason.level.rank)
     level = max((reason.level for reason in reasons), key=lambda lv: lv.rank, default=Level.LOW)
     return Indication(level, tuple(reasons))

@@ -8,6 +8,7 @@ officer saved in between). Nothing here commits: the request cycle does.
 
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import func, select
@@ -20,8 +21,8 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
-from yoi_welfare.dates import format_datetime, london_today
-from yoi_welfare.domain.wellbeing import Level, WellbeingAnswers, indicated_level
+from yoi_welfare.dates import format_datetime, london_today, uk_date
+from yoi_welfare.domain.wellbeing import History, Level, WellbeingAnswers, indicated_level
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.people.models import Placement, YoungPerson
@@ -46,6 +47,7 @@ from yoi_welfare.screenings.questions import (
     Section,
 )
 from yoi_welfare.screenings.rules import submission_problems
+from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
 
 # How long before an admission a screening still counts for it.
 RECENT_SCREENING = timedelta(days=28)
@@ -84,8 +86,40 @@ def _check_draft(screening: WelfareScreening, version: int | None) -> None:
     screening.check_version(version, StaleScreeningError)
 
 
+def dao_self_harm_history(screening: WelfareScreening) -> History:
+    """What the service holds about the child's self-harm besides this screening: their latest
+    self-harm flag, and what their other submitted screenings recorded."""
+    session = db.session()
+    flag = session.exec(
+        select(SelfHarmFlag.opened_at, SelfHarmFlag.state)
+        .where(SelfHarmFlag.young_person_id == screening.young_person_id)
+        .order_by(SelfHarmFlag.opened_at.desc())
+        .limit(1)
+    ).first()
+    screened, last_on = session.exec(
+        select(
+            func.max(sa.case((WelfareScreening.self_harm_ever, 1), else_=0)),
+            func.max(WelfareScreening.last_self_harm_on),
+        ).where(
+            WelfareScreening.young_person_id == screening.young_person_id,
+            WelfareScreening.status == ScreeningStatus.SUBMITTED,
+            WelfareScreening.id != (screening.id or 0),
+        )
+    ).one()
+    return History(
+        flag_opened_on=uk_date(flag[0]) if flag else None,
+        flag_open=bool(flag and flag[1] is FlagState.OPEN),
+        screened_self_harm=bool(screened),
+        screened_last_self_harm_on=last_on,
+    )
+
+
 def _refresh_indication(screening: WelfareScreening, today: date) -> None:
-    indication = indicated_level(WellbeingAnswers.from_values(screening), today)
+    # Read without writing the draft's changes first: they are saved, and checked against a
+    # newer version, in one place (_save).
+    with db.session().no_autoflush:
+        history = dao_self_harm_history(screening)
+    indication = indicated_level(WellbeingAnswers.from_values(screening), today, history)
     screening.indicated_level = indication.level
     screening.indicated_reasons = "\n".join(reason.text for reason in indication.reasons) or None
 
