@@ -143,6 +143,19 @@ def test_escalation_email_carries_initials_and_reference_not_the_name(world):
     assert "/escalations/" in email.body_text
 
 
+def test_the_scan_emails_no_agency_whose_sharing_agreement_has_ended(world):
+    # The area's agreement ended the day before: escalations are raised (the record stays
+    # true), but no mail about the child leaves for the YOI's managers or the ACPC.
+    world.agreement.ends_on = (T0 - timedelta(days=1)).date()
+    db.session().add(world.agreement)
+    db.commit()
+    create_action(world.child, world.yoi, due_at=T0, acpc_due_at=T0)
+    result = run(T0 + timedelta(hours=1))
+    assert (result.raised_agency, result.raised_acpc) == (1, 1)
+    assert result.emails == 0
+    assert db.session().exec(select(func.count()).select_from(OutboundEmail)).one() == 0
+
+
 @pytest.mark.parametrize(
     "due, grace, before, after",
     [

@@ -697,3 +697,32 @@ def test_a_child_back_in_custody_is_never_deleted(app, world, former):
     )
     assert "The child is in custody again" in response.text
     assert child_rows(former.id)["young_person"] == 1
+
+
+def test_a_notice_about_a_child_goes_only_to_agencies_in_an_agreement_in_force(app):
+    from yoi_welfare.outbox.notices import Notice, send_notice
+
+    world = World()
+    yoi_manager = create_user(world.yoi, is_manager=True)
+    yot_manager = create_user(world.yot, is_manager=True)
+    child = create_child(world.area)
+    # The YOI has left the area's agreement: only the YOT's manager is told.
+    world.agreement_yot_only = create_sharing_agreement(world.area, [world.yot, world.acpc])
+    world.agreement.ends_on = date(2026, 11, 1)
+    db.session().add(world.agreement)
+    db.commit()
+    notice = Notice("Something happened", "Something happened.", (), "Read it.", "/children/1")
+    sent = send_notice(
+        [yoi_manager.email, yot_manager.email],
+        child,
+        notice,
+        about=("young_person", child.id),
+        purpose="A test notice",
+        at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+    )
+    db.commit()
+    assert sent == 1
+    mail = db.session().exec(select(OutboundEmail)).all()
+    assert [email.to_address for email in mail] == [yot_manager.email]
+    disclosed = db.session().exec(select(Disclosure.recipient)).all()
+    assert all(yoi_manager.email not in recipient for recipient in disclosed)

@@ -1,7 +1,7 @@
 """The weekly ACPC report: generated from known data, stored once, delivered, read back as a PDF."""
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -221,6 +221,49 @@ def test_another_areas_acpc_cannot_download_the_report(client, world):
     sign_in(client, world.other_acpc_member)
     assert "2026-W47" not in client.get("/acpc/reports").text
     assert client.get(f"/acpc/reports/{produced.report.id}/download").status_code == 404
+
+
+def end_agreement(world, on=date(2026, 11, 20)):
+    world.agreement.ends_on = on
+    db.session().add(world.agreement)
+    db.commit()
+
+
+def test_after_the_agreement_ends_the_acpc_cannot_download_the_areas_reports(client, world):
+    [produced] = produce_week(W47, MONDAY_AFTER, area_code="NTH")
+    db.commit()
+    end_agreement(world)
+    sign_in(client, world.acpc_member)
+    archive = client.get("/acpc/reports").text
+    assert "not a party to a sharing agreement in force for Northmoor" in archive
+    assert f"/acpc/reports/{produced.report.id}/download" not in archive
+    assert client.get(f"/acpc/reports/{produced.report.id}/download").status_code == 404
+    denied = db.session().exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "access_denied", AuditEvent.object_type == "escalation_report"
+        )
+    )
+    assert [event.object_id for event in denied] == [produced.report.id]
+    assert (
+        not db.session()
+        .exec(select(AuditEvent).where(AuditEvent.action == "escalation_report_downloaded"))
+        .all()
+    )
+
+
+def test_after_the_agreement_ends_the_weekly_report_is_not_emailed(app, world):
+    end_agreement(world)
+    [produced] = produce_week(W47, MONDAY_AFTER, area_code="NTH")
+    db.commit()
+    assert produced.created
+    result = app.test_cli_runner().invoke(
+        args=["reports", "weekly", "--week", "2026-W46", "--area", "NTH"]
+    )
+    assert result.exit_code == 0, result.output
+    mail = db.session().exec(
+        select(OutboundEmail).where(OutboundEmail.cause_type == "escalation_report")
+    )
+    assert mail.all() == []
 
 
 @pytest.mark.parametrize("role", ["officer", "staff", "admin"])

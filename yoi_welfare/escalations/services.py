@@ -23,10 +23,11 @@ from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.actions.queries import allowed_owners
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, AgencyKind
 from yoi_welfare.audit import services as audit
-from yoi_welfare.dates import format_datetime
+from yoi_welfare.dates import format_datetime, uk_date
 from yoi_welfare.domain.timescales import EscalationLevel, Unit, describe_overdue, due_at
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.escalations.models import Escalation, EscalationResponse, ResponseKind
+from yoi_welfare.governance.agreements import party_to_agreement_clause
 from yoi_welfare.governance.disclosures import Leaving, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.models import OutboundEmail
@@ -143,6 +144,10 @@ def _queue_emails(now: datetime) -> int:
                 Escalation.raised_at == now,
                 ~already,
                 User.active.is_(True),
+                # Mail leaves only for an agency that may see the child today, as on the pages.
+                party_to_agreement_clause(
+                    Escalation.agency_id, YoungPerson.home_area_id, uk_date(now)
+                ),
                 sa.or_(
                     sa.and_(Escalation.level == EscalationLevel.AGENCY, User.is_manager.is_(True)),
                     sa.and_(

@@ -5,8 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from sqlmodel import select
 
+from yoi_welfare import db
 from yoi_welfare.accounts.models import User
+from yoi_welfare.dates import uk_date
+from yoi_welfare.governance.agreements import party_to_agreement_clause
 from yoi_welfare.governance.disclosures import Leaving, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.services import queue_email
@@ -36,9 +40,11 @@ def send_notice(
     at: datetime,
     by: User | None = None,
 ) -> int:
-    """Queue the notice to each recipient and record each as a disclosure of the child's
-    initials and reference. ``about`` is the record it concerns (type, id). Returns how many."""
+    """Queue the notice to each recipient whose agency may see the child today, and record each
+    as a disclosure of the child's initials and reference. ``about`` is the record it concerns
+    (type, id). Returns how many were sent."""
     object_type, object_id = about
+    recipients = entitled_recipients(recipients, child, at)
     link = f"{current_app.config['BASE_URL'].rstrip('/')}{notice.path}"
     facts = "".join(f"{fact}\n" for fact in notice.facts)
     for address in recipients:
@@ -65,3 +71,19 @@ def send_notice(
         object_id=object_id,
     )
     return len(recipients)
+
+
+def entitled_recipients(addresses: list[str], child: YoungPerson, at: datetime) -> list[str]:
+    """The addresses, in their order, of users whose agency is a party to a sharing agreement in
+    force for the child's home area on this day: mail leaves under the same agreements as pages."""
+    if not addresses:
+        return []
+    entitled = set(
+        db.session().exec(
+            select(User.email).where(
+                User.email.in_(addresses),
+                party_to_agreement_clause(User.agency_id, child.home_area_id, uk_date(at)),
+            )
+        )
+    )
+    return [address for address in addresses if address in entitled]

@@ -12,7 +12,9 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.agencies.models import Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import uk_date
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.governance.agreements import dao_is_party, party_to_agreement_clause
 from yoi_welfare.governance.disclosures import Leaving, recipient_of, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.services import queue_email
@@ -101,6 +103,8 @@ def named_children(data: ReportData) -> list[int]:
 
 
 def _email_to_acpc(area: Area, report: EscalationReport, week: IsoWeek, now: datetime) -> None:
+    """Email the report to the area's ACPC members, while their ACPC is a party to an agreement
+    in force for the area: a report names the area's children, as their pages do."""
     members = (
         db.session()
         .exec(
@@ -111,6 +115,7 @@ def _email_to_acpc(area: Area, report: EscalationReport, week: IsoWeek, now: dat
                 Agency.kind == AgencyKind.ACPC,
                 User.role == Role.ACPC_MEMBER,
                 User.active.is_(True),
+                party_to_agreement_clause(Agency.id, area.id, uk_date(now)),
             )
             .order_by(User.email)
         )
@@ -139,6 +144,12 @@ def _email_to_acpc(area: Area, report: EscalationReport, week: IsoWeek, now: dat
         object_type="escalation_report",
         object_id=report.id,
     )
+
+
+def may_download(agency: Agency, area_id: int, at: datetime) -> bool:
+    """Whether the agency's members may take the area's reports away now: only while it is a
+    party to an agreement in force for the area, as for the children's pages."""
+    return dao_is_party(agency.id, area_id, uk_date(at))
 
 
 def record_download(report: EscalationReport, area: Area, user: User, agency: Agency, at) -> None:

@@ -11,7 +11,12 @@ from yoi_welfare.access import Permission, deny, permission_required, user_agenc
 from yoi_welfare.agencies.models import Area
 from yoi_welfare.dates import utcnow
 from yoi_welfare.reports.models import EscalationReport
-from yoi_welfare.reports.services import dao_reports_for_area, filename, record_download
+from yoi_welfare.reports.services import (
+    dao_reports_for_area,
+    filename,
+    may_download,
+    record_download,
+)
 from yoi_welfare.reports.weeks import IsoWeek
 from yoi_welfare.view_helpers import page_number
 
@@ -28,6 +33,7 @@ def archive():
     return render_template(
         "reports/archive.html",
         area=area,
+        may_download=may_download(agency, agency.area_id, utcnow()),
         reports=replace(
             reports, items=[(report, IsoWeek.parse(report.week)) for report in reports.items]
         ),
@@ -47,10 +53,11 @@ def download(report_id: int):
         )
         .first()
     )
-    if report is None:
+    now = utcnow()
+    if report is None or not may_download(user_agency(), report.area_id, now):
         deny(object_type="escalation_report", object_id=report_id)
     area = db.session().get(Area, report.area_id)
-    record_download(report, area, current_user, user_agency(), utcnow())
+    record_download(report, area, current_user, user_agency(), now)
     response = Response(report.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{filename(area, report.week)}"'
