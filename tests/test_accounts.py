@@ -579,3 +579,57 @@ def test_a_wrong_number_setting_names_the_variable(monkeypatch):
     monkeypatch.setenv("LOCKOUT_ATTEMPTS", "ten")
     with pytest.raises(ConfigError, match="LOCKOUT_ATTEMPTS is 'ten'; set it to a whole number"):
         load_settings({"ENV_NAME": "test"})
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example/phish",
+        "/%0a/evil.example/",
+        "/%0d/evil.example/",
+        "%20//evil.example/",
+        "/%5Cevil.example/",
+        "%5C%5Cevil.example/",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/%00/evil.example/",
+        "/caf%C3%A9",
+    ],
+)
+def test_next_is_judged_as_a_browser_reads_it(client, world, target):
+    response = client.post(
+        f"/sign-in?next={target}", data={"email": world.officer.email, "password": PASSWORD}
+    )
+    assert response.status_code in (302, 303)
+    assert response.location == "/"
+
+
+def test_next_may_name_a_page_of_this_site_with_its_query(client, world):
+    response = client.post(
+        "/sign-in?next=/children%3Fq%3DSam",
+        data={"email": world.officer.email, "password": PASSWORD},
+    )
+    assert response.location == "/children?q=Sam"
+
+
+def test_a_carriage_return_in_next_still_signs_in_cleanly_and_is_audited(client, world):
+    response = client.post(
+        "/sign-in?next=/children%0d%0aSet-Cookie:%20x=1",
+        data={"email": world.officer.email, "password": PASSWORD},
+    )
+    assert response.status_code in (302, 303)
+    assert "\r" not in response.location and "Set-Cookie" not in response.headers.get("x", "")
+    assert client.get("/").status_code == 200
+    assert "sign_in" in _actions()
+
+
+def test_sign_in_is_all_or_nothing(app, client, world, monkeypatch):
+    from yoi_welfare.accounts import services
+
+    def broken(user):
+        raise RuntimeError("the audit trail cannot be written")
+
+    monkeypatch.setattr(services, "record_sign_in", broken)
+    response = client.post("/sign-in", data={"email": world.officer.email, "password": PASSWORD})
+    assert response.status_code == 500
+    assert client.get("/").status_code == 302, "a failed sign-in must leave no one signed in"

@@ -2,8 +2,18 @@
 
 import secrets
 
-from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    jsonify,
+    render_template,
+    request,
+    session,
+)
 from flask.templating import Environment
+from flask_login import logout_user
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
@@ -67,7 +77,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def finish(response):
-        db.end_request(succeeded=response.status_code < 500)
+        succeeded = response.status_code < 500
+        db.end_request(succeeded=succeeded)
+        if not succeeded:
+            undo_sign_in()
         return add_security_headers(app, response)
 
     @app.errorhandler(HTTPException)
@@ -90,8 +103,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.rollback()
+        undo_sign_in()
         app.logger.exception("Unhandled error on %s", request.path)
         return render_template("errors/500.html"), 500
+
+
+def undo_sign_in() -> None:
+    """Sign-in is all or nothing: a request that signed someone in but then failed (and so
+    rolled back its audit event) must not leave them signed in by its cookie."""
+    if g.pop("signed_in_by_this_request", False):
+        logout_user()
+        session.clear()
 
 
 def csp_nonce() -> str:

@@ -1,10 +1,13 @@
 """Sign-in (password, then the second factor), sign-out and the user's own account."""
 
+import re
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -39,10 +42,28 @@ PENDING = "pending_sign_in"
 PENDING_SECONDS = 10 * 60
 
 
+# What a browser trims from both ends of a URL (C0 controls and space), and what it drops
+# anywhere in it (tab, line feed, carriage return): WHATWG URL standard, "basic URL parser".
+URL_TRIMMED = "".join(chr(code) for code in range(0x21))
+URL_DROPPED = re.compile(r"[\t\n\r]")
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
+    """The page to go to after signing in: a path on this site, or the home page.
+
+    Judged as a browser reads it: a browser drops tabs and line breaks, trims control
+    characters from the ends and reads a backslash as a slash, so "/", a tab, "/evil.example"
+    is "//evil.example", another site. Only printable ASCII passes, so the path is also safe
+    to send in a Location header.
+    """
+    home = url_for("home.index")
+    seen = URL_DROPPED.sub("", (target or "").strip(URL_TRIMMED)).replace("\\", "/")
+    if not (seen.isascii() and seen.isprintable() and seen.startswith("/")):
+        return home
+    parts = urlsplit(seen)
+    if seen.startswith("//") or parts.scheme or parts.netloc:
+        return home
+    return seen
 
 
 def _locked_out_message() -> str:
@@ -90,13 +111,16 @@ def _password_accepted(user: User, next_url: str | None):
 
 
 def _finish_sign_in(user: User, next_url: str, message: str | None = None):
+    # The response is made first: nothing after signing in should be able to fail.
+    response = redirect(_safe_next(next_url))
     session.clear()
+    g.signed_in_by_this_request = True  # undone if the request still fails: see web.py
     login_user(user)
     start_session_clock()
     services.record_sign_in(user)
     if message:
         flash(message, "success")
-    return redirect(_safe_next(next_url))
+    return response
 
 
 def _pending_user() -> User | None:
