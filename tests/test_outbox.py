@@ -141,3 +141,87 @@ def test_without_smtp_mail_is_written_as_eml_files(app, tmp_path):
     message = message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["Subject"] == "Hello"
     assert message.get_content().strip() == "Body text"
+
+
+class Collecting:
+    """A transport that keeps what it is given, and refuses the subjects it is told to."""
+
+    def __init__(self, refuse: str = "\x00never"):
+        self.sent, self.refuse = [], refuse
+
+    def send(self, message):
+        if self.refuse in message["Subject"]:
+            raise RuntimeError("the relay fell over")
+        self.sent.append(message["Subject"])
+
+
+def test_a_header_pasted_with_control_characters_is_cleaned_when_mail_is_written(app):
+    email = queue_email(
+        "member@example.org", "Report for North\x0bmoor\r\nBcc: everyone@example.org", "Body"
+    )
+    assert email.subject == "Report for North moor Bcc: everyone@example.org"
+    db.commit()
+    transport = Collecting()
+    assert deliver_due(transport, "service@example.org").sent == 1
+    assert transport.sent == ["Report for North moor Bcc: everyone@example.org"]
+
+
+def test_a_poisoned_message_fails_alone_and_the_mail_after_it_is_delivered(app):
+    queue_email("first@example.org", "First", "Body").next_attempt_at = T0
+    # Written before headers were cleaned: a vertical tab that email refuses to build.
+    db.session().add(
+        OutboundEmail(
+            message_id="<poisoned@yoi-welfare.invalid>",
+            to_address="member@example.org",
+            subject="Report for North\x0bmoor",
+            body_text="Body",
+            next_attempt_at=T0,
+        )
+    )
+    queue_email("third@example.org", "Third", "Body").next_attempt_at = T0
+    queue_email("fourth@example.org", "Fourth is refused", "Body").next_attempt_at = T0
+    queue_email("fifth@example.org", "Fifth", "Body").next_attempt_at = T0
+    db.commit()
+    transport = Collecting(refuse="refused")
+    result = deliver_due(transport, "service@example.org", now=T0)
+    assert transport.sent == ["First", "Third", "Fifth"]
+    assert (result.sent, result.retrying, result.failed) == (3, 1, 1)
+    assert statuses() == [
+        EmailStatus.SENT,
+        EmailStatus.FAILED,
+        EmailStatus.SENT,
+        EmailStatus.PENDING,
+        EmailStatus.SENT,
+    ]
+    poisoned = (
+        db.session()
+        .exec(select(OutboundEmail).where(OutboundEmail.to_address == "member@example.org"))
+        .one()
+    )
+    assert poisoned.last_error.startswith("ValueError")
+
+
+def test_mail_that_keeps_failing_makes_the_scheduler_unhealthy(app, client):
+    import time_machine
+
+    from yoi_welfare.jobs import JOB_NAMES, run_job
+
+    queue_email("member@example.org", "Refused", "Body").next_attempt_at = T0
+    db.commit()
+    transport = Collecting(refuse="Refused")
+    with time_machine.travel(T0 + timedelta(hours=2), tick=False):
+        for name in JOB_NAMES:
+            run_job(app, name, lambda: "done")
+        assert client.get("/healthz/scheduler").status_code == 200
+        for _ in range(5):
+            run_job(
+                app,
+                "deliver_mail",
+                lambda: deliver_due(transport, "s@example.org", now=T0 + timedelta(days=1)),
+            )
+            db.session().exec(select(OutboundEmail)).one().next_attempt_at = T0
+            db.commit()
+        response = client.get("/healthz/scheduler")
+    assert response.status_code == 503
+    assert response.json["deliver_mail"]["failures_in_a_row"] == 0
+    assert response.json["mail"] == {"failing": 1, "given_up_in_the_last_day": 0}

@@ -40,10 +40,17 @@ def healthz():
 @public
 def scheduler_health():
     """For monitoring the scheduler process, which serves no requests of its own: 503 when a
-    frequent job is overdue or the last runs of any job failed. Job names and times only."""
+    frequent job is overdue, the last runs of any job failed, or mail keeps failing (which a
+    delivery job that runs without fault would not show). Names, times and counts only."""
     from yoi_welfare.jobs import job_health
+    from yoi_welfare.outbox.services import mail_health
 
-    jobs = job_health(utcnow())
+    now = utcnow()
+    try:
+        jobs, mail = job_health(now), mail_health(now)
+    except Exception:  # the database cannot say: that is unhealthy too
+        current_app.logger.exception("Scheduler health check failed: the database did not answer")
+        return jsonify(database="unavailable"), 503
     body = {
         job.name: {
             "last_success": job.last_success_at.isoformat() if job.last_success_at else None,
@@ -52,7 +59,9 @@ def scheduler_health():
         }
         for job in jobs
     }
-    return jsonify(body), 200 if all(job.healthy for job in jobs) else 503
+    body["mail"] = {"failing": mail.failing, "given_up_in_the_last_day": mail.given_up}
+    healthy = mail.healthy and all(job.healthy for job in jobs)
+    return jsonify(body), 200 if healthy else 503
 
 
 class TemplateEnvironment(Environment):

@@ -32,6 +32,7 @@ from yoi_welfare.governance.disclosures import Leaving, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
 from yoi_welfare.outbox.models import OutboundEmail
 from yoi_welfare.outbox.notices import Notice, send_notice
+from yoi_welfare.outbox.services import header_value
 from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import YoungPerson
 
@@ -166,7 +167,7 @@ def _queue_emails(now: datetime) -> int:
         {
             "message_id": make_msgid(domain="yoi-welfare.invalid"),
             "to_address": to_address,
-            "subject": _subject(escalation, child),
+            "subject": header_value(_subject(escalation, child)),
             "body_text": _body(escalation, title, due, child, now, base_url),
             "cause_type": "escalation",
             "cause_id": escalation.id,

@@ -1,8 +1,11 @@
 """Queueing mail in the caller's transaction, and delivering it later with retries."""
 
+import logging
 import os
+import re
 import smtplib
 import ssl
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,14 +14,20 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Protocol
 
+import sqlalchemy as sa
 from sqlmodel import select
 
 from yoi_welfare import db
 from yoi_welfare.dates import utcnow
 from yoi_welfare.outbox.models import EmailAttachment, EmailStatus, OutboundEmail
 
+log = logging.getLogger(__name__)
+
 # Keep trying for at least a day before giving up on a message.
 RETRY_WINDOW = timedelta(hours=24)
+# A message still waiting after this many failed attempts (about a quarter of an hour) is mail
+# that keeps failing: the scheduler's health check reports it.
+FAILING_AFTER_ATTEMPTS = 5
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 
@@ -54,6 +63,13 @@ def mail_settings(config) -> MailSettings:
     )
 
 
+def header_value(value: str, limit: int = 200) -> str:
+    """A value fit for a mail header: control and format characters (a vertical tab pasted
+    from a word processor, a line break, a bidi override) become spaces, runs of spaces one."""
+    shown = "".join(" " if unicodedata.category(c).startswith("C") else c for c in value)
+    return re.sub(r"\s+", " ", shown).strip()[:limit]
+
+
 def queue_email(
     to_address: str,
     subject: str,
@@ -67,8 +83,8 @@ def queue_email(
     session = db.session()
     email = OutboundEmail(
         message_id=make_msgid(domain="yoi-welfare.invalid"),
-        to_address=to_address,
-        subject=subject,
+        to_address=header_value(to_address, 254),
+        subject=header_value(subject),
         body_text=body_text,
         cause_type=cause_type,
         cause_id=cause_id,
@@ -78,7 +94,10 @@ def queue_email(
     for filename, content_type, content in attachments:
         session.add(
             EmailAttachment(
-                email_id=email.id, filename=filename, content_type=content_type, content=content
+                email_id=email.id,
+                filename=header_value(filename),
+                content_type=content_type,
+                content=content,
             )
         )
     return email
@@ -180,23 +199,74 @@ def deliver_due(
         attachments = list(
             session.exec(select(EmailAttachment).where(EmailAttachment.email_id == email.id))
         )
+        email.attempts += 1
         try:
-            transport.send(build_message(email, attachments, sender))
-        except (OSError, smtplib.SMTPException) as error:
-            email.attempts += 1
-            email.last_error = f"{type(error).__name__}: {error}"[:500]
-            if now >= email.created_at + RETRY_WINDOW:
-                email.status = EmailStatus.FAILED
-                result.failed += 1
-            else:
-                email.next_attempt_at = now + retry_delay(email.attempts)
-                result.retrying += 1
+            message = build_message(email, attachments, sender)
+        except Exception as error:  # a message that cannot be built never will be: give up
+            log.exception("mail %s cannot be built; marked failed", email.id)
+            _failed(email, error)
+            result.failed += 1
         else:
-            email.attempts += 1
-            email.status = EmailStatus.SENT
-            email.sent_at = now
-            email.last_error = None
-            result.sent += 1
+            _send(transport, message, email, now, result)
         session.add(email)
         db.commit()
     return result
+
+
+def _failed(email: OutboundEmail, error: Exception) -> None:
+    email.status = EmailStatus.FAILED
+    email.last_error = f"{type(error).__name__}: {error}"[:500]
+
+
+def _send(transport: Transport, message: EmailMessage, email, now, result) -> None:
+    """Send one message, noting on it how that went; whatever goes wrong stays with it."""
+    try:
+        transport.send(message)
+    except Exception as error:  # any failure is this message's, and is retried
+        if not isinstance(error, OSError | smtplib.SMTPException):
+            log.exception("mail %s could not be sent", email.id)
+        email.last_error = f"{type(error).__name__}: {error}"[:500]
+        if now >= email.created_at + RETRY_WINDOW:
+            email.status = EmailStatus.FAILED
+            result.failed += 1
+        else:
+            email.next_attempt_at = now + retry_delay(email.attempts)
+            result.retrying += 1
+    else:
+        email.status = EmailStatus.SENT
+        email.sent_at = now
+        email.last_error = None
+        result.sent += 1
+
+
+@dataclass(frozen=True)
+class MailHealth:
+    failing: int  # waiting, after failing again and again
+    given_up: int  # given up on in the last day
+
+    @property
+    def healthy(self) -> bool:
+        return self.failing == 0 and self.given_up == 0
+
+
+def mail_health(now: datetime) -> MailHealth:
+    """Mail that keeps failing, which a delivery job that itself succeeds would not show."""
+    failing = sa.and_(
+        OutboundEmail.status == EmailStatus.PENDING,
+        OutboundEmail.attempts >= FAILING_AFTER_ATTEMPTS,
+    )
+    # Given up on 24 hours after it was written: so within the last day if written in the last two.
+    given_up = sa.and_(
+        OutboundEmail.status == EmailStatus.FAILED,
+        OutboundEmail.created_at >= now - 2 * RETRY_WINDOW,
+    )
+    row = (
+        db.session()
+        .exec(
+            select(sa.func.count().filter(failing), sa.func.count().filter(given_up)).select_from(
+                OutboundEmail
+            )
+        )
+        .one()
+    )
+    return MailHealth(*row)
