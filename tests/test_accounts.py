@@ -584,19 +584,30 @@ def test_a_wrong_number_setting_names_the_variable(monkeypatch):
 @pytest.mark.parametrize(
     "target",
     [
-        "/%09/evil.example/phish",
-        "/%0a/evil.example/",
-        "/%0d/evil.example/",
-        "%20//evil.example/",
-        "/%5Cevil.example/",
-        "%5C%5Cevil.example/",
+        "/\t/evil.example/phish",
+        "/\n/evil.example/",
+        "\r//evil.example/",
+        " //evil.example/",
+        "\x00//evil.example/",
+        "/\\evil.example/",
+        "\\\\evil.example/",
         "https://evil.example/",
         "javascript:alert(1)",
-        "/%00/evil.example/",
-        "/caf%C3%A9",
+        "/café",
     ],
 )
-def test_next_is_judged_as_a_browser_reads_it(client, world, target):
+def test_next_is_judged_as_a_browser_reads_it(app, target):
+    from yoi_welfare.accounts.views import _safe_next
+
+    with app.test_request_context():
+        assert _safe_next(target) == "/"
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["%20//evil.example/", "/%5Cevil.example/", "%5C%5Cevil.example/", "https://e.example"],
+)
+def test_next_off_this_site_sends_the_user_home(client, world, target):
     response = client.post(
         f"/sign-in?next={target}", data={"email": world.officer.email, "password": PASSWORD}
     )
@@ -612,15 +623,15 @@ def test_next_may_name_a_page_of_this_site_with_its_query(client, world):
     assert response.location == "/children?q=Sam"
 
 
-def test_a_carriage_return_in_next_still_signs_in_cleanly_and_is_audited(client, world):
+@pytest.mark.parametrize("target", ["/%09/evil.example/phish", "/children%0d%0aSet-Cookie:%20x=1"])
+def test_control_characters_in_next_are_refused_before_anyone_is_signed_in(client, world, target):
     response = client.post(
-        "/sign-in?next=/children%0d%0aSet-Cookie:%20x=1",
-        data={"email": world.officer.email, "password": PASSWORD},
+        f"/sign-in?next={target}", data={"email": world.officer.email, "password": PASSWORD}
     )
-    assert response.status_code in (302, 303)
-    assert "\r" not in response.location and "Set-Cookie" not in response.headers.get("x", "")
-    assert client.get("/").status_code == 200
-    assert "sign_in" in _actions()
+    assert response.status_code == 400
+    assert "contains characters the service cannot use" in response.text
+    assert client.get("/").status_code == 302
+    assert "sign_in" not in _actions()
 
 
 def test_sign_in_is_all_or_nothing(app, client, world, monkeypatch):
@@ -633,3 +644,4 @@ def test_sign_in_is_all_or_nothing(app, client, world, monkeypatch):
     response = client.post("/sign-in", data={"email": world.officer.email, "password": PASSWORD})
     assert response.status_code == 500
     assert client.get("/").status_code == 302, "a failed sign-in must leave no one signed in"
+

@@ -47,10 +47,11 @@ def create_app(overrides: dict | None = None) -> "Flask":
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     WTFormsHelpers(app)
-    from yoi_welfare import accounts, templating, web
+    from yoi_welfare import accounts, input_guard, templating, web
 
     templating.init_app(app)
 
+    input_guard.init_app(app)  # before any route: it sets the <int:…> converter
     accounts.init_app(app)
     web.init_app(app)
 

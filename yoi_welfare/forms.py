@@ -1,5 +1,6 @@
 """Form building blocks in GOV.UK style: stripped input, date boxes, clear error wording."""
 
+import unicodedata
 from datetime import date, datetime, time
 
 from flask_wtf import FlaskForm
@@ -15,6 +16,8 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation
 
+from yoi_welfare.input_guard import refused_characters
+
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -22,8 +25,17 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def ascii_digits(value):
+    """Digits typed in any script (Arabic-Indic, full-width …) as the ASCII digits they mean,
+    for fields that hold a number: a phone set to Arabic types a security code in its digits."""
+    if not isinstance(value, str):
+        return value
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
+
+
 class GovForm(FlaskForm):
-    """Base form: every string field is stripped of surrounding whitespace."""
+    """Base form: every string field is stripped of surrounding whitespace, and no field may
+    hold control characters or bidi controls (see ``input_guard``): the field says so."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -31,6 +43,25 @@ class GovForm(FlaskForm):
             if strip not in filters:
                 unbound_field.kwargs["filters"] = [strip, *filters]
             return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            refused = next(
+                filter(
+                    None,
+                    (refused_characters(v) for v in field.raw_data or () if isinstance(v, str)),
+                ),
+                None,
+            )
+            if refused:
+                label = field.label.text if field.label else "this field"
+                field.errors = [
+                    f"{label} must not contain {refused}: type it again rather than pasting it",
+                    *(e for e in field.errors if isinstance(e, str)),
+                ]
+                valid = False
+        return valid
 
 
 class SafeGovDateInput(GovDateInput):
@@ -65,7 +96,7 @@ class GovDateField(DateField):
         except ValueError as error:
             self.data = None
             raise ValueError(f"{self.what.capitalize()} must be a real date") from error
-        if self.data.year < 1900:
+        if not 1900 <= self.data.year <= 2100:
             self.data = None
             raise ValueError(f"{self.what.capitalize()} must be a real date")
 

@@ -44,7 +44,7 @@ def url_for(endpoint: str, **values) -> str:
 def page_number() -> int:
     """The ?page= number, 1 when missing or nonsense."""
     raw = request.args.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() and len(raw) < 7 else 1
+    return max(1, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
 
 
 def show_error(form, error: ServiceError) -> None:

@@ -3,7 +3,7 @@ from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import Length, Regexp
 
 from yoi_welfare.accounts.passwords import MAX_LENGTH
-from yoi_welfare.forms import GovForm, Required
+from yoi_welfare.forms import GovForm, Required, ascii_digits
 
 
 class SignInForm(GovForm):
@@ -25,10 +25,11 @@ class SecurityCodeForm(GovForm):
         "Security code",
         widget=GovTextInput(),
         description="The 6-digit code your authenticator app shows now",
+        filters=[ascii_digits],
         validators=[
             Required("Enter the 6-digit security code from your authenticator app"),
             Regexp(
-                r"^\d{3} ?\d{3}$",
+                r"^[0-9]{3} ?[0-9]{3}$",
                 message="Enter the security code as 6 digits, for example 123456",
             ),
         ],

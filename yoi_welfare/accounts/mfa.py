@@ -29,7 +29,7 @@ def code_for(secret: str, now: datetime) -> str:
 def matching_timestep(secret: str, code: str, now: datetime) -> int | None:
     """The time step whose code this is, within the allowed drift; None if none matches."""
     code = "".join(code.split())
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     current = timestep(now)

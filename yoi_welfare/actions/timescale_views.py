@@ -14,6 +14,7 @@ from yoi_welfare.approvals.views import decision_page
 from yoi_welfare.dates import utcnow
 from yoi_welfare.domain.rule_bounds import bounds_for
 from yoi_welfare.domain.timescales import Unit
+from yoi_welfare.input_guard import whole_number
 from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("timescales", __name__, url_prefix="/admin/timescales")
@@ -77,7 +78,7 @@ def edit(rule_id: int):
                 asked = rule_changes.change_rule(
                     rule,
                     by=current_user,
-                    version_id=int(version) if version and version.isdigit() else None,
+                    version_id=whole_number(version),
                     due_offset=form.due_offset.data if form.due_offset else None,
                     due_unit=Unit(form.due_unit.data) if form.due_unit else None,
                     acpc_grace_offset=grace.data if grace else rule.acpc_grace_offset,

@@ -27,6 +27,7 @@ from yoi_welfare.forms import (
     optional_int,
     options,
 )
+from yoi_welfare.input_guard import whole_number
 
 
 class AreaForm(GovForm):
@@ -142,8 +143,8 @@ class VersionField(HiddenField):
     """The version of the record the form was filled in against; a stale form is refused."""
 
     def process_formdata(self, valuelist):
-        raw = valuelist[0] if valuelist else ""
-        self.data = int(raw) if raw.isdigit() and len(raw) < 10 else -1
+        number = whole_number(valuelist[0] if valuelist else None)
+        self.data = -1 if number is None else number
 
 
 class UserChangeForm(GovForm):

@@ -14,6 +14,7 @@ from yoi_welfare.forms import (
     text_area,
     time_field,
 )
+from yoi_welfare.input_guard import whole_number
 from yoi_welfare.reviews.models import MeetingReason, PlacementOutcome
 from yoi_welfare.reviews.services import MAX_PLACE, MAX_TEXT
 
@@ -66,8 +67,7 @@ class LacReviewForm(GovForm):
 
     @property
     def since_id(self) -> int | None:
-        value = self.since.data
-        return int(value) if value and value.isdigit() else None
+        return whole_number(self.since.data)
 
 
 class PlacementMeetingForm(LacReviewForm):

@@ -43,6 +43,9 @@ class ReviewError(ServiceError):
     """A request about a placement review that cannot be carried out."""
 
 
+TAMPERED = "This form could not be read as it was sent: open the page again and enter the review"
+
+
 class StaleReviewError(ReviewError):
     """Another review of the same kind was recorded since the form was opened."""
 
@@ -172,7 +175,9 @@ def record_review(
         )
     latest = dao_latest_review_id(child.id, kind)
     if since != latest:
-        newer = dao_review(latest)
+        newer = dao_review(latest) if latest else None
+        if newer is None:  # the form's own record of what it was opened against was changed
+            raise StaleReviewError(TAMPERED)
         raise StaleReviewError(
             STALE.format(
                 who=newer.recorded_by,

@@ -28,6 +28,7 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.forms import ManualActionForm
 from yoi_welfare.dates import format_datetime, london_instant, london_today, utcnow
 from yoi_welfare.domain.wellbeing import Level
+from yoi_welfare.input_guard import whole_number
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.screenings import queries, rules, services
@@ -102,8 +103,7 @@ def _if_discarded_back_to_child(screening_id: int) -> None:
 
 
 def _version(form) -> int | None:
-    raw = (form.version.data or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return whole_number(form.version.data)
 
 
 def _already_submitted(screening: WelfareScreening):

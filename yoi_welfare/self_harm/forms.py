@@ -17,6 +17,7 @@ from yoi_welfare.forms import (
     text_area,
     time_field,
 )
+from yoi_welfare.input_guard import whole_number
 from yoi_welfare.self_harm.models import Attendee, ObservationLevel, RiskLevel
 from yoi_welfare.self_harm.services import MAX_TEXT
 
@@ -71,8 +72,7 @@ class VersionedForm(GovForm):
 
     @property
     def version(self) -> int | None:
-        value = self.version_id.data
-        return int(value) if value and value.isdigit() else None
+        return whole_number(self.version_id.data)
 
 
 class ImmediateActionPlanForm(VersionedForm):
