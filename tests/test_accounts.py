@@ -1,4 +1,6 @@
+import base64
 import uuid
+import zlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -661,3 +663,24 @@ def test_a_shift_change_signs_in_from_one_address_while_failures_are_throttled(a
         for _ in range(6)
     ]
     assert statuses == [200] * 5 + [429]
+
+
+def test_the_enrolment_secret_stays_on_the_server_not_in_the_session_cookie(app, client, world):
+    app.config["MFA_REQUIRED"] = True
+    with time_machine.travel(NOW, tick=False):
+        _password_step(client, world.officer)
+        page = client.get("/sign-in/set-up-two-factor")
+        secret = BeautifulSoup(page.text, "html5lib").select_one("#secret-key").get_text()
+        secret = secret.replace(" ", "")
+        cookie = client.get_cookie("session").value
+        payload = cookie.split(".")[1 if cookie.startswith(".") else 0]
+        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        decoded = zlib.decompress(raw) if cookie.startswith(".") else raw
+        assert secret.encode() not in decoded
+        assert _user(world.officer.email).mfa_enrolment_secret == secret
+        # Signing in again offers the same secret, so a QR code already scanned still works.
+        _password_step(app.test_client(), world.officer)
+        assert _user(world.officer.email).mfa_enrolment_secret == secret
+        client.post("/sign-in/set-up-two-factor", data={"code": code_for(secret, NOW)})
+    user = _user(world.officer.email)
+    assert (user.mfa_secret, user.mfa_enrolment_secret) == (secret, None)

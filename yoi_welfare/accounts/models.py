@@ -54,6 +54,9 @@ class User(SQLModel, table=True):
     # whose code they used: a code is accepted once only.
     mfa_secret: str | None = Field(default=None, max_length=64)
     mfa_last_timestep: int | None = None
+    # The secret offered while the user sets up their app, kept here rather than in the session
+    # cookie (signed, not encrypted); it becomes mfa_secret when a code proves the app holds it.
+    mfa_enrolment_secret: str | None = Field(default=None, max_length=64)
     # Bumped by every administrator's change; their forms carry it, so a stale form is refused
     # instead of silently overwriting a newer change.
     version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -96,13 +96,26 @@ def _claim_timestep(user: User, step: int) -> bool:
     return result.rowcount == 1
 
 
-def enrol_second_factor(user: User, secret: str, code: str, now: datetime) -> bool:
-    """Save the secret if the code proves the user's app holds it; the code is then used up."""
-    step = mfa.matching_timestep(secret, code, now)
+def enrolment_secret(user: User) -> str:
+    """The secret the user is setting up their app with: the one offered before, if they have
+    not finished (so a QR code already scanned still works), else a new one."""
+    if user.mfa_enrolment_secret is None:
+        db.writes()
+        user.mfa_enrolment_secret = mfa.new_secret()
+        db.session().add(user)
+    return user.mfa_enrolment_secret
+
+
+def enrol_second_factor(user: User, code: str, now: datetime) -> bool:
+    """Save the secret offered if the code proves the user's app holds it; the code is then
+    used up."""
+    secret = user.mfa_enrolment_secret
+    step = mfa.matching_timestep(secret, code, now) if secret else None
     if step is None:
         audit.record("mfa_code_failed", outcome="denied", user=user)
         return False
     user.mfa_secret = secret
+    user.mfa_enrolment_secret = None
     user.mfa_last_timestep = step
     db.session().add(user)
     audit.record("mfa_enrolled", user=user, object_type="user", object_id=user.id)

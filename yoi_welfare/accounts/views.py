@@ -105,7 +105,8 @@ def _password_accepted(user: User, next_url: str | None):
         session[PENDING] = pending
         return redirect(url_for("accounts.security_code"))
     if current_app.config["MFA_REQUIRED"]:
-        session[PENDING] = {**pending, "new_secret": mfa.new_secret()}
+        services.enrolment_secret(user)
+        session[PENDING] = {**pending, "enrolling": True}
         return redirect(url_for("accounts.set_up_second_factor"))
     return _finish_sign_in(user, pending["next"])
 
@@ -173,15 +174,16 @@ def security_code():
 @limits_secret_attempts
 def set_up_second_factor():
     user = _pending_user()
-    secret = (session.get(PENDING) or {}).get("new_secret")
-    if user is None or user.has_second_factor or not secret:
+    enrolling = (session.get(PENDING) or {}).get("enrolling")
+    if user is None or user.has_second_factor or not enrolling:
         return _start_again()
+    secret = services.enrolment_secret(user)
     form = SecurityCodeForm()
     if form.validate_on_submit():
         if services.is_locked_out(user.email, utcnow()):
             services.record_locked_out(user.email)
             return _locked_out_during_code()
-        if services.enrol_second_factor(user, secret, form.code.data, utcnow()):
+        if services.enrol_second_factor(user, form.code.data, utcnow()):
             return _finish_sign_in(
                 user, session[PENDING]["next"], "Two-factor authentication is set up"
             )

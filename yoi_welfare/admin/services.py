@@ -301,6 +301,7 @@ def reset_second_factor(user: User, expected_version: int) -> None:
     """
     _claim_version(user, expected_version)
     user.mfa_secret = None
+    user.mfa_enrolment_secret = None
     user.mfa_last_timestep = None
     user.session_version += 1
     db.session().add(user)
