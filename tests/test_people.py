@@ -820,3 +820,61 @@ def test_the_movement_forms_start_at_the_uk_date_after_midnight_in_summer(client
             page = client.get(path).text
             assert 'id="on_date-day" name="on_date" type="text" value="02"' in page, path
             assert 'id="on_date-month" name="on_date" type="text" value="07"' in page, path
+
+
+def _admission_mail() -> list:
+    from yoi_welfare.outbox.models import OutboundEmail
+
+    db.session().expire_all()
+    return list(
+        db.session().exec(select(OutboundEmail).where(OutboundEmail.cause_type == "placement"))
+    )
+
+
+def test_the_childs_yot_managers_hear_of_every_admission_at_once(client, world):
+    manager = create_user(world.yot, is_manager=True)
+    child = create_child(world.area, given_name="Jordan", family_name="Ellis")  # registered now
+    sign_in(client, world.staff)
+    assert client.post("/admissions/new", data=admission_form(child)).status_code in (302, 303)
+    [email] = _admission_mail()
+    assert email.to_address == manager.email
+    assert email.subject.startswith("Child admitted: JE ")
+    assert "Ashgrove YOI has admitted a child of your area" in email.body_text
+    assert "Jordan" not in email.body_text
+    confirm = [a for a in actions_of_kind(child, "manual") if a.title.startswith("Confirm")]
+    assert confirm == []  # registered by the YOT this month: expected
+
+
+def test_an_admission_the_yot_did_not_expect_is_listed_for_it_to_confirm(client, world):
+    manager = create_user(world.yot, is_manager=True)
+    child = create_child(world.area, given_name="Jordan", family_name="Ellis")
+    child.created_at = NOW - timedelta(days=400)
+    db.session().add(child)
+    create_placement(
+        child,
+        world.other_yoi,
+        admitted_at=NOW - timedelta(days=300),
+        left_at=NOW - timedelta(days=200),
+    )
+    sign_in(client, world.staff)
+    assert client.post("/admissions/new", data=admission_form(child)).status_code in (302, 303)
+    [email] = _admission_mail()
+    assert email.to_address == manager.email
+    assert email.subject.startswith("Child admitted, not expected: please confirm")
+    [confirm] = actions_of_kind(child, "manual")
+    assert confirm.owner_agency_id == world.yot.id
+    assert confirm.title.startswith("Confirm that Ashgrove YOI should hold this child")
+    officer = client.application.test_client()
+    sign_in(officer, world.officer)
+    assert "Confirm that Ashgrove YOI should hold this child" in officer.get("/actions").text
+
+
+def actions_of_kind(child, kind: str) -> list[WelfareAction]:
+    db.session().expire_all()
+    return list(
+        db.session().exec(
+            select(WelfareAction).where(
+                WelfareAction.young_person_id == child.id, WelfareAction.kind == kind
+            )
+        )
+    )

@@ -26,6 +26,7 @@ from yoi_welfare.governance.agreements import (
 from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people import exceptions
+from yoi_welfare.people.admission_notice import tell_yot_of_admission
 from yoi_welfare.people.models import (
     LeavingReason,
     Placement,
@@ -414,6 +415,7 @@ def admit(
     actions.on_event("child_admitted", child=child, source=placement, at=when, by=user)
     # A screening the YOT submitted before the admission already meets the action it made.
     screenings.meet_admission_if_screened(child, placement, by=user, now=now)
+    tell_yot_of_admission(child, placement, establishment, by=user, now=now)
     return placement
 
 
