@@ -7,6 +7,8 @@ parameter, and to the ids in the URL. No answer may be a 5xx. The routes and the
 from app.url_map and the pages' own forms, so a new route or field is covered the day it is added.
 """
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
@@ -140,6 +142,30 @@ def test_hostile_values_in_every_field_and_parameter_never_give_a_server_error(a
             sign_in(client, user)  # a form posted may have ended the session (a new password)
 
     probe()
+
+
+# Exempt: signing in and out, and the administrators' one-button forms, which carry the
+# user's version and so are refused when repeated.
+NO_TOKEN = re.compile(
+    r"^/(sign-in|sign-out|account/password|admin/users/\d+/(deactivate|reactivate|reset-two-factor))"
+)
+
+
+@pytest.mark.parametrize("role", ["officer", "manager", "staff", "acpc_member", "admin"])
+def test_every_form_that_writes_carries_a_submission_token(app, world, role):
+    client = FlaskClient(app, use_cookies=True)
+    sign_in(client, getattr(world, role))
+    missing = set()
+    for rule, path in _routes(app, world):
+        if "GET" not in rule.methods:
+            continue
+        page = client.get(path)
+        if page.mimetype != "text/html":
+            continue
+        for (method, action), names in _form_fields(page.text, path).items():
+            if method == "POST" and not NO_TOKEN.match(action) and "submission_token" not in names:
+                missing.add(action)
+    assert not missing
 
 
 # One test per kind of hostile input the outside review found ---------------------------------

@@ -47,13 +47,14 @@ def create_app(overrides: dict | None = None) -> "Flask":
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     WTFormsHelpers(app)
-    from yoi_welfare import accounts, input_guard, templating, web
+    from yoi_welfare import accounts, input_guard, submissions, templating, web
 
     templating.init_app(app)
 
     input_guard.init_app(app)  # before any route: it sets the <int:…> converter
     accounts.init_app(app)
     web.init_app(app)
+    submissions.init_app(app)  # after web: its after_request runs before the commit
 
     from yoi_welfare.accounts.views import bp as accounts_bp
     from yoi_welfare.actions.timescale_views import bp as timescales_bp

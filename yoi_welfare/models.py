@@ -24,6 +24,7 @@ from yoi_welfare.reports.models import EscalationReport
 from yoi_welfare.reviews.models import PlacementReview
 from yoi_welfare.screenings.models import ScreeningRead, WelfareScreening
 from yoi_welfare.self_harm.models import CaseReview, SelfHarmFlag
+from yoi_welfare.submissions import FormSubmission
 
 metadata = SQLModel.metadata
 
@@ -40,6 +41,7 @@ __all__ = [
     "Escalation",
     "EscalationReport",
     "EscalationResponse",
+    "FormSubmission",
     "JobRun",
     "NoteAmendment",
     "NotesSeen",

@@ -16,6 +16,7 @@ from yoi_welfare.domain.timescales import describe_overdue
 from yoi_welfare.forms import error_summary
 from yoi_welfare.governance.subject_access import export_label, export_value
 from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.submissions import submission_token
 from yoi_welfare.view_helpers import pagination, service_navigation, url_for
 
 
@@ -52,6 +53,7 @@ GLOBALS = {
     "service_navigation": service_navigation,
     "can_view_access_log": may_view_access_log,
     "shared_under": shared_under,
+    "submission_token": submission_token,
 }
 
 
