@@ -260,3 +260,12 @@ def test_a_tampered_hidden_field_on_the_placement_meeting_form_is_no_server_erro
         data={**meeting_form(), "since": since},
     )
     assert response.status_code < 500
+
+
+def test_a_name_with_a_right_to_left_override_is_refused(client, world):
+    from tests.test_people import child_form
+
+    sign_in(client, world.officer)
+    response = client.post("/children/new", data=child_form(world, family_name="Ellis\u202egnp"))
+    assert response.status_code == 200
+    assert "must not contain hidden characters that change the direction of text" in response.text
