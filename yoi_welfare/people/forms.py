@@ -158,7 +158,7 @@ class ChangeChildForm(RegisterChildForm):
         self.date_of_birth.validators = [Required("Enter a date of birth"), _dob_in_the_past]
 
 
-class MovementForm(GovForm):
+class WhenForm(GovForm):
     """When something happened: a date and a time, in UK time."""
 
     on_date = GovDateField("Date", what="date", validators=[Required("Enter the date")])
@@ -168,6 +168,11 @@ class MovementForm(GovForm):
         description="Use the 24-hour clock, for example 14:30",
         validators=[Required("Enter the time")],
     )
+
+
+class MovementForm(WhenForm):
+    """A move into, between or out of custody, and why it is recorded late if it is."""
+
     late_reason = TextAreaField(
         "If it happened more than 24 hours ago, why is it recorded late?",
         widget=GovCharacterCount(),
@@ -257,16 +262,9 @@ class ReleaseForm(MovementForm):
     submit = SubmitField("Release child", widget=GovSubmitInput())
 
 
-class CorrectPlacementForm(GovForm):
+class CorrectPlacementForm(WhenForm):
     """The date and time as they should have been recorded, and why."""
 
-    on_date = GovDateField("Date", what="date", validators=[Required("Enter the date")])
-    at_time = TimeField(
-        "Time",
-        widget=GovTextInput(),
-        description="Use the 24-hour clock, for example 14:30",
-        validators=[Required("Enter the time")],
-    )
     reason = TextAreaField(
         "Why is it being corrected?",
         widget=GovCharacterCount(),
