@@ -1,10 +1,13 @@
 import json
+from itertools import combinations
 
 from sqlmodel import func, select
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role
 from yoi_welfare.agencies.models import Agency, AgencyKind, Area
+from yoi_welfare.domain.duplicates import may_be_one_child
+from yoi_welfare.people.duplicates import Details
 from yoi_welfare.people.models import Placement, YoungPerson
 
 
@@ -93,3 +96,15 @@ def test_demo_children_are_held_only_where_children_of_their_sex_and_age_are(app
             [child] if establishment.kind is AgencyKind.YOI and child.sex.value == "FEMALE" else []
         )
     assert girls_in_yois == []
+
+
+def test_demo_data_holds_one_likely_duplicate_pair(app):
+    app.test_cli_runner().invoke(args=["demo-data"])
+    children = db.session().exec(select(YoungPerson)).all()
+    pairs = [
+        (a.local_reference, b.local_reference)
+        for a, b in combinations(children, 2)
+        if may_be_one_child(Details.of(a).as_tuple(), Details.of(b).as_tuple())
+    ]
+    assert len(pairs) == 1
+    assert pairs[0][1].endswith("-1900")

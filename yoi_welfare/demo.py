@@ -240,6 +240,7 @@ def _create(password: str) -> None:
         if still_held:
             held.append((child, officer))
     _former_children(areas, establishments, now)
+    _likely_duplicate(*held[0], now)
     _welfare_actions(held, now)
     create_demo_screenings(held, now)
     _custody_welfare([child for child, _ in held], users, now)
@@ -291,6 +292,29 @@ def _former_children(areas, establishments, now: datetime) -> None:
                 leaving_reason=LeavingReason.RELEASE,
             )
         )
+    session.flush()
+
+
+def _likely_duplicate(child: YoungPerson, officer: User, now: datetime) -> None:
+    """The first child held, registered a second time by their YOT under another reference and
+    typed differently: the pair an administrator can merge."""
+    area_code, _, _number = child.local_reference.partition("-")
+    session = db.session()
+    session.add(
+        YoungPerson(
+            given_name=child.given_name.lower(),
+            family_name=child.family_name.upper(),
+            date_of_birth=child.date_of_birth,
+            sex=child.sex,
+            ethnicity=child.ethnicity,
+            local_reference=f"{area_code}-1900",
+            home_area_id=child.home_area_id,
+            legal_status=child.legal_status,
+            looked_after=child.looked_after,
+            created_by_id=officer.id,
+            created_at=now - timedelta(days=20),
+        )
+    )
     session.flush()
 
 

@@ -33,6 +33,7 @@ from yoi_welfare.governance.models import (
 from yoi_welfare.outbox.models import EmailAttachment, OutboundEmail
 from yoi_welfare.outbox.services import queue_email
 from yoi_welfare.people.models import (
+    DuplicateDismissal,
     Placement,
     PlacementCorrection,
     PlacementException,
@@ -324,6 +325,13 @@ def _delete_records(child_id: int) -> dict[str, int]:
         (PlacementCorrection, PlacementCorrection.young_person_id == child_id),
         (Placement, Placement.young_person_id == child_id),
         (Disclosure, Disclosure.young_person_id == child_id),
+        (
+            DuplicateDismissal,
+            sa.or_(
+                DuplicateDismissal.young_person_id == child_id,
+                DuplicateDismissal.other_young_person_id == child_id,
+            ),
+        ),
         (SubjectAccessExport, SubjectAccessExport.young_person_id == child_id),
         (YoungPerson, YoungPerson.id == child_id),
     ]

@@ -46,7 +46,33 @@ def _dob_checks(_form, field):
         )
 
 
-class RegisterChildForm(GovForm):
+DIFFERENT_CHILD = "different"
+
+
+class DuplicateQuestion:
+    """Asked only when possible duplicates were found: which child this is, or why it is a
+    different one. ``duplicates_checked`` carries what was asked about (see
+    ``duplicates.PossibleDuplicates.fingerprint``)."""
+
+    duplicate_choice = GovRadioField(
+        "Is this one of these children?", choices=[], validators=[Optional()], validate_choice=False
+    )
+    different_reason = TextAreaField(
+        "Why is this a different child?",
+        widget=GovCharacterCount(),
+        description="For example, a different middle name and school on the warrant. Kept with "
+        "the record, so that no one asks again",
+        validators=[
+            Length(max=EXCEPTION_REASON_LENGTH, message="Reason must be 1000 characters or fewer")
+        ],
+    )
+    duplicates_checked = HiddenField()
+
+
+DUPLICATE_FIELDS = ("duplicate_choice", "different_reason", "duplicates_checked")
+
+
+class RegisterChildForm(DuplicateQuestion, GovForm):
     given_name = StringField(
         "Given name",
         widget=GovTextInput(),
@@ -155,6 +181,8 @@ class ChangeChildForm(RegisterChildForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.home_area
+        for name in DUPLICATE_FIELDS:
+            delattr(self, name)
         self.date_of_birth.validators = [Required("Enter a date of birth"), _dob_in_the_past]
 
 
@@ -198,7 +226,7 @@ def _exception_reason() -> TextAreaField:
     )
 
 
-class FindChildForAdmissionForm(MovementForm):
+class FindChildForAdmissionForm(DuplicateQuestion, MovementForm):
     home_area = GovSelectField(
         "Child's home area",
         coerce=optional_int,

@@ -251,3 +251,27 @@ class PlacementCorrection(SQLModel, table=True):
     reason: str = Field(max_length=1000)
     corrected_by_id: int = Field(foreign_key="user.id")
     corrected_at: datetime = Field(default_factory=utcnow)
+
+
+class DuplicateOccasion(StrEnum):
+    """When a possible duplicate was put to the user: registering a child, or admitting one."""
+
+    REGISTRATION = "REGISTRATION"
+    ADMISSION = "ADMISSION"
+
+
+class DuplicateDismissal(SQLModel, table=True):
+    """A user's word that a child is not the possible duplicate the service found, and why.
+
+    The pair is asked about once: a later registration or admission does not ask again."""
+
+    __tablename__ = "duplicate_dismissal"
+    __table_args__ = (sa.UniqueConstraint("young_person_id", "other_young_person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    young_person_id: int = Field(foreign_key="young_person.id", index=True)
+    other_young_person_id: int = Field(foreign_key="young_person.id", index=True)
+    occasion: DuplicateOccasion = Field(sa_type=enum_column(DuplicateOccasion))
+    reason: str = Field(max_length=1000)
+    dismissed_by_id: int = Field(foreign_key="user.id")
+    dismissed_at: datetime = Field(default_factory=utcnow)

@@ -1,5 +1,7 @@
 """Children: search, register, the child's page, and admission, transfer and release."""
 
+from dataclasses import dataclass
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -20,11 +22,19 @@ from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
 from yoi_welfare.chronology import timeline
 from yoi_welfare.custody.views import notes_panel, remember_notes_read
-from yoi_welfare.dates import LONDON, format_datetime, london_instant, london_today, utcnow
+from yoi_welfare.dates import (
+    LONDON,
+    format_date,
+    format_datetime,
+    london_instant,
+    london_today,
+    utcnow,
+)
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.paging import Page
-from yoi_welfare.people import corrections, exceptions, services
+from yoi_welfare.people import corrections, duplicates, exceptions, services
 from yoi_welfare.people.forms import (
+    DIFFERENT_CHILD,
     ChangeChildForm,
     CorrectPlacementForm,
     FindChildForAdmissionForm,
@@ -35,6 +45,7 @@ from yoi_welfare.people.forms import (
 )
 from yoi_welfare.people.models import (
     CorrectedMoment,
+    DuplicateOccasion,
     LegalStatus,
     Placement,
     ReleaseDestination,
@@ -73,17 +84,90 @@ def register():
     form.home_area.choices = [(a.id, a.name) for a in areas if a.id == agency.area_id]
     if request.method == "GET":
         form.home_area.data = agency.area_id
+    found = None
     if form.validate_on_submit():
-        try:
-            child = services.register_child(
-                current_user, home_area_id=form.home_area.data, **_details(form)
-            )
-        except services.PeopleError as error:
-            show_error(form, error)
-        else:
-            flash(f"{child.full_name} has been registered", "success")
-            return redirect(url_for("people.child", child_id=child.id))
-    return render_template("people/register.html", form=form)
+        details = _details(form)
+        described = duplicates.Details(
+            details["given_name"],
+            details["family_name"],
+            details["date_of_birth"],
+            details["pnc_number"],
+        )
+        found = duplicates.dao_possible_duplicates(current_viewer(), described)
+        answer = _duplicate_answer(
+            form,
+            found,
+            described,
+            same="Yes, this is {}",
+            different="No, this is a different child",
+        )
+        if answer.chosen is not None:
+            duplicates.record_chosen(answer.chosen, DuplicateOccasion.REGISTRATION)
+            flash(f"No new record was made: {answer.chosen.full_name} is registered already")
+            return redirect(url_for("people.child", child_id=answer.chosen.id))
+        if not answer.asking:
+            try:
+                child = services.register_child(
+                    current_user, home_area_id=form.home_area.data, **details
+                )
+                if answer.reason:
+                    duplicates.record_different(
+                        current_user, child, found, DuplicateOccasion.REGISTRATION, answer.reason
+                    )
+            except services.PeopleError as error:
+                show_error(form, error)
+            else:
+                flash(f"{child.full_name} has been registered", "success")
+                return redirect(url_for("people.child", child_id=child.id))
+    return render_template("people/register.html", form=form, found=found)
+
+
+@dataclass(frozen=True)
+class DuplicateAnswer:
+    asking: bool = False  # the question is (still) to be answered
+    chosen: YoungPerson | None = None  # the existing child the user picked
+    reason: str | None = None  # why the user says this is a different child
+
+
+def _duplicate_answer(
+    form, found: duplicates.PossibleDuplicates, details: duplicates.Details, *, same, different
+) -> DuplicateAnswer:
+    """What the user answered about the possible duplicates found; a first sight of them, or
+    of changed ones, asks."""
+    if not found.found:
+        return DuplicateAnswer()
+    form.duplicate_choice.choices = [
+        (str(child.id), same.format(_match_label(child))) for child in found.shown
+    ] + [(DIFFERENT_CHILD, different)]
+    fingerprint = found.fingerprint(details)
+    if form.duplicates_checked.data != fingerprint:
+        form.duplicates_checked.data = fingerprint
+        form.duplicate_choice.data = None
+        form.duplicate_choice.errors = [
+            "This child may be recorded already: check the possible matches and answer"
+        ]
+        return DuplicateAnswer(asking=True)
+    choice = form.duplicate_choice.data
+    if choice == DIFFERENT_CHILD:
+        if not form.different_reason.data:
+            form.different_reason.errors = ["Enter why this is a different child"]
+            return DuplicateAnswer(asking=True)
+        return DuplicateAnswer(reason=form.different_reason.data)
+    chosen = next((child for child in found.shown if str(child.id) == choice), None)
+    if chosen is None:
+        form.duplicate_choice.errors = [
+            "Select one of the children shown, or that this is a different child"
+        ]
+        return DuplicateAnswer(asking=True)
+    return DuplicateAnswer(chosen=chosen)
+
+
+def _match_label(child: YoungPerson) -> str:
+    pnc = f", PNC {child.pnc_number}" if child.pnc_number else ""
+    return (
+        f"{child.full_name}, born {format_date(child.date_of_birth)}, "
+        f"reference {child.local_reference}{pnc}"
+    )
 
 
 @bp.get("/children/<int:child_id>")
@@ -237,27 +321,48 @@ def admit():
     ]
     if request.method == "GET":
         form.on_date.data = london_today()
+    found = None
     if form.validate_on_submit():
         try:
             child = services.find_child_for_admission(
                 form.home_area.data, form.local_reference.data, form.date_of_birth.data
             )
-            when = london_instant(form.on_date.data, form.at_time.time_value)
-            services.admit(
-                current_user,
-                child,
-                user_agency(),
-                when,
-                utcnow(),
-                late_reason=form.late_reason.data or None,
-                exception_reason=form.exception_reason.data or None,
+            described = duplicates.Details.of(child)
+            found = duplicates.dao_possible_duplicates(
+                current_viewer(), described, excluding=child.id
             )
+            answer = _duplicate_answer(
+                form,
+                found,
+                described,
+                same="Yes: admit {}",
+                different=f"No, they are different children: admit {_match_label(child)}",
+            )
+            if not answer.asking:
+                if answer.chosen is not None:
+                    duplicates.record_chosen(answer.chosen, DuplicateOccasion.ADMISSION)
+                    child = answer.chosen
+                when = london_instant(form.on_date.data, form.at_time.time_value)
+                services.admit(
+                    current_user,
+                    child,
+                    user_agency(),
+                    when,
+                    utcnow(),
+                    late_reason=form.late_reason.data or None,
+                    exception_reason=form.exception_reason.data or None,
+                )
+                if answer.reason:
+                    duplicates.record_different(
+                        current_user, child, found, DuplicateOccasion.ADMISSION, answer.reason
+                    )
         except ServiceError as error:  # the child's, or the deadlines the admission sets
             show_error(form, error)
         else:
-            flash(f"{child.full_name} has been admitted", "success")
-            return redirect(url_for("people.child", child_id=child.id))
-    return render_template("people/admit.html", form=form)
+            if not answer.asking:
+                flash(f"{child.full_name} has been admitted", "success")
+                return redirect(url_for("people.child", child_id=child.id))
+    return render_template("people/admit.html", form=form, found=found)
 
 
 def _held_child_or_404(child_id: int):
