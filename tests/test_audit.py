@@ -38,7 +38,7 @@ def tampering():
 
 
 def write_events(n: int) -> list[int]:
-    ids = [record("test_event", object_type="thing", object_id=i) for i in range(n)]
+    ids = [record("test_event", user=None, object_type="thing", object_id=i) for i in range(n)]
     db.commit()
     return ids
 
@@ -249,3 +249,17 @@ def test_administrator_sees_a_users_activity_including_failed_sign_ins(app, worl
 def test_only_administrators_see_activity(client, world):
     sign_in(client, world.manager)
     assert client.get(f"/admin/users/{world.officer.id}/activity").status_code == 403
+
+
+def test_an_event_says_who_acted_and_from_where_and_a_job_names_no_one(app, world):
+    client = app.test_client()
+    sign_in(client, world.staff)
+    client.get(f"/children/{world.child.id}")
+    viewed = db.session().exec(select(AuditEvent).where(AuditEvent.action == "child_viewed")).one()
+    assert (viewed.user_id, viewed.agency_id) == (world.staff.id, world.staff.agency_id)
+    assert (viewed.remote_addr, viewed.path) == ("127.0.0.1", f"/children/{world.child.id}")
+
+    # Outside a request, as in a job or a command, the service itself acted, from nowhere.
+    event_id = record("test_event", user=None, object_type="thing", object_id=1)
+    event = db.session().get(AuditEvent, event_id)
+    assert (event.user_id, event.role, event.remote_addr, event.path) == (None, None, None, None)

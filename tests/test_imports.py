@@ -135,3 +135,28 @@ def test_template_filters_and_globals_are_registered_in_one_place():
         if any(word in path.read_text() for word in registering)
     )
     assert found == ["templating.py"]
+
+
+REQUEST_GLOBALS = {"request", "g", "session", "current_user", "has_request_context"}
+
+
+def _names_from_flask(path: Path) -> set[str]:
+    """What a module imports from flask and flask_login that belongs to the current request."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module in ("flask", "flask_login"):
+            names |= {alias.name for alias in node.names} & REQUEST_GLOBALS
+    return names
+
+
+def test_services_are_told_who_acts_rather_than_reading_the_request():
+    """Services, queries, rules and the domain receive the acting user and the time as
+    arguments: none reads the request, the session or the signed-in user."""
+    below = {
+        name: sorted(names)
+        for name, path in _modules().items()
+        if name.rpartition(".")[2] in ("services", "queries", "rules")
+        or name.startswith("yoi_welfare.domain")
+        if (names := _names_from_flask(path))
+    }
+    assert below == {}

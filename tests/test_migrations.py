@@ -48,7 +48,7 @@ def test_audit_events_cannot_be_changed_or_deleted(app):
     from yoi_welfare.audit.models import AuditEvent
     from yoi_welfare.audit.services import record
 
-    event_id = record("test_event")
+    event_id = record("test_event", user=None)
     db.commit()
     for statement in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event"):
         try:

@@ -87,7 +87,7 @@ def test_a_form_that_fails_after_auditing_leaves_nothing_behind(app, world):
     with app.test_request_context("/", method="POST"):
         session = db.session()
         session.execute(sa.text("UPDATE area SET name = 'Changed' WHERE id = :id"), {"id": 1})
-        audit.record("something_changed")
+        audit.record("something_changed", user=None)
         db.rollback()  # the request failed after the audit event
         names = session.execute(sa.text("SELECT name FROM area ORDER BY id")).scalars().all()
         assert "Changed" not in names

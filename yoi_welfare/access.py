@@ -143,7 +143,7 @@ def permission_required(*permissions: Permission) -> Callable:
 
                 return login_manager.unauthorized()
             if not all(has_permission(current_user, p) for p in permissions):
-                audit.record("permission_denied", outcome="denied")
+                audit.record("permission_denied", user=current_user, outcome="denied")
                 db.commit()
                 abort(403)
             return view(*args, **kwargs)
@@ -313,7 +313,7 @@ def deny(**audit_fields) -> None:
     """Record a refused request and answer "not found", revealing nothing."""
     db.rollback()
     g.pop("child_in_view", None)
-    audit.record("access_denied", outcome="denied", **audit_fields)
+    audit.record("access_denied", user=current_user, outcome="denied", **audit_fields)
     db.commit()
     abort(404)
 

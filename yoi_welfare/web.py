@@ -7,6 +7,7 @@ from flask import (
     Flask,
     current_app,
     g,
+    has_request_context,
     jsonify,
     render_template,
     request,
@@ -19,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from yoi_welfare import db
 from yoi_welfare.access import public
+from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import utcnow
 
 bp = Blueprint("web", __name__)
@@ -77,8 +79,16 @@ class TemplateEnvironment(Environment):
         return self.globals if not d else super().make_globals(d)
 
 
+def request_origin() -> tuple[str | None, str | None]:
+    """Where an audit event comes from: the client's address and the path it asked for."""
+    if not has_request_context():
+        return None, None
+    return request.remote_addr, request.path
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    audit.origin_from(request_origin)
 
     @app.context_processor
     def response_nonce():

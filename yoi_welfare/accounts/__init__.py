@@ -79,7 +79,7 @@ def end_expired_session():
         return None
     from yoi_welfare.audit import services as audit
 
-    audit.record("session_expired")
+    audit.record("session_expired", user=current_user)
     logout_user()
     session.clear()
     flash(f"{reason} Sign in again to continue.", "info")

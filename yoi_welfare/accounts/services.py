@@ -57,7 +57,9 @@ def is_locked_out(email: str, now: datetime) -> bool:
 
 
 def record_locked_out(email: str) -> None:
-    audit.record("sign_in_locked_out", outcome="denied", user_email=normalise_email(email))
+    audit.record(
+        "sign_in_locked_out", user=None, outcome="denied", user_email=normalise_email(email)
+    )
 
 
 def check_password(email: str, password: str) -> User | None:
@@ -65,7 +67,9 @@ def check_password(email: str, password: str) -> User | None:
     user = dao_get_user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
-        audit.record("sign_in_failed", outcome="denied", user_email=normalise_email(email))
+        audit.record(
+            "sign_in_failed", user=None, outcome="denied", user_email=normalise_email(email)
+        )
         return None
     return user
 
@@ -138,7 +142,11 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     """Change the user's own password and end every other session of theirs."""
     if not verify_password(user.password_hash, current_password):
         audit.record(
-            "password_change_failed", outcome="denied", object_type="user", object_id=user.id
+            "password_change_failed",
+            user=user,
+            outcome="denied",
+            object_type="user",
+            object_id=user.id,
         )
         raise PasswordChangeError("Your current password is incorrect", "current_password")
     if verify_password(user.password_hash, new_password):
@@ -149,7 +157,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise PasswordChangeError(problem, "new_password")
     user.password_hash = hash_password(new_password)
     end_all_sessions(user)
-    audit.record("password_changed", object_type="user", object_id=user.id)
+    audit.record("password_changed", object_type="user", object_id=user.id, user=user)
 
 
 def dao_acpc_member_emails(area_id: int) -> list[str]:

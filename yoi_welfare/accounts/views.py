@@ -202,7 +202,7 @@ def set_up_second_factor():
 @bp.post("/sign-out")
 @signed_in
 def sign_out():
-    audit.record("sign_out")
+    audit.record("sign_out", user=current_user)
     services.end_all_sessions(current_user)
     logout_user()
     session.clear()

@@ -101,7 +101,7 @@ def _taken(model, column, value: str) -> bool:
     return db.session().exec(statement).first() is not None
 
 
-def create_area(code: str, name: str) -> Area:
+def create_area(code: str, name: str, *, by: User) -> Area:
     if _taken(Area, Area.code, code):
         raise AdminError("An area with this code already exists", "code")
     if _taken(Area, Area.name, name):
@@ -109,7 +109,9 @@ def create_area(code: str, name: str) -> Area:
     area = Area(code=code.upper(), name=name)
     db.session().add(area)
     db.session().flush()
-    audit.record("area_created", object_type="area", object_id=area.id, detail=f"code: {area.code}")
+    audit.record(
+        "area_created", user=by, object_type="area", object_id=area.id, detail=f"code: {area.code}"
+    )
     return area
 
 
@@ -118,7 +120,9 @@ YOUNGEST_HELD = 10
 OLDEST_HELD = 21
 
 
-def change_holds(agency: Agency, *, boys: bool, girls: bool, youngest: int, oldest: int) -> bool:
+def change_holds(
+    agency: Agency, *, boys: bool, girls: bool, youngest: int, oldest: int, by: User
+) -> bool:
     """Set whom an establishment holds (audited); whether anything changed."""
     if not agency.is_establishment:
         raise AdminError("Only a secure establishment holds children")
@@ -139,6 +143,7 @@ def change_holds(agency: Agency, *, boys: bool, girls: bool, youngest: int, olde
     db.session().flush()
     audit.record(
         "agency_holds_changed",
+        user=by,
         object_type="agency",
         object_id=agency.id,
         detail=f"from {before} to {holds.describe()}",
@@ -151,7 +156,9 @@ def _set_holds(agency: Agency, holds: Holds) -> None:
     agency.holds_youngest, agency.holds_oldest = holds.youngest, holds.oldest
 
 
-def create_agency(code: str, name: str, kind: AgencyKind, area_id: int | None) -> Agency:
+def create_agency(
+    code: str, name: str, kind: AgencyKind, area_id: int | None, *, by: User
+) -> Agency:
     if _taken(Agency, Agency.code, code):
         raise AdminError("An agency with this code already exists", "code")
     if _taken(Agency, Agency.name, name):
@@ -179,6 +186,7 @@ def create_agency(code: str, name: str, kind: AgencyKind, area_id: int | None) -
     db.session().flush()
     audit.record(
         "agency_created",
+        user=by,
         object_type="agency",
         object_id=agency.id,
         detail=f"code: {agency.code}; kind: {kind.value}; area: {area_id or 'none'}",
@@ -187,7 +195,7 @@ def create_agency(code: str, name: str, kind: AgencyKind, area_id: int | None) -
 
 
 def create_user(
-    name: str, email: str, role: Role, agency_id: int, is_manager: bool, password: str
+    name: str, email: str, role: Role, agency_id: int, is_manager: bool, password: str, *, by: User
 ) -> User:
     agency = db.session().get(Agency, agency_id)
     if agency is None:
@@ -208,6 +216,7 @@ def create_user(
     db.session().flush()
     audit.record(
         "user_created",
+        user=by,
         object_type="user",
         object_id=user.id,
         detail=f"role: {role.value}; agency: {agency.id}; manager: {_yes_no(is_manager)}",
@@ -276,7 +285,9 @@ def change_user(
     _claim_version(user, expected_version)
     user.role, user.agency_id, user.is_manager = role, agency.id, is_manager
     db.session().add(user)
-    audit.record("user_changed", object_type="user", object_id=user.id, detail="; ".join(changes))
+    audit.record(
+        "user_changed", user=by, object_type="user", object_id=user.id, detail="; ".join(changes)
+    )
     return changes
 
 
@@ -291,10 +302,10 @@ def set_user_active(user: User, expected_version: int, active: bool, by: User) -
     user.session_version += 1
     db.session().add(user)
     action = "user_reactivated" if active else "user_deactivated"
-    audit.record(action, object_type="user", object_id=user.id)
+    audit.record(action, user=by, object_type="user", object_id=user.id)
 
 
-def reset_second_factor(user: User, expected_version: int) -> None:
+def reset_second_factor(user: User, expected_version: int, *, by: User) -> None:
     """Forget the user's authenticator: they set up a new one at their next sign-in.
 
     Their sessions end too, since the reset is usually because a device was lost.
@@ -305,4 +316,4 @@ def reset_second_factor(user: User, expected_version: int) -> None:
     user.mfa_last_timestep = None
     user.session_version += 1
     db.session().add(user)
-    audit.record("user_two_factor_reset", object_type="user", object_id=user.id)
+    audit.record("user_two_factor_reset", user=by, object_type="user", object_id=user.id)

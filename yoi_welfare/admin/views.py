@@ -55,7 +55,7 @@ def new_area():
     form = AreaForm()
     if form.validate_on_submit():
         try:
-            area = services.create_area(form.code.data, form.name.data)
+            area = services.create_area(form.code.data, form.name.data, by=current_user)
         except services.AdminError as error:
             show_error(form, error)
         else:
@@ -75,7 +75,11 @@ def new_agency():
     if form.validate_on_submit():
         try:
             agency = services.create_agency(
-                form.code.data, form.name.data, AgencyKind(form.kind.data), form.area.data
+                form.code.data,
+                form.name.data,
+                AgencyKind(form.kind.data),
+                form.area.data,
+                by=current_user,
             )
         except services.AdminError as error:
             show_error(form, error)
@@ -107,6 +111,7 @@ def establishment_holds(establishment_id: int):
                 girls="girls" in form.sexes.data,
                 youngest=form.youngest.data,
                 oldest=form.oldest.data,
+                by=current_user,
             )
         except services.AdminError as error:
             show_error(form, error)
@@ -144,6 +149,7 @@ def new_user():
                 form.agency.data,
                 form.is_manager.data,
                 form.password.data,
+                by=current_user,
             )
         except services.AdminError as error:
             show_error(form, error)
@@ -253,7 +259,7 @@ def reactivate_user(user_id: int):
 def reset_two_factor(user_id: int):
     return _user_action(
         user_id,
-        services.reset_second_factor,
+        lambda user, version: services.reset_second_factor(user, version, by=current_user),
         "{name}'s two-factor authentication has been reset: they set it up again at next sign-in",
     )
 
@@ -262,6 +268,6 @@ def reset_two_factor(user_id: int):
 @permission_required(Permission.ADMINISTER)
 def user_activity(user_id: int):
     user = _user_or_404(user_id)
-    audit.record("user_activity_viewed", object_type="user", object_id=user.id)
+    audit.record("user_activity_viewed", object_type="user", object_id=user.id, user=current_user)
     events = audit.dao_events_by_user(user, page_number(), current_app.config["PAGE_SIZE"])
     return render_template("admin/activity.html", user=user, events=events)

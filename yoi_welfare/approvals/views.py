@@ -60,6 +60,7 @@ def decision_page(approval: Approval, *, child, back: str):
         young_person_id=approval.young_person_id,
         object_type="approval",
         object_id=approval.id,
+        user=current_user,
     )
     kind = services.KINDS[approval.kind]
     form = DecisionForm()

@@ -2,11 +2,10 @@
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import has_request_context, request
-from flask_login import current_user
 from sqlmodel import func, select
 
 from yoi_welfare import db
@@ -113,28 +112,42 @@ def dao_last_event(action: str, object_type: str, object_id: int) -> AuditEvent 
     )
 
 
+def _nowhere() -> tuple[str | None, str | None]:
+    return None, None
+
+
+# Where the event came from (client address, path): the request cycle tells it (see
+# ``origin_from``); a job or a command has none.
+_origin: Callable[[], tuple[str | None, str | None]] = _nowhere
+
+
+def origin_from(source: Callable[[], tuple[str | None, str | None]]) -> None:
+    """Name the function that says where an event comes from (set once, by the request cycle)."""
+    global _origin
+    _origin = source
+
+
 def record(
     action: str,
     *,
+    user,
     young_person_id: int | None = None,
     object_type: str | None = None,
     object_id: int | None = None,
     outcome: str = "ok",
-    user=None,
     user_email: str | None = None,
     detail: str | None = None,
 ) -> int:
     """Append one event to the chain, in the caller's transaction; return its id.
 
-    `detail` is a short fixed description of a change (never welfare text, a password or a token).
+    `user` is who acted (None for the service itself: a job or a command). `detail` is a short
+    fixed description of a change (never welfare text, a password or a token).
     Written as one plain INSERT: every page a child's record is on records its view, and the
     unit of work took several times longer than the statement.
     """
     db.writes()
     session = db.session()
-    if user is None and has_request_context() and current_user.is_authenticated:
-        user = current_user
-    in_request = has_request_context()
+    remote_addr, path = _origin()
     event = {
         "occurred_at": utcnow(),
         "action": action,
@@ -146,8 +159,8 @@ def record(
         "young_person_id": young_person_id,
         "object_type": object_type,
         "object_id": object_id,
-        "remote_addr": request.remote_addr if in_request else None,
-        "path": request.path[:300] if in_request else None,
+        "remote_addr": remote_addr,
+        "path": path[:300] if path else None,
         "detail": detail[:200] if detail else None,
     }
     prev_hash = session.execute(_head_hash()).scalar()

@@ -24,7 +24,9 @@ def child_access_log(child_id: int):
     child = get_child_for_access_log(child_id)
     # Looking at the log is itself an access to the record, and shows in the log.
     audit.record(
-        "access_log_viewed", young_person_id=child_id, object_type="access_log", object_id=child_id
+        "access_log_viewed",
+        user=current_user,
+        young_person_id=child_id, object_type="access_log", object_id=child_id,
     )
     events = audit.dao_events_for_child(child_id, page_number(), current_app.config["PAGE_SIZE"])
     disclosures, disclosure_total = dao_disclosures_for_child(child_id, DISCLOSURES_SHOWN)

@@ -97,6 +97,7 @@ def index(child_id: int):
         young_person_id=child.id,
         object_type="young_person",
         object_id=child.id,
+        user=current_user,
     )
     return html
 
@@ -143,6 +144,7 @@ def show(note_id: int):
         young_person_id=child.id,
         object_type="custody_welfare_note",
         object_id=note.id,
+        user=current_user,
     )
     return render_template(
         "custody/show.html",

@@ -399,6 +399,7 @@ def record_response(
         young_person_id=row.child.id,
         object_type="escalation",
         object_id=escalation.id,
+        user=by,
     )
     if kind is ResponseKind.ACTION_REQUESTED:
         _ask_to_act(row, response, by=by, at=at)

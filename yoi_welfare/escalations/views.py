@@ -128,6 +128,7 @@ def detail(escalation_id: int):
             young_person_id=row.child.id,
             object_type="escalation",
             object_id=escalation_id,
+            user=current_user,
         )
     return render_template(
         "escalations/detail.html",

@@ -234,6 +234,7 @@ def save_agreement(
         "sharing_agreement_recorded" if creating else "sharing_agreement_changed",
         object_type="sharing_agreement",
         object_id=agreement.id,
+        user=by,
     )
     return agreement
 

@@ -135,6 +135,7 @@ def list_due(now: datetime) -> list[RetentionReview]:
     for review in reviews:
         audit.record(
             "retention_review_listed",
+            user=None,
             young_person_id=review.young_person_id,
             object_type="retention_review",
             object_id=review.id,
@@ -242,6 +243,7 @@ def keep(review: RetentionReview, *, until: date, reason: str, by: User, now: da
         object_type="retention_review",
         object_id=review.id,
         detail=f"review again on {until.isoformat()}",
+        user=by,
     )
 
 
@@ -274,6 +276,7 @@ def erase(review: RetentionReview, *, reference: str, reason: str, by: User, now
         object_type="retention_review",
         object_id=review.id,
         detail=f"{tombstone}; {sum(counts.values())} records",
+        user=by,
     )
     return counts
 

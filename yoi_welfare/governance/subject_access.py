@@ -432,6 +432,7 @@ def request_export(child: YoungPerson, requester: str, *, by: User, at: datetime
         young_person_id=child.id,
         object_type="subject_access_export",
         object_id=export.id,
+        user=by,
     )
     return export
 
@@ -449,6 +450,7 @@ def produce(export: SubjectAccessExport, now: datetime) -> SubjectAccessExport:
     db.session().flush()
     audit.record(
         "subject_access_produced",
+        user=None,
         young_person_id=child.id,
         object_type="subject_access_export",
         object_id=export.id,

@@ -296,6 +296,7 @@ def print_record(child_id: int):
         young_person_id=child.id,
         object_type="young_person",
         object_id=child.id,
+        user=current_user,
     )
     record_disclosures(
         [Leaving(child.id, recipient_of(current_user, user_agency().name))],

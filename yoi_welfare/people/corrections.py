@@ -161,6 +161,7 @@ def correct(
         object_type="placement",
         object_id=placement.id,
         detail=moment.label,
+        user=user,
     )
     if moment is CorrectedMoment.ADMISSION:
         return actions.on_admission_corrected(placement, by=user, at=now)

@@ -60,6 +60,7 @@ def record_exception(
         young_person_id=child.id,
         object_type="placement_exception",
         object_id=exception.id,
+        user=user,
     )
     send_notice(
         dao_manager_emails(

@@ -134,7 +134,11 @@ def register_child(user: User, **details) -> YoungPerson:
     session.add(child)
     session.flush()
     audit.record(
-        "child_registered", young_person_id=child.id, object_type="young_person", object_id=child.id
+        "child_registered",
+        user=user,
+        young_person_id=child.id,
+        object_type="young_person",
+        object_id=child.id,
     )
     return child
 
@@ -240,6 +244,7 @@ def change_child(
         object_type="young_person",
         object_id=child.id,
         detail=", ".join(words),
+        user=user,
     )
     result = DetailsChange(words)
     if crosses:
@@ -409,7 +414,11 @@ def admit(
     db.session().add(placement)
     db.session().flush()
     audit.record(
-        "child_admitted", young_person_id=child.id, object_type="placement", object_id=placement.id
+        "child_admitted",
+        user=user,
+        young_person_id=child.id,
+        object_type="placement",
+        object_id=placement.id,
     )
     _record_exception(user, child, placement, establishment, outside, exception_reason, now)
     actions.on_event("child_admitted", child=child, source=placement, at=when, by=user)
@@ -463,6 +472,7 @@ def transfer(
         young_person_id=child.id,
         object_type="placement",
         object_id=placement.id,
+        user=user,
     )
     _record_exception(user, child, placement, destination, outside, exception_reason, now)
     # A transfer continues the custody episode: no new screening, but ACCT actions follow.
@@ -502,7 +512,11 @@ def release(
     db.session().add(current)
     db.session().flush()
     audit.record(
-        "child_released", young_person_id=child.id, object_type="placement", object_id=current.id
+        "child_released",
+        user=user,
+        young_person_id=child.id,
+        object_type="placement",
+        object_id=current.id,
     )
     releasing = db.session().get(Agency, current.establishment_id)
     actions.cancel_on_release(child, releasing, by=user, at=when)

@@ -210,7 +210,9 @@ def child(child_id: int):
     # that is, the more views can be recorded at once.
     remember_notes_read(young_person, record.notes_read, record.notes_seen_at)
     audit.record(
-        "child_viewed", young_person_id=child_id, object_type="young_person", object_id=child_id
+        "child_viewed",
+        user=current_user,
+        young_person_id=child_id, object_type="young_person", object_id=child_id,
     )
     return html
 
@@ -470,7 +472,9 @@ def placement_exceptions():
         page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
     )
-    audit.record("placement_exceptions_viewed", object_type="agency", object_id=agency.id)
+    audit.record(
+        "placement_exceptions_viewed", object_type="agency", object_id=agency.id, user=current_user
+    )
     return render_template("people/exceptions.html", agency=agency, results=results)
 
 

@@ -89,7 +89,10 @@ def produce_week(week: IsoWeek, now: datetime, *, area_code: str | None = None, 
         db.session().flush()
         _email_to_acpc(area, report, week, now)
         audit.record(
-            "escalation_report_produced", object_type="escalation_report", object_id=report.id
+            "escalation_report_produced",
+            user=None,
+            object_type="escalation_report",
+            object_id=report.id,
         )
         produced.append(Produced(report, area, created=True))
     return produced
@@ -155,7 +158,10 @@ def may_download(agency: Agency, area_id: int, at: datetime) -> bool:
 def record_download(report: EscalationReport, area: Area, user: User, agency: Agency, at) -> None:
     """A copy of the report leaves with the user who downloads it: a disclosure of each child."""
     audit.record(
-        "escalation_report_downloaded", object_type="escalation_report", object_id=report.id
+        "escalation_report_downloaded",
+        user=user,
+        object_type="escalation_report",
+        object_id=report.id,
     )
     recipient = recipient_of(user, agency.name)
     record_disclosures(

@@ -128,5 +128,6 @@ def show(review_id: int):
         young_person_id=child.id,
         object_type="placement_review",
         object_id=review_id,
+        user=current_user,
     )
     return render_template("reviews/show.html", row=row, child=child)

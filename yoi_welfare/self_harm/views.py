@@ -232,6 +232,7 @@ def show(flag_id: int):
         young_person_id=child.id,
         object_type="self_harm_flag",
         object_id=flag.id,
+        user=current_user,
     )
     now = utcnow()
     flag_actions = services.flag_actions(flag)
