@@ -132,10 +132,11 @@ def dao_possible_duplicates(
     return PossibleDuplicates(shown, hidden)
 
 
-def record_chosen(child: YoungPerson, occasion: DuplicateOccasion) -> None:
+def record_chosen(user: User, child: YoungPerson, occasion: DuplicateOccasion) -> None:
     """The user said the child they were registering (or admitting) is this one."""
     audit.record(
         "possible_duplicate_chosen",
+        user=user,
         young_person_id=child.id,
         object_type="young_person",
         object_id=child.id,

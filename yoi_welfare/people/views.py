@@ -102,7 +102,7 @@ def register():
             different="No, this is a different child",
         )
         if answer.chosen is not None:
-            duplicates.record_chosen(answer.chosen, DuplicateOccasion.REGISTRATION)
+            duplicates.record_chosen(current_user, answer.chosen, DuplicateOccasion.REGISTRATION)
             flash(f"No new record was made: {answer.chosen.full_name} is registered already")
             return redirect(url_for("people.child", child_id=answer.chosen.id))
         if not answer.asking:
@@ -342,7 +342,9 @@ def admit():
             )
             if not answer.asking:
                 if answer.chosen is not None:
-                    duplicates.record_chosen(answer.chosen, DuplicateOccasion.ADMISSION)
+                    duplicates.record_chosen(
+                        current_user, answer.chosen, DuplicateOccasion.ADMISSION
+                    )
                     child = answer.chosen
                 when = london_instant(form.on_date.data, form.at_time.time_value)
                 services.admit(
