@@ -129,7 +129,7 @@ def _note_id(world) -> int:
 
 def _flag_id(world) -> int:
     from yoi_welfare.self_harm.models import ObservationLevel, RiskLevel, SelfHarmFlag
-    from yoi_welfare.self_harm.services import dao_open_flag
+    from yoi_welfare.self_harm.queries import dao_open_flag
 
     made = dao_open_flag(world.child.id)  # for <approval_id>, if it came first
     if made is not None:

@@ -20,7 +20,7 @@ from yoi_welfare.people.models import (
 )
 from yoi_welfare.reviews import services as reviews
 from yoi_welfare.screenings import queries as screenings
-from yoi_welfare.self_harm import services as self_harm
+from yoi_welfare.self_harm import queries as self_harm_queries
 from yoi_welfare.self_harm.models import SelfHarmFlag
 
 
@@ -88,7 +88,7 @@ class ChildRecord:
 
     @cached_property
     def flags(self) -> list[SelfHarmFlag]:
-        return self_harm.dao_flags(self.child.id)
+        return self_harm_queries.dao_flags(self.child.id)
 
     @cached_property
     def reviews(self) -> list[reviews.ReviewRow]:

@@ -56,7 +56,7 @@ from yoi_welfare.people.models import (
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.reviews.views import reviews_panel
 from yoi_welfare.screenings.views import child_screenings_panel
-from yoi_welfare.self_harm import services as self_harm
+from yoi_welfare.self_harm import queries as self_harm_queries
 from yoi_welfare.self_harm.views import flag_panel
 from yoi_welfare.view_helpers import page_number, show_error
 
@@ -417,8 +417,8 @@ def transfer(child_id: int):
 @permission_required(Permission.MOVE_CHILD)
 def release(child_id: int):
     young_person = _held_child_or_404(child_id)
-    open_flag = self_harm.dao_open_flag(young_person.id)
-    yot_told = bool(open_flag and self_harm.yot_managers(young_person))
+    open_flag = self_harm_queries.dao_open_flag(young_person.id)
+    yot_told = bool(open_flag and self_harm_queries.yot_managers(young_person))
     form = ReleaseForm()
     if request.method == "GET":
         form.on_date.data = london_today()

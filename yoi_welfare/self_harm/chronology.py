@@ -9,6 +9,7 @@ from yoi_welfare.approvals.models import Approval, ApprovalState
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.dates import format_datetime
 from yoi_welfare.people.record import ChildRecord
+from yoi_welfare.self_harm import queries as flag_queries
 from yoi_welfare.self_harm import services
 from yoi_welfare.self_harm.models import CaseReview, SelfHarmFlag
 from yoi_welfare.view_helpers import url_for
@@ -30,19 +31,19 @@ def flag_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
     flags = record.flags
     if not flags:
         return
-    reviews = services.dao_case_reviews_of_child(record.child.id)
+    reviews = flag_queries.dao_case_reviews_of_child(record.child.id)
     asked = {
         approval.subject_id: approval
         for approval in approvals.dao_child_approvals(record.child.id)
         if approval.kind == services.APPROVAL_KIND
     }
     users = dao_user_names(
-        {user_id for flag in flags for user_id in services.user_ids(flag)}
+        {user_id for flag in flags for user_id in flag_queries.user_ids(flag)}
         | {review.recorded_by_id for review, _ in reviews}
         | {a.requested_by_id for a in asked.values()}
         | {a.decided_by_id for a in asked.values() if a.decided_by_id}
     )
-    agencies = services.dao_agency_names(
+    agencies = flag_queries.dao_agency_names(
         {flag.opened_establishment_id for flag in flags}
         | {flag.released_from_id for flag in flags if flag.released_from_id}
     )

@@ -15,6 +15,7 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.approvals import services as approvals
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.people.models import YoungPerson
+from yoi_welfare.self_harm import rules as flag_rules
 from yoi_welfare.self_harm import services
 from yoi_welfare.self_harm.models import CaseReview, SelfHarmFlag
 
@@ -50,7 +51,7 @@ def returned(approval: Approval, by: User, now: datetime) -> None:
     review, flag, child = _review_and_flag(approval)
     if not review.closes_flag:
         return  # the risk stays where it was, and so does the next review
-    limit = services.review_limits(now).get(flag.risk_level)
+    limit = flag_rules.review_limits(now).get(flag.risk_level)
     due = limit.latest if limit else now + FALLBACK_NEXT_REVIEW
     flag.next_review_due = due
     services.save_flag(flag)

@@ -12,34 +12,24 @@ the flag the user started from, so a flag changed by someone else meanwhile is r
 StaleFlagError rather than overwritten. Nothing here commits.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import select
 
 from yoi_welfare import db
-from yoi_welfare.access import Viewer, holds_now
+from yoi_welfare.access import holds_now
 from yoi_welfare.accounts.models import User
 from yoi_welfare.accounts.services import dao_manager_emails
-from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions import services as actions
-from yoi_welfare.actions.models import WelfareAction
-from yoi_welfare.agencies.models import Agency, AgencyKind
+from yoi_welfare.agencies.models import Agency
 from yoi_welfare.approvals import services as approvals
-from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_datetime
 from yoi_welfare.domain.acct import Step, check_step_order
-from yoi_welfare.domain.timescales import (
-    DueStatus,
-    due_at,
-    due_status,
-)
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.people.models import Placement, YoungPerson
-from yoi_welfare.people.placements import dao_current_placement, is_current
+from yoi_welfare.people.placements import dao_current_placement
 from yoi_welfare.self_harm.models import (
     Attendee,
     CaseReview,
@@ -48,6 +38,14 @@ from yoi_welfare.self_harm.models import (
     RiskLevel,
     SelfHarmFlag,
 )
+from yoi_welfare.self_harm.queries import (
+    childs_yot,
+    dao_case_reviews,
+    dao_flags,
+    dao_open_flag,
+    pending_approval,
+)
+from yoi_welfare.self_harm.rules import decision_needing_approval, review_limits
 
 MAX_TEXT = 5000
 STALE = (
@@ -68,23 +66,6 @@ class StaleFlagError(SelfHarmError):
         super().__init__(STALE)
 
 
-# Queries
-
-
-@db.prepared
-def _flags() -> sa.Select:
-    return (
-        select(SelfHarmFlag)
-        .where(SelfHarmFlag.young_person_id == sa.bindparam("child_id"))
-        .order_by(SelfHarmFlag.opened_at.desc(), SelfHarmFlag.id.desc())
-    )
-
-
-def dao_flags(child_id: int) -> list[SelfHarmFlag]:
-    """Every flag of the child, newest first."""
-    return list(db.session().exec(_flags(), params={"child_id": child_id}).all())
-
-
 def notify_transfer_with_open_flag(
     child: YoungPerson, placement: Placement, at: datetime, *, by: User | None = None, now: datetime
 ) -> int:
@@ -103,7 +84,7 @@ def notify_transfer_with_open_flag(
     return _tell_managers(
         flag,
         child,
-        sa.or_(Agency.id == receiving.id, _childs_yot(child)),
+        sa.or_(Agency.id == receiving.id, childs_yot(child)),
         Notice(
             "Transferred with an open self-harm flag",
             f"A child with an open self-harm flag has been transferred to {receiving.name}.",
@@ -115,15 +96,6 @@ def notify_transfer_with_open_flag(
         by=by,
         now=now,
     )
-
-
-def _childs_yot(child: YoungPerson) -> sa.ColumnElement[bool]:
-    return sa.and_(Agency.kind == AgencyKind.YOT, Agency.area_id == child.home_area_id)
-
-
-def yot_managers(child: YoungPerson) -> list[str]:
-    """Who is emailed at the child's YOT about a flag: its active managers."""
-    return dao_manager_emails(_childs_yot(child))
 
 
 def _tell_managers(
@@ -191,7 +163,7 @@ def end_flags_on_release(
             _tell_managers(
                 flag,
                 child,
-                _childs_yot(child),
+                childs_yot(child),
                 Notice(
                     "Released with an open self-harm flag",
                     "A child with an open self-harm flag has been released from "
@@ -237,162 +209,6 @@ def _check_in_order(flag: SelfHarmFlag, step: Step, when: datetime, field: str, 
     if error.at is None:
         raise SelfHarmError(f"The date and time {error.message}", field)
     raise SelfHarmError(f"The date and time {error.message} ({format_datetime(error.at)})", field)
-
-
-def dao_open_flag(child_id: int) -> SelfHarmFlag | None:
-    return (
-        db.session()
-        .exec(
-            select(SelfHarmFlag).where(
-                SelfHarmFlag.young_person_id == child_id, SelfHarmFlag.state == FlagState.OPEN
-            )
-        )
-        .first()
-    )
-
-
-def dao_flag(flag_id: int) -> SelfHarmFlag | None:
-    return db.session().get(SelfHarmFlag, flag_id)
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    review: CaseReview
-    recorded_by: str
-    establishment: str
-
-
-def dao_case_reviews(flag_id: int) -> list[ReviewRow]:
-    """The flag's case reviews, in the order they were held."""
-    rows = db.session().exec(
-        select(CaseReview, User.name, Agency.name)
-        .join(User, User.id == CaseReview.recorded_by_id)
-        .join(Agency, Agency.id == CaseReview.establishment_id)
-        .where(CaseReview.flag_id == flag_id)
-        .order_by(CaseReview.held_at, CaseReview.id)
-    )
-    return [ReviewRow(*row) for row in rows]
-
-
-def dao_case_reviews_of_child(child_id: int) -> list[tuple[CaseReview, str]]:
-    """Every case review of the child's flags, in the order held, with where it was held."""
-    return list(
-        db.session()
-        .exec(
-            select(CaseReview, Agency.name)
-            .join(SelfHarmFlag, SelfHarmFlag.id == CaseReview.flag_id)
-            .join(Agency, Agency.id == CaseReview.establishment_id)
-            .where(SelfHarmFlag.young_person_id == child_id)
-            .order_by(CaseReview.held_at, CaseReview.id)
-        )
-        .all()
-    )
-
-
-@dataclass(frozen=True)
-class OpenFlagRow:
-    """An open flag, its child, and where the child is held now (None if not in custody)."""
-
-    flag: SelfHarmFlag
-    child: YoungPerson
-    holding_establishment_id: int | None
-
-    @property
-    def arrived_unreviewed(self) -> bool:
-        return arrived_unreviewed(self.flag, self.holding_establishment_id)
-
-
-def dao_open_flags(viewer: Viewer, establishment_id: int | None = None):
-    """Open flags of the children the viewer may see, next review soonest first.
-
-    With ``establishment_id``, only those of children that establishment holds now.
-    """
-    statement = (
-        select(SelfHarmFlag, YoungPerson, Placement.establishment_id)
-        .join(YoungPerson, YoungPerson.id == SelfHarmFlag.young_person_id)
-        .outerjoin(Placement, is_current(YoungPerson.id))
-        .where(viewer.visible, SelfHarmFlag.state == FlagState.OPEN)
-        .order_by(SelfHarmFlag.next_review_due, SelfHarmFlag.id)
-    )
-    if establishment_id is not None:
-        statement = statement.where(Placement.establishment_id == establishment_id)
-    return [OpenFlagRow(*row) for row in db.session().exec(statement, params=viewer.params)]
-
-
-def user_ids(flag: SelfHarmFlag) -> set[int]:
-    """Everyone who recorded a step of the flag."""
-    return {
-        flag.opened_by_id,
-        flag.immediate_action_plan_by_id,
-        flag.assessment_interview_by_id,
-        flag.closed_by_id,
-        flag.post_closure_review_by_id,
-    } - {None}
-
-
-def dao_user_names(flag: SelfHarmFlag) -> dict[int, str]:
-    return action_queries.dao_user_names(user_ids(flag))
-
-
-def dao_agency_names(ids: set[int]) -> dict[int, str]:
-    rows = db.session().exec(select(Agency.id, Agency.name).where(Agency.id.in_(ids)))
-    return dict(rows.all())
-
-
-# Rules a person sees
-
-
-LIMIT_KEYS = {level: f"case_review_limit_{level.value.lower()}" for level in RiskLevel}
-
-
-@dataclass(frozen=True)
-class ReviewLimit:
-    """The latest a case review held at some time may set the next, at one risk level."""
-
-    risk_level: RiskLevel
-    period: str  # in words, such as "24 hours"
-    latest: datetime
-
-
-def review_limits(held_at: datetime) -> dict[RiskLevel, ReviewLimit]:
-    """For each risk level with a limit rule, the latest the next case review may be set after a
-    review held at ``held_at``."""
-    rules = action_queries.dao_rules_by_key(list(LIMIT_KEYS.values()))
-    limits = {}
-    for level, key in LIMIT_KEYS.items():
-        rule = rules.get(key)
-        if rule is not None and rule.due_offset is not None:
-            latest = due_at(held_at, rule.due_offset, rule.due_unit)
-            limits[level] = ReviewLimit(level, rule.due_text, latest)
-    return limits
-
-
-def describe_review_limits(held_at: datetime) -> str:
-    """The limits in words, as the case review form states them for a review held now."""
-    limits = sorted(review_limits(held_at).values(), key=lambda limit: -limit.risk_level.rank)
-    if not limits:
-        return ""
-    return "At the latest " + "; ".join(
-        f"{limit.period} after the review at {limit.risk_level.label.lower()} risk "
-        f"({format_datetime(limit.latest)} for a review held now)"
-        for limit in limits
-    )
-
-
-def arrived_unreviewed(flag: SelfHarmFlag, holding_establishment_id: int | None) -> bool:
-    """An open flag that came with the child from another establishment, not yet reviewed here."""
-    return (
-        flag.is_open
-        and holding_establishment_id is not None
-        and holding_establishment_id != flag.reviewed_establishment_id
-    )
-
-
-def next_review_status(flag: SelfHarmFlag, now: datetime) -> DueStatus | None:
-    """How the open flag's next case review stands: due later, due today, or overdue."""
-    if not flag.is_open or flag.next_review_due is None:
-        return None
-    return due_status(flag.next_review_due, now)
 
 
 # Changes
@@ -517,7 +333,7 @@ def _tell_yot_of_high_risk(
     _tell_managers(
         flag,
         child,
-        _childs_yot(child),
+        childs_yot(child),
         Notice(
             "Self-harm flag at high risk",
             f"{establishment.name} has {news} at high risk for a child of your area.",
@@ -717,51 +533,6 @@ def mark_closed(flag: SelfHarmFlag, *, at: datetime, by: int) -> None:
 APPROVAL_KIND = "self_harm_flag_decision"
 
 
-def decision_needing_approval(
-    *,
-    close: bool,
-    risk_level: RiskLevel,
-    observation_level: ObservationLevel,
-    previous: RiskLevel,
-) -> str | None:
-    """What a case review decides that a manager must approve before it takes effect, in
-    words, or None: closing the flag at high risk or with observations above the standard
-    level, or lowering the risk two levels at once (closing or not)."""
-    lowering = None
-    if previous.rank - risk_level.rank >= 2:
-        lowering = f"lower the risk from {previous.label.lower()} to {risk_level.label.lower()}"
-    if not close:
-        return f"{lowering.capitalize()} at once" if lowering else None
-    why = []
-    if risk_level is RiskLevel.HIGH:
-        why.append("the risk is high")
-    if observation_level is not ObservationLevel.STANDARD:
-        why.append(f"observations are {observation_level.label.lower()}")
-    if why:
-        return f"Close the flag while {' and '.join(why)}"
-    return f"Close the flag and {lowering} at once" if lowering else None
-
-
-def dao_flag_approvals(flag: SelfHarmFlag) -> list[Approval]:
-    """Every request for approval of the flag's case reviews, oldest first."""
-    review_ids = [row.review.id for row in dao_case_reviews(flag.id)]
-    return approvals.dao_for_subjects(CaseReview.__tablename__, review_ids)
-
-
-def pending_approval(flag: SelfHarmFlag) -> Approval | None:
-    return next((a for a in dao_flag_approvals(flag) if a.is_pending), None)
-
-
-def awaiting_text(pending: Approval | None, reviews: list) -> str | None:
-    """What the flag's page says while a review's decision waits for a manager."""
-    if pending is None:
-        return None
-    review = next((row.review for row in reviews if row.review.id == pending.subject_id), None)
-    if review is not None and review.closes_flag:
-        return "Closing awaits approval by a manager"
-    return "Lowering the risk awaits approval by a manager"
-
-
 def _withdraw_pending(flag: SelfHarmFlag, *, by: User, reason: str, now: datetime) -> None:
     pending = pending_approval(flag)
     if pending is not None:
@@ -832,34 +603,3 @@ def record_post_closure_review(
     audit_flag("self_harm_post_closure_review_recorded", flag, by)
 
 
-def flag_actions(flag: SelfHarmFlag) -> list[WelfareAction]:
-    """The actions this flag, its reviews and their requests for approval made, in the order
-    they were made."""
-    review_ids = select(CaseReview.id).where(CaseReview.flag_id == flag.id)
-    approval_ids = select(Approval.id).where(
-        Approval.subject_type == CaseReview.__tablename__, Approval.subject_id.in_(review_ids)
-    )
-    return list(
-        db.session()
-        .exec(
-            select(WelfareAction)
-            .where(
-                sa.or_(
-                    sa.and_(
-                        WelfareAction.source_type == "self_harm_flag",
-                        WelfareAction.source_id == flag.id,
-                    ),
-                    sa.and_(
-                        WelfareAction.source_type == "self_harm_case_review",
-                        WelfareAction.source_id.in_(review_ids),
-                    ),
-                    sa.and_(
-                        WelfareAction.source_type == Approval.__tablename__,
-                        WelfareAction.source_id.in_(approval_ids),
-                    ),
-                )
-            )
-            .order_by(WelfareAction.id)
-        )
-        .all()
-    )

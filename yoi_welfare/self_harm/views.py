@@ -34,6 +34,8 @@ from yoi_welfare.domain.timescales import DueStatus
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.self_harm import decisions, services
+from yoi_welfare.self_harm import queries as flag_queries
+from yoi_welfare.self_harm import rules as flag_rules
 from yoi_welfare.self_harm.forms import (
     CLOSE,
     AssessmentInterviewForm,
@@ -63,18 +65,18 @@ def flag_panel(record: ChildRecord) -> dict | None:
     holding = placement.establishment_id if placement else None
     reviewed_at = None
     if current is not None and current.reviewed_establishment_id is not None:
-        reviewed_at = services.dao_agency_names({current.reviewed_establishment_id}).get(
+        reviewed_at = flag_queries.dao_agency_names({current.reviewed_establishment_id}).get(
             current.reviewed_establishment_id
         )
     recordable = can_record(record.child)
-    pending = services.pending_approval(current) if current and current.is_open else None
+    pending = flag_queries.pending_approval(current) if current and current.is_open else None
     return {
         "current": current,
-        "awaiting": services.awaiting_text(pending, services.dao_case_reviews(current.id))
+        "awaiting": flag_rules.awaiting_text(pending, flag_queries.dao_case_reviews(current.id))
         if pending
         else None,
-        "status": services.next_review_status(current, utcnow()) if current else None,
-        "arrived_unreviewed": bool(current and services.arrived_unreviewed(current, holding)),
+        "status": flag_rules.next_review_status(current, utcnow()) if current else None,
+        "arrived_unreviewed": bool(current and flag_rules.arrived_unreviewed(current, holding)),
         "reviewed_at": reviewed_at,
         "holding": establishment.name if establishment else None,
         "flags": flags,
@@ -97,9 +99,12 @@ def open_flags_list(establishment_id: int | None = None) -> list[OpenFlagListing
     now = utcnow()
     return [
         OpenFlagListing(
-            row.flag, row.child, services.next_review_status(row.flag, now), row.arrived_unreviewed
+            row.flag,
+            row.child,
+            flag_rules.next_review_status(row.flag, now),
+            row.arrived_unreviewed,
         )
-        for row in services.dao_open_flags(current_viewer(), establishment_id)
+        for row in flag_queries.dao_open_flags(current_viewer(), establishment_id)
     ]
 
 
@@ -110,7 +115,7 @@ def new(child_id: int):
     if not holds_child(child):
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
     form = OpenFlagForm()
-    open_flag = services.dao_open_flag(child.id)
+    open_flag = flag_queries.dao_open_flag(child.id)
     if request.method == "GET":
         _prefill_now(form, "opened_on", "opened_time")
     if request.method == "POST" and open_flag is not None:
@@ -147,7 +152,7 @@ def new(child_id: int):
 
 
 def _flag_or_404(flag_id: int, *, record: bool = False) -> tuple[SelfHarmFlag, YoungPerson]:
-    flag = services.dao_flag(flag_id)
+    flag = flag_queries.dao_flag(flag_id)
     if flag is None:
         deny(object_type="self_harm_flag", object_id=flag_id)
     child = get_visible_child(flag.young_person_id)
@@ -196,20 +201,20 @@ def _flag_page(flag: SelfHarmFlag, child: YoungPerson) -> dict:
     """What every page about a flag shows of it."""
     holding = _holding_establishment_id(child)
     places = {flag.opened_establishment_id, flag.reviewed_establishment_id, flag.released_from_id}
-    names = services.dao_agency_names((places | {holding}) - {None})
-    reviews = services.dao_case_reviews(flag.id)
-    pending = services.pending_approval(flag)
+    names = flag_queries.dao_agency_names((places | {holding}) - {None})
+    reviews = flag_queries.dao_case_reviews(flag.id)
+    pending = flag_queries.pending_approval(flag)
     return {
         "flag": flag,
         "child": child,
-        "status": services.next_review_status(flag, utcnow()),
-        "arrived_unreviewed": services.arrived_unreviewed(flag, holding),
+        "status": flag_rules.next_review_status(flag, utcnow()),
+        "arrived_unreviewed": flag_rules.arrived_unreviewed(flag, holding),
         "establishments": names,
         "holding": names.get(holding),
-        "users": services.dao_user_names(flag),
+        "users": flag_queries.dao_user_names(flag),
         "reviews": reviews,
         "pending": pending,
-        "awaiting": services.awaiting_text(pending, reviews),
+        "awaiting": flag_rules.awaiting_text(pending, reviews),
         "decide_href": _decide_href(pending),
     }
 
@@ -235,10 +240,10 @@ def show(flag_id: int):
         user=current_user,
     )
     now = utcnow()
-    flag_actions = services.flag_actions(flag)
+    flag_actions = flag_queries.flag_actions(flag)
     made = [(action, status_of(action, now)) for action in flag_actions]
     page = _flag_page(flag, child)
-    decided = services.dao_flag_approvals(flag)
+    decided = flag_queries.dao_flag_approvals(flag)
     recordable = can_record(child)
     return render_template(
         "self_harm/flag.html",
@@ -365,7 +370,7 @@ def case_review(flag_id: int):
         form.risk_level.data = flag.risk_level.value
         form.observation_level.data = flag.observation_level.value
 
-    limits = services.describe_review_limits(utcnow())
+    limits = flag_rules.describe_review_limits(utcnow())
     if limits:
         form.next_review_on.description = f"If the flag stays open. {limits}"
     brought_forward = []
@@ -391,8 +396,8 @@ def case_review(flag_id: int):
         if asked is not None and review.next_review_due != asked:
             brought_forward.append(review)
         waiting.append(
-            services.awaiting_text(
-                services.pending_approval(flag), services.dao_case_reviews(flag.id)
+            flag_rules.awaiting_text(
+                flag_queries.pending_approval(flag), flag_queries.dao_case_reviews(flag.id)
             )
         )
 
