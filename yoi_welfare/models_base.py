@@ -51,3 +51,14 @@ class Versioned:
         """Refuse (raise ``stale()``) a change made on a form read at another version."""
         if seen != self.version_id:
             raise stale()
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> sa.Index:
+    """An index of only the rows matching ``where``, SQL that SQLite and PostgreSQL read alike."""
+    return sa.Index(
+        name,
+        *columns,
+        unique=unique,
+        sqlite_where=sa.text(where),
+        postgresql_where=sa.text(where),
+    )

@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from yoi_welfare.dates import utcnow
 from yoi_welfare.domain.timescales import Unit
-from yoi_welfare.models_base import Versioned, enum_column
+from yoi_welfare.models_base import Versioned, enum_column, partial_index
 
 UNIT_LABELS = {
     Unit.HOURS: ("hour", "hours"),
@@ -105,36 +105,32 @@ class WelfareAction(Versioned, SQLModel, table=True):
     __tablename__ = "welfare_action"
     __table_args__ = (
         # An agency's open actions, soonest due first (the actions page).
-        sa.Index(
+        partial_index(
             "ix_welfare_action_open_by_owner",
             "owner_agency_id",
             "due_at",
-            sqlite_where=sa.text("completed_at IS NULL AND cancelled_at IS NULL"),
-            postgresql_where=sa.text("completed_at IS NULL AND cancelled_at IS NULL"),
+            where="completed_at IS NULL AND cancelled_at IS NULL",
         ),
         # An agency's completed and cancelled actions, most recently closed first.
-        sa.Index(
+        partial_index(
             "ix_welfare_action_completed_by_owner",
             "owner_agency_id",
             "completed_at",
-            sqlite_where=sa.text("completed_at IS NOT NULL"),
-            postgresql_where=sa.text("completed_at IS NOT NULL"),
+            where="completed_at IS NOT NULL",
         ),
-        sa.Index(
+        partial_index(
             "ix_welfare_action_cancelled_by_owner",
             "owner_agency_id",
             "cancelled_at",
-            sqlite_where=sa.text("cancelled_at IS NOT NULL"),
-            postgresql_where=sa.text("cancelled_at IS NOT NULL"),
+            where="cancelled_at IS NOT NULL",
         ),
         sa.Index("ix_welfare_action_young_person", "young_person_id", "due_at"),
         # A child's open actions (the caseload's overdue counts, the child's page).
-        sa.Index(
+        partial_index(
             "ix_welfare_action_open_by_child",
             "young_person_id",
             "due_at",
-            sqlite_where=sa.text("completed_at IS NULL AND cancelled_at IS NULL"),
-            postgresql_where=sa.text("completed_at IS NULL AND cancelled_at IS NULL"),
+            where="completed_at IS NULL AND cancelled_at IS NULL",
         ),
         sa.CheckConstraint(
             "completed_at IS NULL OR cancelled_at IS NULL", name="completed_or_cancelled"

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, func, select
 
 from yoi_welfare import db
+from yoi_welfare.access import may_close_action
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions.models import (
     MANUAL,
@@ -383,7 +384,7 @@ def _follow_child(child: YoungPerson, by: User | None) -> None:
 
 
 def _check_can_close(action: WelfareAction, by: User, verb: str) -> None:
-    if by.agency_id != action.owner_agency_id:
+    if not may_close_action(by, action.owner_agency_id, is_open=True):
         owner = db.session().get(Agency, action.owner_agency_id)
         raise ActionError(f"Only {owner.name} can {verb} this action")
     if action.completed_at is not None:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from yoi_welfare.dates import utcnow
-from yoi_welfare.models_base import Versioned, enum_column
+from yoi_welfare.models_base import Versioned, enum_column, partial_index
 
 
 class ApprovalState(StrEnum):
@@ -40,20 +40,18 @@ class ApprovalState(StrEnum):
 class Approval(Versioned, SQLModel, table=True):
     __tablename__ = "approval"
     __table_args__ = (
-        sa.Index(
+        partial_index(
             "uq_approval_pending_subject",
             "subject_type",
             "subject_id",
             unique=True,
-            sqlite_where=sa.text("state = 'PENDING'"),
-            postgresql_where=sa.text("state = 'PENDING'"),
+            where="state = 'PENDING'",
         ),
-        sa.Index(
+        partial_index(
             "ix_approval_pending_by_approver",
             "approver_agency_id",
             "requested_at",
-            sqlite_where=sa.text("state = 'PENDING'"),
-            postgresql_where=sa.text("state = 'PENDING'"),
+            where="state = 'PENDING'",
         ),
         sa.Index("ix_approval_young_person", "young_person_id", "requested_at"),
         sa.CheckConstraint(

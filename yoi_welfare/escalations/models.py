@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from yoi_welfare.dates import utcnow
 from yoi_welfare.domain.timescales import EscalationLevel
-from yoi_welfare.models_base import enum_column
+from yoi_welfare.models_base import enum_column, partial_index
 
 
 class Escalation(SQLModel, table=True):
@@ -18,11 +18,10 @@ class Escalation(SQLModel, table=True):
         sa.UniqueConstraint("action_id", "level"),
         sa.Index("ix_escalation_agency_open", "agency_id", "resolved_at", "became_due_at"),
         # The open escalations: few, whatever the history (the scan and the counts start here).
-        sa.Index(
+        partial_index(
             "ix_escalation_open",
             "action_id",
-            sqlite_where=sa.text("resolved_at IS NULL"),
-            postgresql_where=sa.text("resolved_at IS NULL"),
+            where="resolved_at IS NULL",
         ),
     )
 

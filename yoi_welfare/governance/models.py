@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from yoi_welfare.dates import utcnow
-from yoi_welfare.models_base import enum_column
+from yoi_welfare.models_base import enum_column, partial_index
 
 
 class SharingAgreement(SQLModel, table=True):
@@ -131,12 +131,11 @@ class RetentionReview(SQLModel, table=True):
 
     __tablename__ = "retention_review"
     __table_args__ = (
-        sa.Index(
+        partial_index(
             "uq_retention_review_due",
             "young_person_id",
             unique=True,
-            sqlite_where=sa.text("status = 'DUE'"),
-            postgresql_where=sa.text("status = 'DUE'"),
+            where="status = 'DUE'",
         ),
         sa.Index("ix_retention_review_child", "young_person_id", "status"),
     )

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from yoi_welfare.dates import utcnow
-from yoi_welfare.models_base import enum_column
+from yoi_welfare.models_base import enum_column, partial_index
 
 
 class Sex(StrEnum):
@@ -156,12 +156,11 @@ class Placement(SQLModel, table=True):
 
     __table_args__ = (
         # At most one current placement per child.
-        sa.Index(
+        partial_index(
             "uq_placement_current",
             "young_person_id",
             unique=True,
-            sqlite_where=sa.text("left_at IS NULL"),
-            postgresql_where=sa.text("left_at IS NULL"),
+            where="left_at IS NULL",
         ),
         sa.Index("ix_placement_establishment_current", "establishment_id", "left_at"),
     )

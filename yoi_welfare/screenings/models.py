@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from yoi_welfare.dates import utcnow
 from yoi_welfare.domain.wellbeing import Level
-from yoi_welfare.models_base import Versioned, enum_column
+from yoi_welfare.models_base import Versioned, enum_column, partial_index
 
 # Every free-text answer; the forms count characters against it.
 MAX_TEXT = 2000
@@ -61,12 +61,11 @@ class WelfareScreening(Versioned, SQLModel, table=True):
 
     __tablename__ = "welfare_screening"
     __table_args__ = (
-        sa.Index(
+        partial_index(
             "uq_welfare_screening_draft",
             "young_person_id",
             unique=True,
-            sqlite_where=sa.text("status = 'DRAFT'"),
-            postgresql_where=sa.text("status = 'DRAFT'"),
+            where="status = 'DRAFT'",
         ),
         sa.Index("ix_welfare_screening_young_person", "young_person_id", "submitted_at"),
         sa.CheckConstraint(

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from yoi_welfare.dates import utcnow
-from yoi_welfare.models_base import Versioned, enum_column
+from yoi_welfare.models_base import Versioned, enum_column, partial_index
 
 
 class FlagState(StrEnum):
@@ -128,12 +128,11 @@ class SelfHarmFlag(Versioned, SQLModel, table=True):
     __tablename__ = "self_harm_flag"
     __table_args__ = (
         # Only one open flag per child.
-        sa.Index(
+        partial_index(
             "uq_self_harm_flag_open",
             "young_person_id",
             unique=True,
-            sqlite_where=sa.text("state = 'OPEN'"),
-            postgresql_where=sa.text("state = 'OPEN'"),
+            where="state = 'OPEN'",
         ),
         sa.Index("ix_self_harm_flag_child", "young_person_id", "opened_at"),
         sa.CheckConstraint("(state = 'OPEN') = (closed_at IS NULL)", name="closed_unless_open"),
