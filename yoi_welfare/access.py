@@ -81,6 +81,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REGISTER_CHILD,
             Permission.VIEW_SCREENINGS,
             Permission.WRITE_SCREENINGS,
+            # Managers only: a screening's level set far below the indicated level.
+            Permission.DECIDE_APPROVALS,
             Permission.VIEW_ACTIONS,
             Permission.MANAGE_ACTIONS,
             Permission.VIEW_AGENCY_ESCALATIONS,

@@ -83,6 +83,7 @@ class Event(StrEnum):
     PLACEMENT_REVIEW_HELD = "placement_review_held"
     WELFARE_SCREENING_RECEIVED = "welfare_screening_received"
     SELF_HARM_APPROVAL_REQUESTED = "self_harm_approval_requested"
+    SCREENING_LEVEL_APPROVAL_REQUESTED = "screening_level_approval_requested"
 
 
 # A rule's trigger: an event, narrowed where the rules differ by the child's circumstances.
@@ -100,6 +101,8 @@ TRIGGER_LABELS = {
     "case_review_limit": "Case review held: the latest it may set the next",
     "self_harm_approval_requested": "A case review's decision on a self-harm flag needs a "
     "manager's approval",
+    "screening_level_approval_requested": "A screening's level, set well below the indicated "
+    "level, needs a YOT manager's approval",
 }
 
 
@@ -141,6 +144,8 @@ def on_event(
     - ``placement_review_held``: the next placement review meeting, due at ``due`` (required).
     - ``self_harm_approval_requested``: a case review's decision on a self-harm flag that a
       manager must approve: deciding it, owned by the establishment holding the child.
+    - ``screening_level_approval_requested``: a screening whose practitioner level is two or more
+      below the indicated level: a manager of the child's YOT approving or returning the level.
     - ``welfare_screening_received``: a screening submitted while the child is held, or a child
       admitted with a recent one: reading it, owned by the establishment holding the child.
 
@@ -440,6 +445,7 @@ COMPLETED_BY_RECORDING = {
     "next_placement_review": "recording the placement review meeting",
     "welfare_screening_read": "opening the screening to read it",
     "self_harm_approval": "a manager approving or returning the case review's decision",
+    "screening_level_approval": "a YOT manager approving or returning the screening's level",
 }
 
 

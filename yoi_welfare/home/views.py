@@ -73,4 +73,7 @@ def index():
             current_user.id, [row.child.id for row in children.items]
         ),
         open_flags={listing.child.id: listing for listing in open_flags_list()},
+        waiting_approvals=(
+            waiting_for_me() if has_permission(current_user, Permission.DECIDE_APPROVALS) else []
+        ),
     )

@@ -1,13 +1,18 @@
-"""Welfare screenings in the chronology: each submission, and each establishment reading it.
+"""Welfare screenings in the chronology: each submission, each establishment reading it, and a
+manager's approval of a level set well below the indicated level.
 
 Drafts are the YOT's work in progress, not yet part of the shared record.
 """
 
 from collections.abc import Iterator
 
+from yoi_welfare.actions.queries import dao_user_names
+from yoi_welfare.approvals import services as approvals
+from yoi_welfare.approvals.chronology import approval_entries
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.screenings import queries
+from yoi_welfare.screenings.level_approval import APPROVAL_KIND
 from yoi_welfare.view_helpers import url_for
 
 
@@ -38,3 +43,17 @@ def screening_entries(record: ChildRecord, limit: int | None = None) -> Iterator
             author=reader,
             href=url_for("screenings.show", screening_id=read.screening_id),
         )
+    if not record.screenings:
+        return
+    asked = [
+        approval
+        for approval in approvals.dao_child_approvals(record.child.id)
+        if approval.kind == APPROVAL_KIND
+    ]
+    if asked:
+        users = dao_user_names(
+            {a.requested_by_id for a in asked} | {a.decided_by_id for a in asked} - {None}
+        )
+        for approval in asked:
+            href = url_for("screenings.show", screening_id=approval.subject_id)
+            yield from approval_entries(approval, users, href, category="screening")

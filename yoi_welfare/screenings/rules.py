@@ -56,6 +56,19 @@ class Change:
     after: str
 
 
+# A practitioner level this many levels below the indicated level needs a YOT manager's approval.
+APPROVAL_GAP = 2
+
+
+def level_needs_approval(screening: WelfareScreening) -> bool:
+    """Whether the practitioner level is so far below the indicated level that a manager of the
+    child's YOT must approve it before the screening reaches the establishment."""
+    practitioner, indicated = screening.practitioner_level, screening.indicated_level
+    if practitioner is None or indicated is None:
+        return False
+    return indicated.rank - practitioner.rank >= APPROVAL_GAP
+
+
 def changes_since(previous: WelfareScreening, screening: WelfareScreening) -> list[Change]:
     """Every answer, and the levels, that differ between two screenings, in question order."""
     changes = []

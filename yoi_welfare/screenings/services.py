@@ -20,6 +20,7 @@ from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
+from yoi_welfare.approvals import services as approvals
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_datetime, london_today, uk_date
 from yoi_welfare.domain.wellbeing import History, Level, WellbeingAnswers, indicated_level
@@ -46,7 +47,7 @@ from yoi_welfare.screenings.questions import (
     SECTIONS,
     Section,
 )
-from yoi_welfare.screenings.rules import submission_problems
+from yoi_welfare.screenings.rules import level_needs_approval, submission_problems
 from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
 
 # How long before an admission a screening still counts for it.
@@ -84,6 +85,19 @@ def _check_draft(screening: WelfareScreening, version: int | None) -> None:
     if not screening.is_draft:
         raise SubmittedScreeningError()
     screening.check_version(version, StaleScreeningError)
+    if awaiting_approval(screening):
+        raise ScreeningError(AWAITING)
+
+
+AWAITING = (
+    "This screening is waiting for a YOT manager to approve its level. It cannot be changed "
+    "until the manager approves or returns it"
+)
+
+
+def awaiting_approval(screening: WelfareScreening) -> bool:
+    """Whether a manager has been asked to approve the screening's level and not yet decided."""
+    return any(a.is_pending for a in approvals.dao_for_subjects(SOURCE_TYPE, [screening.id]))
 
 
 def dao_self_harm_history(screening: WelfareScreening) -> History:
@@ -257,6 +271,15 @@ def add_action_arising(
     )
 
 
+def check_can_submit(screening: WelfareScreening, version: int | None, now: datetime) -> None:
+    """Refuse a draft that is not ready, or was changed since the form was read."""
+    _check_draft(screening, version)
+    _refresh_indication(screening, london_today(now))
+    problems = submission_problems(screening)
+    if problems:
+        raise ScreeningError(problems[0].message)
+
+
 def submit(
     screening: WelfareScreening,
     child: YoungPerson,
@@ -264,17 +287,20 @@ def submit(
     version: int | None,
     by: User,
     now: datetime,
+    level_approved: bool = False,
 ) -> list[WelfareAction]:
     """Submit a complete draft; it never changes again. Completes the "screening due" action.
 
     Returns the actions it completed. From now the establishment holding the child lists the
-    screening as new to read, and reading it is that establishment's action.
+    screening as new to read, and reading it is that establishment's action. A practitioner
+    level far below the indicated level is refused unless a manager approved it
+    (``level_approval``), which then submits the screening for the officer.
     """
-    _check_draft(screening, version)
-    _refresh_indication(screening, london_today(now))
-    problems = submission_problems(screening)
-    if problems:
-        raise ScreeningError(problems[0].message)
+    check_can_submit(screening, version, now)
+    if level_needs_approval(screening) and not level_approved:
+        raise ScreeningError(
+            "A level two or more below the indicated level needs a YOT manager's approval"
+        )
     screening.status = ScreeningStatus.SUBMITTED
     screening.submitted_at = now
     screening.submitted_by_id = by.id

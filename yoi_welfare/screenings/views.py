@@ -31,7 +31,7 @@ from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.input_guard import whole_number
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
-from yoi_welfare.screenings import queries, rules, services
+from yoi_welfare.screenings import level_approval, queries, rules, services
 from yoi_welfare.screenings.forms import (
     SECTION_FORMS,
     DiscardScreeningForm,
@@ -172,6 +172,7 @@ def show(screening_id: int):
             level_done=rules.level_is_complete(screening),
             actions_arising=queries.dao_actions_arising(screening),
             copied_from=queries.dao_copied_from(screening),
+            level_approval=level_approval.latest(screening),
         )
     previous = queries.dao_previous_submitted(screening)
     names = action_queries.dao_user_names({screening.submitted_by_id})
@@ -411,14 +412,21 @@ def check(screening_id: int):
     if request.method == "GET":
         form.version.data = screening.version_id
 
-    def submitted(_completed):
-        flash(f"Welfare screening for {child.full_name} submitted", "success")
+    def submitted(done: level_approval.Submitted):
+        if done.approval is not None:
+            flash(
+                f"Welfare screening for {child.full_name} sent to a YOT manager to approve its "
+                "level. The establishment holding the child has been told it is on its way",
+                "success",
+            )
+        else:
+            flash(f"Welfare screening for {child.full_name} submitted", "success")
         return redirect(url_for("screenings.show", screening_id=screening.id))
 
     answered = _confirmed(
         screening,
         form,
-        lambda version: services.submit(
+        lambda version: level_approval.submit(
             screening, child, version=version, by=current_user, now=utcnow()
         ),
         submitted,
@@ -430,6 +438,7 @@ def check(screening_id: int):
         child=child,
         answers=_answers(screening, change_links=True),
         problems=rules.submission_problems(screening),
+        needs_approval=rules.level_needs_approval(screening),
         actions_arising=queries.dao_actions_arising(screening),
     )
 

@@ -5,7 +5,8 @@ from collections.abc import Iterator
 
 from yoi_welfare.actions.queries import dao_user_names
 from yoi_welfare.approvals import services as approvals
-from yoi_welfare.approvals.models import Approval, ApprovalState
+from yoi_welfare.approvals.chronology import approval_entries
+from yoi_welfare.approvals.models import Approval
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.dates import format_datetime
 from yoi_welfare.people.record import ChildRecord
@@ -92,7 +93,7 @@ def flag_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
                 href=href,
             )
             if approval is not None:
-                yield from _approval_entries(approval, users, href)
+                yield from approval_entries(approval, users, href, category="self_harm")
         if flag.post_closure_review_at:
             yield Entry(
                 flag.post_closure_review_at,
@@ -124,33 +125,6 @@ def _review_outcome(review: CaseReview, approval: Approval | None) -> tuple[str,
     if review.closes_flag:
         return "Case review: self-harm flag closed", "The flag was closed."
     return "Case review", f"Next review {format_datetime(review.next_review_due)}."
-
-
-def _approval_entries(approval: Approval, users: dict[int, str], href: str) -> Iterator[Entry]:
-    """Asking a manager to approve a review's decision, and what the manager decided."""
-    yield Entry(
-        approval.requested_at,
-        "self_harm",
-        "Manager's approval asked",
-        author=users.get(approval.requested_by_id),
-        detail=f"{approval.summary}.",
-        href=href,
-    )
-    if approval.decided_at is None:
-        return
-    title = {
-        ApprovalState.APPROVED: f"Manager approved: {approval.summary.lower()}",
-        ApprovalState.RETURNED: f"Manager returned: {approval.summary.lower()}",
-        ApprovalState.WITHDRAWN: "Request for a manager's approval withdrawn",
-    }[approval.state]
-    yield Entry(
-        approval.decided_at,
-        "self_harm",
-        title,
-        author=users.get(approval.decided_by_id),
-        detail=approval.reason,
-        href=href,
-    )
 
 
 def _opening_levels(flag: SelfHarmFlag, reviews: list[tuple[CaseReview, str]]) -> str:
