@@ -172,3 +172,90 @@ def test_a_stopped_or_failing_scheduler_shows_on_the_health_check_and_to_adminis
             run_job(app, name, lambda: "done")
         assert client.get("/healthz/scheduler").status_code == 200
         assert 'id="jobs-unhealthy"' not in admin.get("/admin/").text
+
+
+class Output:
+    """A process's output, read line by line on a thread of its own."""
+
+    def __init__(self, process: subprocess.Popen):
+        import threading
+
+        self.process = process
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, words: str, timeout: float = 60) -> float:
+        """Seconds until a line says ``words``; fails after ``timeout``."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if words in self.text():
+                return time.monotonic() - start
+            time.sleep(0.1)
+        raise AssertionError(f"no {words!r} within {timeout} s:\n{self.text()}")
+
+
+def test_one_scheduler_is_active_and_a_standby_takes_over_when_it_is_killed(
+    world, database_url, tmp_path
+):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several schedulers share a PostgreSQL database; SQLite has one")
+    env = {"start_new_session": True}
+    os.environ["SCHEDULER_STANDBY_SECONDS"] = "1"
+    try:
+        first = Output(flask(database_url, tmp_path, "scheduler", **env))
+        first.wait_for("scheduler active")
+        first.wait_for("job escalation_scan finished")
+        second = Output(flask(database_url, tmp_path, "scheduler", **env))
+        second.wait_for("scheduler standing by")
+        time.sleep(3)
+    finally:
+        del os.environ["SCHEDULER_STANDBY_SECONDS"]
+    # The standby runs nothing while the active scheduler lives.
+    assert "finished" not in second.text() and "scheduler active" not in second.text()
+
+    # The active one dies at once, as on a lost machine: the standby takes over within seconds
+    # and catches up with every job.
+    os.killpg(first.process.pid, signal.SIGKILL)
+    first.process.wait(timeout=30)
+    took_over = second.wait_for("scheduler active", timeout=60)
+    second.wait_for("job escalation_scan finished", timeout=60)
+    assert took_over < 60
+
+    second.process.send_signal(signal.SIGTERM)
+    second.process.wait(timeout=60)
+    second.thread.join(timeout=10)
+    assert second.process.returncode == 0, second.text()
+    assert "Scheduler stopped." in second.text()
+
+
+def test_leadership_is_held_by_one_and_lost_with_its_connection(app, database_url):
+    import sqlalchemy as sa
+
+    from yoi_welfare.jobs.leadership import Leadership
+
+    first, second = Leadership(db.engine()), Leadership(db.engine())
+    if not first.shared:
+        # SQLite: one scheduler, always active.
+        assert first.acquire() and second.acquire() and first.held()
+        return
+    assert first.acquire() and first.held()
+    assert not second.acquire()
+    # The database ends the active scheduler's connection (a restart, a cut): it knows it is
+    # no longer active, and another takes over.
+    pid = first.connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    with db.engine().connect() as other:
+        other.execute(sa.select(sa.func.pg_terminate_backend(pid)))
+    assert not first.held()
+    assert second.acquire() and second.held()
+    assert not first.acquire()
+    second.release()
+    assert first.acquire()
+    first.release()

@@ -61,6 +61,9 @@ def load_settings(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
+        # How often a standby scheduler tries to become the active one, and the active one
+        # checks it still is (seconds).
+        "SCHEDULER_STANDBY_SECONDS": _number("SCHEDULER_STANDBY_SECONDS", 5),
         # Rows on each page of a list.
         "PAGE_SIZE": _number("PAGE_SIZE", 25),
         # Reverse proxies in front of the service whose X-Forwarded-For and -Proto are trusted.

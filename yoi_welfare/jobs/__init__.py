@@ -1,12 +1,15 @@
 """The scheduler process: one APScheduler BlockingScheduler, never inside the web process.
 
-Jobs are safe to run twice and from two schedulers at once (unique keys in the database, and a
-PostgreSQL advisory lock per job), and they catch up after downtime because each run works from
-the database's state, not from what the scheduler remembers.
+Several scheduler processes may run, on different machines: one is active and the others stand
+by to take over (``leadership``). Jobs are safe to run twice and from two schedulers at once
+(unique keys in the database, and a PostgreSQL advisory lock per job), and they catch up after
+downtime because each run works from the database's state, not from what the scheduler
+remembers.
 """
 
 import logging
 import signal
+import threading
 import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -22,6 +25,7 @@ from sqlmodel import select
 
 from yoi_welfare import db
 from yoi_welfare.dates import utcnow
+from yoi_welfare.jobs.leadership import Leadership
 from yoi_welfare.jobs.models import JobRun
 
 log = logging.getLogger(__name__)
@@ -54,8 +58,19 @@ def job_lock(name: str):
                 connection.commit()
 
 
-def run_job(app: Flask, name: str, work: Callable[[], object]) -> object | None:
-    """Run one job in its own app context and transaction; a failure changes nothing."""
+def run_job(
+    app: Flask,
+    name: str,
+    work: Callable[[], object],
+    active: Callable[[], bool] | None = None,
+) -> object | None:
+    """Run one job in its own app context and transaction; a failure changes nothing.
+
+    ``active`` says whether this scheduler is still the active one; a standby runs nothing.
+    """
+    if active is not None and not active():
+        log.info("job %s skipped: this scheduler is no longer the active one", name)
+        return None
     with app.app_context(), job_lock(name) as acquired:
         if not acquired:
             log.info("job %s skipped: another scheduler is running it", name)
@@ -167,28 +182,56 @@ def scheduled_jobs(app: Flask) -> list[tuple[str, Callable[[], object], object]]
     ]
 
 
-def build_scheduler(app: Flask) -> BlockingScheduler:
+def build_scheduler(app: Flask, leadership: Leadership | None = None) -> BlockingScheduler:
     """Jobs are rebuilt on every start (memory job store); the database holds all state."""
     scheduler = BlockingScheduler(job_defaults=JOB_DEFAULTS, timezone="UTC")
+    active = leadership.held if leadership is not None else None
     for name, work, trigger in scheduled_jobs(app):
         scheduler.add_job(
-            run_job, trigger, args=(app, name, work), id=name, name=name, **JOB_DEFAULTS
+            run_job, trigger, args=(app, name, work, active), id=name, name=name, **JOB_DEFAULTS
         )
     return scheduler
 
 
 def run_scheduler(app: Flask, run_first: bool = True) -> None:
-    """Start the scheduler; Ctrl-C or SIGTERM lets the current job finish, then exits."""
-    scheduler = build_scheduler(app)
-    if run_first:
-        # Catch up at once after downtime rather than waiting for the first interval.
-        for job in scheduler.get_jobs():
-            job.modify(next_run_time=utcnow())
+    """Run as the active scheduler, or stand by until this process can be; Ctrl-C or SIGTERM
+    lets the current job finish, then exits."""
+    poll = app.config["SCHEDULER_STANDBY_SECONDS"]
+    leadership = Leadership(db.engine())
+    stopping = threading.Event()
+    running: list[BlockingScheduler] = []
 
     def stop(signum, _frame):
         log.info("received signal %s: finishing the current job, then stopping", signum)
-        scheduler.shutdown(wait=False)
+        stopping.set()
+        for scheduler in running:
+            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    scheduler.start()
+    standing_by = False
+    while not stopping.is_set():
+        if not leadership.acquire():
+            if not standing_by:
+                log.info("scheduler standing by: another scheduler is active")
+                standing_by = True
+            stopping.wait(poll)
+            continue
+        standing_by = False
+        log.info("scheduler active: running the jobs")
+        scheduler = build_scheduler(app, leadership)
+        if run_first:
+            # Catch up at once after downtime, or on taking over, rather than wait.
+            for job in scheduler.get_jobs():
+                job.modify(next_run_time=utcnow())
+
+        def watch(scheduler=scheduler):
+            if not leadership.held():
+                scheduler.shutdown(wait=False)
+
+        scheduler.add_job(watch, IntervalTrigger(seconds=poll), id="leadership", **JOB_DEFAULTS)
+        running[:] = [scheduler]
+        if not stopping.is_set():
+            scheduler.start()
+        running.clear()
+    leadership.release()
