@@ -34,8 +34,9 @@ run: install
 	$(BIN)/flask demo-data
 	$(BIN)/honcho start -f Procfile.dev
 
+# The suite runs on two processes (pytest-xdist): each test has a database of its own.
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # Pictures of the main pages for the README, taken by the browser tests (needs Chromium).
 screenshots: install
