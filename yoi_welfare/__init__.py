@@ -47,7 +47,7 @@ def create_app(overrides: dict | None = None) -> "Flask":
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     WTFormsHelpers(app)
-    from yoi_welfare import accounts, input_guard, submissions, templating, web
+    from yoi_welfare import accounts, input_guard, kept_forms, submissions, templating, web
 
     templating.init_app(app)
 
@@ -55,6 +55,7 @@ def create_app(overrides: dict | None = None) -> "Flask":
     accounts.init_app(app)
     web.init_app(app)
     submissions.init_app(app)  # after web: its after_request runs before the commit
+    kept_forms.init_app(app)  # after accounts (a session may end first) and web (the commit)
 
     from yoi_welfare.accounts.views import bp as accounts_bp
     from yoi_welfare.actions.timescale_views import bp as timescales_bp

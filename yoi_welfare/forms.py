@@ -4,6 +4,7 @@ import unicodedata
 from datetime import date, datetime, time
 
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovDateInput,
@@ -17,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation
 
 from yoi_welfare.input_guard import refused_characters
+from yoi_welfare.kept_forms import restored_formdata
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -43,6 +45,13 @@ class GovForm(FlaskForm):
             if strip not in filters:
                 unbound_field.kwargs["filters"] = [strip, *filters]
             return unbound_field.bind(form=form, **options)
+
+        def wrap_formdata(self, form, formdata):
+            # A page giving back a form kept at a timeout shows what was typed, unsent.
+            restored = restored_formdata() if formdata is _Auto else None
+            if restored is not None:
+                return restored
+            return super().wrap_formdata(form, formdata)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

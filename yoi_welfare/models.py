@@ -18,6 +18,7 @@ from yoi_welfare.governance.models import (
     SubjectAccessExport,
 )
 from yoi_welfare.jobs.models import JobRun
+from yoi_welfare.kept_forms import KeptForm
 from yoi_welfare.outbox.models import EmailAttachment, OutboundEmail
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.reports.models import EscalationReport
@@ -43,6 +44,7 @@ __all__ = [
     "EscalationResponse",
     "FormSubmission",
     "JobRun",
+    "KeptForm",
     "NoteAmendment",
     "NotesSeen",
     "OutboundEmail",

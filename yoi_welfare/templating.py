@@ -10,11 +10,13 @@ from flask import Flask
 from flask_login import current_user
 
 from yoi_welfare.access import can_view_access_log, shared_under, user_agency
+from yoi_welfare.accounts import absolute_seconds_left
 from yoi_welfare.audit.labels import action_label, role_label
 from yoi_welfare.dates import format_date, format_datetime, utcnow
 from yoi_welfare.domain.timescales import describe_overdue
 from yoi_welfare.forms import error_summary
 from yoi_welfare.governance.subject_access import export_label, export_value
+from yoi_welfare.kept_forms import restored_formdata
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.submissions import submission_token
 from yoi_welfare.view_helpers import pagination, service_navigation, url_for
@@ -54,6 +56,8 @@ GLOBALS = {
     "can_view_access_log": may_view_access_log,
     "shared_under": shared_under,
     "submission_token": submission_token,
+    "absolute_seconds_left": absolute_seconds_left,
+    "form_restored": lambda: restored_formdata() is not None,
 }
 
 

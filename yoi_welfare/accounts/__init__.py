@@ -77,11 +77,44 @@ def end_expired_session():
     else:
         session[LAST_SEEN] = now
         return None
+    from yoi_welfare import kept_forms
     from yoi_welfare.audit import services as audit
 
     audit.record("session_expired", user=current_user)
+    token = None
+    if request.method == "POST" and _form_page(request):
+        # What was typed is kept for the user, to be given back once they sign in again.
+        token = kept_forms.keep(
+            current_user, request.path, list(request.form.items(multi=True)), utcnow()
+        )
+        reason += " What you typed has been kept: sign in again to go back to it."
+    else:
+        reason += " Sign in again to continue."
     logout_user()
     session.clear()
-    flash(f"{reason} Sign in again to continue.", "info")
+    flash(reason, "info")
     target = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("accounts.sign_in", next=target))
+    response = redirect(url_for("accounts.sign_in", next=target))
+    if token:
+        kept_forms.set_cookie(response, token)
+    return response
+
+
+def _form_page(req) -> bool:
+    """Whether a POST came from a page that shows its form again on GET (so what was typed
+    can be given back there), rather than from a button on another page."""
+    rule = req.url_rule
+    return rule is not None and "GET" in (rule.methods or ()) and bool(req.form)
+
+
+def absolute_seconds_left() -> int:
+    """Seconds until the signed-in session ends however busy it is."""
+    now = now_timestamp()
+    signed_in_at = session.get(SIGNED_IN_AT, now)
+    return max(0, int(signed_in_at + current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600 - now))
+
+
+def idle_seconds_left() -> int:
+    """Seconds until the signed-in session ends if nothing more is asked of the server: the
+    idle limit, or sooner the absolute one."""
+    return min(current_app.config["SESSION_IDLE_MINUTES"] * 60, absolute_seconds_left())

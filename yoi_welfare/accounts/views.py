@@ -8,6 +8,7 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -16,9 +17,9 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from yoi_welfare import db
+from yoi_welfare import db, kept_forms
 from yoi_welfare.access import public, signed_in, user_agency
-from yoi_welfare.accounts import mfa, services, start_session_clock
+from yoi_welfare.accounts import idle_seconds_left, mfa, services, start_session_clock
 from yoi_welfare.accounts.forms import ChangePasswordForm, SecurityCodeForm, SignInForm
 from yoi_welfare.accounts.models import User
 from yoi_welfare.accounts.throttling import limits_secret_attempts
@@ -112,12 +113,17 @@ def _password_accepted(user: User, next_url: str | None):
 
 
 def _finish_sign_in(user: User, next_url: str, message: str | None = None):
+    # A form this user sent after their last session ended is given back first.
+    kept = kept_forms.dao_claim(user, kept_forms.kept_form_cookie(), utcnow())
     # The response is made first: nothing after signing in should be able to fail.
-    response = redirect(_safe_next(next_url))
+    response = redirect(_safe_next(next_url) if kept is None else kept.path)
     session.clear()
     g.signed_in_by_this_request = True  # undone if the request still fails: see web.py
     login_user(user)
     start_session_clock()
+    if kept is not None:
+        kept_forms.restore_after_sign_in(kept)
+        response.delete_cookie(kept_forms.COOKIE)
     services.record_sign_in(user)
     if message:
         flash(message, "success")
@@ -207,6 +213,14 @@ def sign_out():
     logout_user()
     session.clear()
     return redirect(url_for("accounts.sign_in"))
+
+
+@bp.post("/session/keep-alive")
+@signed_in
+def keep_alive():
+    """"Stay signed in", from the timeout warning: asking moved the idle clock on (see
+    ``end_expired_session``); the answer says how long the session now has."""
+    return jsonify(seconds_left=idle_seconds_left())
 
 
 @bp.get("/account")

@@ -1,7 +1,7 @@
 """Administration of the timescale rules: what each rule makes due, when, and its source."""
 
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from yoi_welfare import db
@@ -15,6 +15,7 @@ from yoi_welfare.dates import utcnow
 from yoi_welfare.domain.rule_bounds import bounds_for
 from yoi_welfare.domain.timescales import Unit
 from yoi_welfare.input_guard import whole_number
+from yoi_welfare.kept_forms import first_shown
 from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("timescales", __name__, url_prefix="/admin/timescales")
@@ -67,7 +68,7 @@ def edit(rule_id: int):
         # It makes no action, so nothing of it goes to the ACPC.
         del form.acpc_grace_offset
         del form.acpc_grace_unit
-    if request.method == "GET":
+    if first_shown():
         _fill(form, rule)
     if form.validate_on_submit():
         version = form.version_id.data

@@ -36,6 +36,7 @@ from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.dates import london_instant, utcnow
 from yoi_welfare.domain.timescales import DueStatus
+from yoi_welfare.kept_forms import first_shown
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.view_helpers import page_number, show_error
@@ -154,7 +155,7 @@ def new(child_id: int):
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
     form = ManualActionForm()
     form.owner.choices = [(agency.id, agency.name) for agency in queries.allowed_owners(child)]
-    if request.method == "GET":
+    if first_shown():
         form.owner.data = current_user.agency_id
     if form.validate_on_submit():
         try:

@@ -1,6 +1,6 @@
 """Managers' pages: the requests waiting for their approval, and deciding one."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from yoi_welfare.access import (
@@ -16,6 +16,7 @@ from yoi_welfare.approvals.forms import APPROVE, DecisionForm
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import utcnow
+from yoi_welfare.kept_forms import first_shown
 from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
@@ -64,7 +65,7 @@ def decision_page(approval: Approval, *, child, back: str):
     )
     kind = services.KINDS[approval.kind]
     form = DecisionForm()
-    if request.method == "GET":
+    if first_shown():
         form.version_id.data = str(approval.version_id)
     elif form.validate_on_submit():
         now = utcnow()

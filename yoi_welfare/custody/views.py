@@ -8,7 +8,7 @@ so their home page can show what is new since.
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from yoi_welfare import db
@@ -28,6 +28,7 @@ from yoi_welfare.custody import services
 from yoi_welfare.custody.forms import AmendNoteForm, NoteForm
 from yoi_welfare.custody.models import NoteCategory
 from yoi_welfare.dates import utcnow
+from yoi_welfare.kept_forms import first_shown
 from yoi_welfare.paging import Page
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
@@ -164,7 +165,7 @@ def amend(note_id: int):
         deny(young_person_id=child.id, object_type="custody_welfare_note", object_id=note.id)
     (row,) = services.dao_notes(child.id, note.id)
     form = AmendNoteForm()
-    if request.method == "GET":
+    if first_shown():
         form.category.data = row.category.value
         form.text.data = row.text
     if form.validate_on_submit():

@@ -31,6 +31,7 @@ from yoi_welfare.dates import (
     utcnow,
 )
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.kept_forms import first_shown
 from yoi_welfare.paging import Page
 from yoi_welfare.people import corrections, duplicates, exceptions, services
 from yoi_welfare.people.forms import (
@@ -82,7 +83,7 @@ def register():
     form = RegisterChildForm()
     # A YOT registers children of its own area only.
     form.home_area.choices = [(a.id, a.name) for a in areas if a.id == agency.area_id]
-    if request.method == "GET":
+    if first_shown():
         form.home_area.data = agency.area_id
     found = None
     if form.validate_on_submit():
@@ -251,7 +252,7 @@ def change_details(child_id: int):
     child = get_visible_child(child_id)
     if not can_change_details(child):
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
-    if request.method == "GET":
+    if first_shown():
         form = ChangeChildForm(obj=child, seen=services.details_fingerprint(child))
         form.sex.data = child.sex.value
         form.legal_status.data = child.legal_status.value
@@ -321,7 +322,7 @@ def admit():
     form.home_area.choices = [("", "Select home area")] + [
         (a.id, a.name) for a in services.dao_areas()
     ]
-    if request.method == "GET":
+    if first_shown():
         form.on_date.data = london_today()
     found = None
     if form.validate_on_submit():
@@ -390,7 +391,7 @@ def transfer(child_id: int):
     form.destination.description = (
         f"Establishments that are parties to {home_area(young_person).name}'s sharing agreement"
     )
-    if request.method == "GET":
+    if first_shown():
         form.on_date.data = london_today()
     if form.validate_on_submit():
         destination = next(e for e in establishments if e.id == form.destination.data)
@@ -420,7 +421,7 @@ def release(child_id: int):
     open_flag = self_harm_queries.dao_open_flag(young_person.id)
     yot_told = bool(open_flag and self_harm_queries.yot_managers(young_person))
     form = ReleaseForm()
-    if request.method == "GET":
+    if first_shown():
         form.on_date.data = london_today()
     if form.validate_on_submit():
         try:
@@ -512,7 +513,7 @@ def _correct(placement_id: int, moment: CorrectedMoment):
     else:
         what = f"admission to {establishment.name}"
     recorded = placement.admitted_at if moment is CorrectedMoment.ADMISSION else placement.left_at
-    if request.method == "GET":
+    if first_shown():
         local = recorded.astimezone(LONDON)
         form = CorrectPlacementForm(
             seen=corrections.fingerprint(placement, neighbours),

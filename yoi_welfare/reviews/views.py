@@ -22,6 +22,7 @@ from yoi_welfare.access import (
 from yoi_welfare.actions.queries import dao_child_open_actions, status_of
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import london_instant, utcnow
+from yoi_welfare.kept_forms import first_shown
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.reviews import services
 from yoi_welfare.reviews.forms import LacReviewForm, PlacementMeetingForm
@@ -56,7 +57,7 @@ def _record(child_id: int, kind: ReviewKind, form: LacReviewForm):
     if not holds_child(child):
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
     latest = services.dao_latest_review_id(child.id, kind)
-    if request.method == "GET":
+    if first_shown():
         form.since.data = str(latest)
     applies = kind is ReviewKind.PLACEMENT_MDM or services.lac_reviews_apply(child)
     if request.method == "POST" and not applies:

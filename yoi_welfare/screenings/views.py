@@ -8,7 +8,7 @@ time someone at an establishment opens it, the establishment has read it.
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -29,6 +29,7 @@ from yoi_welfare.actions.forms import ManualActionForm
 from yoi_welfare.dates import format_datetime, london_instant, london_today, utcnow
 from yoi_welfare.domain.wellbeing import Level
 from yoi_welfare.input_guard import whole_number
+from yoi_welfare.kept_forms import first_shown
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.screenings import level_approval, queries, rules, services
@@ -260,7 +261,7 @@ def section(screening_id: int, section: str):
     now = utcnow()
     form_class = SECTION_FORMS[spec.slug]
     context = {"date_of_birth": child.date_of_birth, "today": london_today(now)}
-    if request.method == "GET":
+    if first_shown():
         form = form_class(data=section_form_data(spec, screening, child), **context)
     else:
         form = form_class(**context)
@@ -313,7 +314,7 @@ def level(screening_id: int):
     screening, child = _screening_or_404(screening_id, writing=True)
     if not screening.is_draft:
         return _already_submitted(screening)
-    if request.method == "GET":
+    if first_shown():
         form = LevelForm(
             data={
                 "practitioner_level": screening.practitioner_level,
@@ -371,7 +372,7 @@ def actions_arising(screening_id: int):
     form = ManualActionForm()
     owners = action_queries.allowed_owners(child)
     form.owner.choices = [(agency.id, agency.name) for agency in owners]
-    if request.method == "GET":
+    if first_shown():
         form.owner.data = current_user.agency_id
     if form.validate_on_submit():
         try:
@@ -409,7 +410,7 @@ def check(screening_id: int):
     if not screening.is_draft:
         return _already_submitted(screening)
     form = SubmitScreeningForm()
-    if request.method == "GET":
+    if first_shown():
         form.version.data = screening.version_id
 
     def submitted(done: level_approval.Submitted):
@@ -451,7 +452,7 @@ def discard(screening_id: int):
     if not screening.is_draft:
         return _already_submitted(screening)
     form = DiscardScreeningForm()
-    if request.method == "GET":
+    if first_shown():
         form.version.data = screening.version_id
     arising = queries.dao_actions_arising(screening)
 

@@ -31,6 +31,7 @@ from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import LONDON, format_datetime, format_due, london_instant, utcnow
 from yoi_welfare.domain.timescales import DueStatus
+from yoi_welfare.kept_forms import first_shown
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
 from yoi_welfare.self_harm import decisions, services
@@ -116,7 +117,7 @@ def new(child_id: int):
         deny(young_person_id=child_id, object_type="young_person", object_id=child_id)
     form = OpenFlagForm()
     open_flag = flag_queries.dao_open_flag(child.id)
-    if request.method == "GET":
+    if first_shown():
         _prefill_now(form, "opened_on", "opened_time")
     if request.method == "POST" and open_flag is not None:
         form.form_errors.append(f"{child.full_name} already has an open self-harm flag")
@@ -268,7 +269,7 @@ def _step(
 ):
     """One step on a flag: show the form unless the step is done, save it, handle staleness."""
     flag, child = _flag_or_404(flag_id, record=True)
-    if request.method == "GET":
+    if first_shown():
         form.version_id.data = str(flag.version_id)
         if prefill:
             prefill(flag)
