@@ -108,3 +108,23 @@ def test_demo_data_holds_one_likely_duplicate_pair(app):
     ]
     assert len(pairs) == 1
     assert pairs[0][1].endswith("-1900")
+    # The pair is one an administrator can merge.
+    kept, duplicate = pairs[0]
+    area = kept.split("-")[0]
+    result = app.test_cli_runner().invoke(
+        args=[
+            "children",
+            "merge",
+            "--duplicate",
+            duplicate,
+            "--area",
+            area,
+            "--into",
+            kept,
+            "--reason",
+            "Registered twice",
+            "--by",
+            "admin@yoi-welfare.example.org",
+        ]
+    )
+    assert result.exit_code == 0, result.output

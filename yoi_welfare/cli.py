@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(subject_access_command)
     app.cli.add_command(retention_group)
     app.cli.add_command(synth_command)
+    app.cli.add_command(children_group)
 
 
 def refuse_in_production(
@@ -290,6 +291,70 @@ def subject_access_command(
     click.echo(f"{output / pdf_name}: {export.page_count} pages")
     click.echo(f"{output / json_name}")
     click.echo('Review every part marked "review before release" before releasing them.')
+
+
+@click.group("children")
+def children_group() -> None:
+    """Children's records."""
+
+
+@children_group.command("merge")
+@click.option(
+    "--duplicate", "duplicate_reference", required=True, help="The duplicate's reference."
+)
+@click.option("--area", "duplicate_area", required=True, help="The duplicate's home area code.")
+@click.option(
+    "--into", "kept_reference", required=True, help="The reference of the record to keep."
+)
+@click.option("--into-area", "kept_area", help="Its home area code, if not the duplicate's.")
+@click.option("--reason", required=True, help="How you know the two records are of one child.")
+@click.option("--by", "by_email", required=True, help="The email of the administrator merging.")
+def merge_children_command(
+    duplicate_reference: str,
+    duplicate_area: str,
+    kept_reference: str,
+    kept_area: str | None,
+    reason: str,
+    by_email: str,
+) -> None:
+    """Merge a duplicate record of a child into the record to keep, as /admin/merge-children."""
+    from sqlmodel import select
+
+    from yoi_welfare.accounts.models import Role, User
+    from yoi_welfare.agencies.models import Area
+    from yoi_welfare.people import merge
+
+    with db.job_session():
+        session = db.session()
+        admin = session.exec(select(User).where(User.email == by_email.strip().lower())).first()
+        if admin is None or not admin.active or admin.role is not Role.ADMINISTRATOR:
+            raise click.BadParameter(
+                "give the email address of an active administrator", param_hint="--by"
+            )
+        areas = {area.code.upper(): area for area in session.exec(select(Area))}
+        for code, hint in (
+            (duplicate_area, "--area"),
+            (kept_area or duplicate_area, "--into-area"),
+        ):
+            if code.strip().upper() not in areas:
+                raise click.BadParameter(
+                    f"no area has the code {code.strip()}: use one of {', '.join(sorted(areas))}",
+                    param_hint=hint,
+                )
+        try:
+            merged = merge.dao_child(
+                areas[duplicate_area.strip().upper()].id, duplicate_reference, "--duplicate"
+            )
+            kept = merge.dao_child(
+                areas[(kept_area or duplicate_area).strip().upper()].id, kept_reference, "--into"
+            )
+            result = merge.merge_children(admin, merged, kept, reason=reason, now=utcnow())
+        except merge.MergeError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(
+            f"Merged {result.merge.merged_local_reference} into {kept.local_reference}: "
+            f"{sum(result.moved.values())} records moved; {result.told} notices queued."
+        )
 
 
 @click.group("retention")

@@ -26,6 +26,7 @@ from yoi_welfare.forms import (
     Required,
     optional_int,
     options,
+    text_area,
 )
 from yoi_welfare.input_guard import whole_number
 
@@ -201,3 +202,44 @@ class HoldsForm(GovForm):
     def validate_oldest(self, field):
         if self.youngest.data is not None and field.data < self.youngest.data:
             raise ValidationError("The oldest age must be the same as the youngest age or more")
+
+
+class MergeChildrenForm(GovForm):
+    """Which record is the duplicate, which is kept, and why they are one child."""
+
+    merged_area = GovSelectField(
+        "Home area of the duplicate record",
+        coerce=optional_int,
+        validators=[Required("Select the home area of the duplicate record")],
+    )
+    merged_reference = StringField(
+        "Reference of the duplicate record",
+        widget=GovTextInput(),
+        description="This record's reference will lead to the kept record",
+        validators=[
+            Required("Enter the reference of the duplicate record"),
+            Length(max=30, message="Reference must be 30 characters or fewer"),
+        ],
+    )
+    kept_area = GovSelectField(
+        "Home area of the record to keep",
+        coerce=optional_int,
+        validators=[Required("Select the home area of the record to keep")],
+    )
+    kept_reference = StringField(
+        "Reference of the record to keep",
+        widget=GovTextInput(),
+        validators=[
+            Required("Enter the reference of the record to keep"),
+            Length(max=30, message="Reference must be 30 characters or fewer"),
+        ],
+    )
+    reason = text_area(
+        "How do you know they are one child?",
+        "Enter how you know the two records are of one child",
+        "Reason",
+        "For example, the same PNC number, confirmed with both YOTs",
+        limit=1000,
+    )
+    checked = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())

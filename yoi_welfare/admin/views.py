@@ -1,6 +1,5 @@
 """Administration of areas, agencies and users. Administrators see no child's record."""
 
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -13,6 +12,7 @@ from yoi_welfare.admin.forms import (
     AgencyForm,
     AreaForm,
     HoldsForm,
+    MergeChildrenForm,
     UserActionForm,
     UserChangeForm,
     UserForm,
@@ -22,6 +22,7 @@ from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import london_today, utcnow
 from yoi_welfare.governance import agreements, retention
 from yoi_welfare.jobs import job_health
+from yoi_welfare.people import merge
 from yoi_welfare.view_helpers import page_number, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -271,3 +272,53 @@ def user_activity(user_id: int):
     audit.record("user_activity_viewed", object_type="user", object_id=user.id, user=current_user)
     events = audit.dao_events_by_user(user, page_number(), current_app.config["PAGE_SIZE"])
     return render_template("admin/activity.html", user=user, events=events)
+
+
+@bp.route("/merge-children", methods=["GET", "POST"])
+@permission_required(Permission.ADMINISTER)
+def merge_children():
+    """Two records of one child made one: find both by reference, check them, then merge."""
+    form = MergeChildrenForm()
+    areas = [(area.id, area.name) for area in services.dao_areas()]
+    form.merged_area.choices = [("", "Select home area"), *areas]
+    form.kept_area.choices = [("", "Select home area"), *areas]
+    sides = None
+    if form.validate_on_submit():
+        try:
+            with db.unit_of_work():
+                merged = merge.dao_child(
+                    form.merged_area.data, form.merged_reference.data, "merged_reference"
+                )
+                kept = merge.dao_child(
+                    form.kept_area.data, form.kept_reference.data, "kept_reference"
+                )
+                if form.checked.data == merge.fingerprint(merged, kept):
+                    result = merge.merge_children(
+                        current_user, merged, kept, reason=form.reason.data, now=utcnow()
+                    )
+                else:
+                    sides = (merge.dao_side(merged), merge.dao_side(kept))
+                    form.checked.data = merge.fingerprint(merged, kept)
+                    for side in sides:
+                        audit.record(
+                            "merge_checked",
+                            user=current_user,
+                            young_person_id=side.child.id,
+                            object_type="young_person",
+                            object_id=side.child.id,
+                        )
+        except merge.MergeError as error:
+            show_error(form, error)
+            sides = None
+            form.checked.data = ""  # check the records again before merging
+        else:
+            if sides is None:
+                flash(
+                    f"{result.merge.merged_local_reference} is merged into "
+                    f"{kept.local_reference}: {sum(result.moved.values())} records moved. "
+                    f"{result.told} {'person' if result.told == 1 else 'people'} at the "
+                    "children's YOTs will be emailed",
+                    "success",
+                )
+                return redirect(url_for("admin.merge_children"))
+    return render_template("admin/merge.html", form=form, sides=sides)

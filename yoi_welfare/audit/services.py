@@ -256,9 +256,13 @@ def _event_page(condition, page: int, per_page: int) -> Page:
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def dao_events_for_child(young_person_id: int, page: int, per_page: int) -> Page:
-    """Everything recorded about one child's record, newest first."""
-    return _event_page(AuditEvent.young_person_id == young_person_id, page, per_page)
+def dao_events_for_child(
+    young_person_id: int, page: int, per_page: int, merged_ids: list[int] | None = None
+) -> Page:
+    """Everything recorded about one child's record (and the records merged into it), newest
+    first."""
+    ids = [young_person_id, *(merged_ids or ())]
+    return _event_page(AuditEvent.young_person_id.in_(ids), page, per_page)
 
 
 def dao_events_by_user(user: User, page: int, per_page: int) -> Page:

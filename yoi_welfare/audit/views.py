@@ -11,6 +11,7 @@ from yoi_welfare.access import (
 from yoi_welfare.accounts.models import Role
 from yoi_welfare.audit import services as audit
 from yoi_welfare.governance.disclosures import dao_disclosures_for_child
+from yoi_welfare.people import merge
 from yoi_welfare.view_helpers import page_number
 
 bp = Blueprint("audit", __name__)
@@ -28,7 +29,12 @@ def child_access_log(child_id: int):
         user=current_user,
         young_person_id=child_id, object_type="access_log", object_id=child_id,
     )
-    events = audit.dao_events_for_child(child_id, page_number(), current_app.config["PAGE_SIZE"])
+    events = audit.dao_events_for_child(
+        child_id,
+        page_number(),
+        current_app.config["PAGE_SIZE"],
+        merged_ids=merge.dao_merged_ids(child_id),
+    )
     disclosures, disclosure_total = dao_disclosures_for_child(child_id, DISCLOSURES_SHOWN)
     return render_template(
         "audit/access_log.html",

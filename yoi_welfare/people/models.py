@@ -274,3 +274,24 @@ class DuplicateDismissal(SQLModel, table=True):
     reason: str = Field(max_length=1000)
     dismissed_by_id: int = Field(foreign_key="user.id")
     dismissed_at: datetime = Field(default_factory=utcnow)
+
+
+class ChildMerge(SQLModel, table=True):
+    """Two records of one child made one: the merged record's rows moved to the kept child,
+    and what identified the merged one kept here, so that its reference still finds the child.
+
+    ``merged_id`` is a plain number: that record is gone. A link to it leads to the kept child.
+    """
+
+    __tablename__ = "child_merge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    merged_id: int = Field(unique=True)
+    kept_id: int = Field(foreign_key="young_person.id", index=True)
+    merged_home_area_id: int = Field(foreign_key="area.id")
+    merged_local_reference: str = Field(max_length=30, index=True)
+    merged_pnc_number: str | None = Field(default=None, max_length=20)
+    merged_date_of_birth: date
+    reason: str = Field(max_length=1000)
+    merged_by_id: int | None = Field(default=None, foreign_key="user.id")
+    merged_at: datetime = Field(default_factory=utcnow)

@@ -28,6 +28,7 @@ from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people import exceptions
 from yoi_welfare.people.admission_notice import tell_yot_of_admission
 from yoi_welfare.people.models import (
+    ChildMerge,
     LeavingReason,
     Placement,
     ReleaseDestination,
@@ -54,6 +55,16 @@ def dao_search_children(viewer: Viewer, query: str, page: int, per_page: int) ->
                 func.lower(YoungPerson.family_name).like(like),
                 func.lower(YoungPerson.local_reference).like(like),
                 func.lower(func.coalesce(YoungPerson.pnc_number, "")).like(like),
+                # A record merged into this child is still found by what it was known by.
+                select(ChildMerge.id)
+                .where(
+                    ChildMerge.kept_id == YoungPerson.id,
+                    or_(
+                        func.lower(ChildMerge.merged_local_reference).like(like),
+                        func.lower(func.coalesce(ChildMerge.merged_pnc_number, "")).like(like),
+                    ),
+                )
+                .exists(),
             )
         )
     statement = (
@@ -272,6 +283,21 @@ def find_child_for_admission(
         )
         .first()
     )
+    if child is None:
+        # A reference of a record since merged leads to the child it was merged into.
+        child = (
+            db.session()
+            .exec(
+                select(YoungPerson)
+                .join(ChildMerge, ChildMerge.kept_id == YoungPerson.id)
+                .where(
+                    ChildMerge.merged_home_area_id == home_area_id,
+                    func.lower(ChildMerge.merged_local_reference) == local_reference.lower(),
+                    ChildMerge.merged_date_of_birth == date_of_birth,
+                )
+            )
+            .first()
+        )
     if child is None:
         raise PeopleError(
             "No registered child matches this home area, reference and date of birth. "

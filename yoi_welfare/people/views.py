@@ -33,7 +33,7 @@ from yoi_welfare.dates import (
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.kept_forms import first_shown
 from yoi_welfare.paging import Page
-from yoi_welfare.people import corrections, duplicates, exceptions, services
+from yoi_welfare.people import corrections, duplicates, exceptions, merge, services
 from yoi_welfare.people.forms import (
     DIFFERENT_CHILD,
     ChangeChildForm,
@@ -176,6 +176,11 @@ def _match_label(child: YoungPerson) -> str:
 def child(child_id: int):
     # Every statement of the page looks up by the child's id: one plan each serves every child.
     db.reuse_plans(generic=True)
+    kept_id = merge.dao_merged_into(child_id)
+    if kept_id is not None:
+        # A merged record's page is the kept child's, for whoever may see that child.
+        get_visible_child(kept_id)
+        return redirect(url_for("people.child", child_id=kept_id))
     young_person = get_visible_child(child_id)
     record = ChildRecord(young_person, current_user)
     kind = request.args.get("kind") or None
