@@ -13,7 +13,7 @@ from tests.factories import World, create_child, create_placement, create_user, 
 from yoi_welfare import db
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.custody.models import CustodyWelfareNote
-from yoi_welfare.kept_forms import COOKIE, DISCARDED_HIDDEN, RESTORED, KeptForm
+from yoi_welfare.kept_forms import COOKIE, DISCARDED_HIDDEN, RESTORED, KeptForm, _fields
 from yoi_welfare.people.models import Placement
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -182,3 +182,14 @@ def test_the_timeout_warning_is_on_every_signed_in_page(client, clock, world):
     assert dialog["data-absolute-seconds-left"] == str(12 * 3600)
     assert dialog["data-keep-alive-url"] == "/session/keep-alive"
     assert dialog.select_one("button[data-timeout-stay]").get_text() == "Stay signed in"
+
+
+def test_passwords_are_never_kept(client, clock, world):
+    sign_in(client, world.staff)
+    clock.shift(IDLE)
+    client.post(
+        "/account/password",
+        data={"current_password": "old-secret-words", "new_password": "new-secret-words-9"},
+    )
+    [row] = kept()
+    assert dict(_fields(row, world.staff.id)) == {}

@@ -36,6 +36,9 @@ KEPT_FOR = timedelta(hours=24)
 # The session key naming the kept form the next page gives back.
 RESTORING = "restoring_kept_form"
 NOT_KEPT = frozenset({"csrf_token", SUBMISSION_FIELD})
+# Passwords are never kept, even encrypted: they are typed again. (Security codes are asked
+# only while signing in, when there is no session to end.)
+SECRET_WORDS = ("password",)
 RESTORED = (
     "What you typed before you were signed out has been put back. Nothing has been saved: "
     "check it, then send the form."
@@ -87,7 +90,11 @@ def keep(user, path: str, fields: list[tuple[str, str]], now: datetime) -> str:
     """Keep a form the user sent after their session ended; return the cookie's token."""
     prune(now)
     token = secrets.token_urlsafe(32)
-    kept = [(name, value) for name, value in fields if name not in NOT_KEPT]
+    kept = [
+        (name, value)
+        for name, value in fields
+        if name not in NOT_KEPT and not any(word in name for word in SECRET_WORDS)
+    ]
     payload = json.dumps({"user_id": user.id, "path": path, "fields": kept})
     db.session().add(
         KeptForm(
@@ -152,6 +159,11 @@ def _fields(kept: KeptForm, user_id: int) -> MultiDict | None:
     return MultiDict([(name, value) for name, value in payload["fields"]])
 
 
+def page_path() -> str:
+    """This page's path with its query string (a form may depend on one, ``?kind=...``)."""
+    return request.full_path.rstrip("?")
+
+
 def restored_formdata() -> MultiDict | None:
     """The fields given back on this page, for its form (``GovForm`` reads them)."""
     return g.get("restored_formdata")
@@ -173,7 +185,7 @@ def _give_back():
     if kept is None or kept.user_id != current_user.id:
         return None
     g.kept_form_id = kept.id
-    if kept.path != request.path or (fields := _fields(kept, current_user.id)) is None:
+    if kept.path != page_path() or (fields := _fields(kept, current_user.id)) is None:
         g.kept_form_unusable = True
         return None
     g.restored_formdata = fields

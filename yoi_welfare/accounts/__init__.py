@@ -85,7 +85,10 @@ def end_expired_session():
     if request.method == "POST" and _form_page(request):
         # What was typed is kept for the user, to be given back once they sign in again.
         token = kept_forms.keep(
-            current_user, request.path, list(request.form.items(multi=True)), utcnow()
+            current_user,
+            kept_forms.page_path(),
+            list(request.form.items(multi=True)),
+            utcnow(),
         )
         reason += " What you typed has been kept: sign in again to go back to it."
     else:
