@@ -95,6 +95,15 @@ ALL_NO = {
     "tonight": {"must_know_tonight": "no"},
 }
 
+# Every section answered "no", self-harm explaining why it drops what the service held.
+EXPLAINED_NO = {
+    **ALL_NO,
+    "self-harm": {
+        **ALL_NO["self-harm"],
+        "self_harm_explanation": "The earlier screening was of his brother: recorded in error",
+    },
+}
+
 # Each section answered "yes" with its details, and the columns that are then saved.
 ALL_YES = {
     "physical-health": (
@@ -531,6 +540,22 @@ def test_the_level_page_shows_the_indicated_level_and_why(client, world):
     assert "Very high" in page
 
 
+def open_flag(world, opened_at=datetime(2026, 5, 8, 9, 0, tzinfo=UTC)):
+    db.session().add(
+        SelfHarmFlag(
+            young_person_id=world.child.id,
+            opened_at=opened_at,
+            opened_by_id=world.staff.id,
+            opened_establishment_id=world.yoi.id,
+            reviewed_establishment_id=world.yoi.id,
+            concern="Found with a ligature",
+            risk_level=RiskLevel.HIGH,
+            observation_level=ObservationLevel.CONSTANT_WATCH,
+        )
+    )
+    db.session().commit()
+
+
 def test_a_later_screening_answering_no_keeps_the_level_the_record_shows(client, world):
     # An earlier screening recorded self-harm last month; the new one answers "no" throughout.
     create_screening(
@@ -543,7 +568,7 @@ def test_a_later_screening_answering_no_keeps_the_level_the_record_shows(client,
     )
     sign_in(client, world.officer)
     screening_id = start(client, world.child, copy_last="no")
-    answer_all(client, screening_id, ALL_NO)
+    answer_all(client, screening_id, EXPLAINED_NO)
     screening = reload(screening_id)
     assert screening.indicated_level is Level.HIGH
     page = page_text(client.get(f"/screenings/{screening_id}/level"))
@@ -553,23 +578,191 @@ def test_a_later_screening_answering_no_keeps_the_level_the_record_shows(client,
     ) in page
 
     # A self-harm flag open in this service counts too, whatever the answers say.
-    db.session().add(
-        SelfHarmFlag(
-            young_person_id=world.child.id,
-            opened_at=NOW - timedelta(hours=1),
-            opened_by_id=world.staff.id,
-            opened_establishment_id=world.yoi.id,
-            reviewed_establishment_id=world.yoi.id,
-            concern="Found with a ligature",
-            risk_level=RiskLevel.HIGH,
-            observation_level=ObservationLevel.CONSTANT_WATCH,
-        )
-    )
-    db.session().commit()
-    answer_all(client, screening_id, ALL_NO)
+    open_flag(world, opened_at=NOW - timedelta(hours=1))
+    answer_all(client, screening_id, EXPLAINED_NO)
     assert "A self-harm flag recorded in this service is open" in page_text(
         client.get(f"/screenings/{screening_id}/level")
     )
+
+
+# History that cannot silently vanish
+
+
+def earlier_self_harm(world, **fields):
+    """A screening submitted in September recording cutting and a wish to die."""
+    return create_screening(
+        world.child,
+        world.officer,
+        submitted_at=datetime(2026, 9, 20, 10, 0, tzinfo=UTC),
+        self_harm_ever=True,
+        self_harm_detail="Cut arms; said he wished he was dead",
+        last_self_harm_on=date(2026, 9, 1),
+        indicated_level=Level.HIGH,
+        **fields,
+    )
+
+
+def test_answering_never_self_harmed_after_an_earlier_screening_said_so_must_be_explained(
+    client, world
+):
+    earlier = earlier_self_harm(world)
+    sign_in(client, world.officer)
+    screening_id = start(client, world.child, copy_last="no")
+    page = page_text(client.get(f"/screenings/{screening_id}/sections/self-harm"))
+    held = " ".join(BeautifulSoup(page, "html5lib").find(id="earlier-answers").get_text().split())
+    assert (
+        "Ever self-harmed or attempted suicide: Yes. Details: Cut arms; said he wished he was "
+        "dead. Date of the last incident: 1 September 2026 (the screening submitted "
+        "20 September 2026)"
+    ) in held
+    before = snapshot(screening_id)
+
+    response = post_section(client, screening_id, "self-harm", ALL_NO["self-harm"])
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "There is a problem" in text
+    assert (
+        "Explain why you answered no to ‘Ever self-harmed or attempted suicide’: the service "
+        "already holds a yes"
+    ) in text
+    assert 'href="#self_harm_explanation"' in response.text
+    # The answers given are kept in the form.
+    soup = BeautifulSoup(response.text, "html5lib")
+    assert soup.find("input", {"name": "self_harm_ever", "value": "no"}).has_attr("checked")
+    assert snapshot(screening_id) == before
+
+    explained = "Spoke to his mother and GP: the earlier screening was of his brother"
+    redirected_to(
+        post_section(
+            client,
+            screening_id,
+            "self-harm",
+            {**ALL_NO["self-harm"], "self_harm_explanation": explained},
+        )
+    )
+    assert reload(screening_id).self_harm_explanation == explained
+    answer_all(client, screening_id, {k: v for k, v in ALL_NO.items() if k != "self-harm"})
+
+    # Check your answers shows the earlier answer beside the new one, and why.
+    check = BeautifulSoup(client.get(f"/screenings/{screening_id}/check").text, "html5lib")
+    earlier_shown = [" ".join(p.get_text().split()) for p in check.select(".app-earlier-answer")]
+    assert earlier_shown == [
+        "Earlier: Yes. Details: Cut arms; said he wished he was dead. Date of the last "
+        "incident: 1 September 2026 (the screening submitted 20 September 2026, read it)"
+    ]
+    assert check.find("a", string="read it")["href"] == f"/screenings/{earlier.id}"
+    assert explained in check.get_text()
+
+    # The level still counts the earlier self-harm, and says why.
+    screening = reload(screening_id)
+    assert screening.indicated_level is Level.HIGH
+    assert (
+        "An earlier screening held here recorded self-harm or a suicide attempt in the last "
+        "3 months"
+    ) in screening.indicated_reasons
+    redirected_to(set_level(client, screening_id, "HIGH"))
+    redirected_to(submit(client, screening_id))
+
+    # The establishment reads the new screening with the earlier answer beside it.
+    sign_in(client, world.staff)
+    shown = " ".join(
+        BeautifulSoup(client.get(f"/screenings/{screening_id}").text, "html5lib").get_text().split()
+    )
+    assert "Earlier: Yes. Details: Cut arms; said he wished he was dead" in shown
+    assert "Why the answers differ from what the service held" in shown
+    assert explained in shown
+
+
+def test_a_self_harm_flag_recorded_here_counts_as_history_too(client, world):
+    open_flag(world)
+    sign_in(client, world.officer)
+    screening_id = start(client, world.child)
+    response = post_section(client, screening_id, "self-harm", ALL_NO["self-harm"])
+    text = page_text(response)
+    assert (
+        "Explain why you answered no to ‘Ever self-harmed or attempted suicide’ and "
+        "‘Self-harm or talk of suicide in the last 3 months’: the service already holds a yes"
+    ) in text
+    assert "A self-harm flag, open (recorded in this service, opened 8 May 2026)" in text
+
+
+def test_any_risk_answer_dropped_must_be_explained(client, world):
+    create_screening(
+        world.child,
+        world.officer,
+        submitted_at=NOW - timedelta(days=30),
+        exploitation=True,
+        exploitation_detail="County lines",
+    )
+    sign_in(client, world.officer)
+    screening_id = start(client, world.child, copy_last="no")
+    response = post_section(client, screening_id, "risks-from-others", ALL_NO["risks-from-others"])
+    assert "Explain why you answered no to ‘Exploitation’" in page_text(response)
+    redirected_to(
+        post_section(
+            client,
+            screening_id,
+            "risks-from-others",
+            {**ALL_NO["risks-from-others"], "risks_from_others_explanation": "Moved away"},
+        )
+    )
+    # Answers that drop nothing need no explanation, and keep none.
+    redirected_to(post_section(client, screening_id, "self-harm", ALL_NO["self-harm"]))
+    redirected_to(
+        post_section(
+            client,
+            screening_id,
+            "risks-from-others",
+            {
+                **ALL_YES["risks-from-others"][0],
+                "risks_from_others_explanation": "Left over from before",
+            },
+        )
+    )
+    assert reload(screening_id).risks_from_others_explanation is None
+
+
+def test_recent_self_harm_long_ago_is_not_recent_now(client, world):
+    # Recent in January 2026 is not "in the last 3 months" in November.
+    create_screening(
+        world.child,
+        world.officer,
+        submitted_at=datetime(2026, 1, 10, tzinfo=UTC),
+        self_harm_ever=True,
+        self_harm_detail="Cut arms",
+        last_self_harm_on=date(2026, 1, 2),
+        self_harm_recent=True,
+        self_harm_recent_detail="Cut arms",
+    )
+    sign_in(client, world.officer)
+    screening_id = start(client, world.child, copy_last="no")
+    redirected_to(
+        post_section(
+            client,
+            screening_id,
+            "self-harm",
+            {
+                **ALL_YES["self-harm"][0],
+                "last_self_harm_on": ["2", "1", "2026"],
+                "self_harm_recent": "no",
+            },
+        )
+    )
+
+
+def test_a_flag_opened_after_the_section_was_saved_stops_submission(client, world):
+    sign_in(client, world.officer)
+    screening_id = start(client, world.child)
+    answer_all(client, screening_id)
+    redirected_to(set_level(client, screening_id, "LOW"))
+    open_flag(world, opened_at=NOW - timedelta(minutes=5))
+    response = submit(client, screening_id)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Explain the answers that differ from what the service holds: Self-harm and suicide" in (
+        text
+    )
+    assert reload(screening_id).is_draft
 
 
 def test_a_level_different_from_the_indicated_one_needs_a_reason(client, world):
@@ -1561,7 +1754,9 @@ def test_every_question_has_its_column_and_every_answer_column_its_question():
         "practitioner_level",
         "level_reason",
     }
-    assert columns - set(asked) == bookkeeping
+    explanations = {section.explanation for section in SECTIONS} - {None}
+    assert explanations <= columns
+    assert columns - set(asked) - explanations == bookkeeping
 
 
 def test_welfare_text_is_shown_as_text_and_kept_out_of_the_audit_trail(client, world):

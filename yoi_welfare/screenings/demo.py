@@ -88,6 +88,21 @@ STORIES: list[tuple[dict, Level | None, str | None]] = [
     ),
 ]
 
+# The first child's second screening, ten days after the first: the same self-harm history, and
+# what the YOT has learnt since.
+SECOND_STORY = (
+    {
+        **{
+            name: value
+            for name, value in STORIES[0][0].items()
+            if not name.startswith(("must_know_tonight", "first_time"))
+        },
+        **STORIES[1][0],
+    },
+    None,
+    None,
+)
+
 
 def _answers(yes: dict, today) -> dict[str, dict]:
     """Every section's answers: "no" unless the story says yes."""
@@ -140,18 +155,17 @@ def create_demo_screenings(held: list[tuple[YoungPerson, User]], now: datetime) 
     submitted = []
     for number, story in enumerate(STORIES):
         child, officer = held[number]
-        admitted = session.exec(
-            select(Placement.admitted_at).where(is_current(child.id))
-        ).one()
+        admitted = session.exec(select(Placement.admitted_at).where(is_current(child.id))).one()
         # The last two were written today, so they are still new to the establishment.
         fresh = number >= len(STORIES) - 2
         # The rest soon after admission, leaving room for a second screening ten days later.
         soon_after = min(admitted + timedelta(hours=5), now - timedelta(days=11))
         at = now - timedelta(hours=3 - number % 2) if fresh else soon_after
         submitted.append((_submit(child, story, officer, at), child, at, fresh))
-    # A second screening of the first child: things changed since.
+    # A second screening of the first child: things changed since. The self-harm the first
+    # recorded is still the child's history, so the second says so too.
     first, child, at, _fresh = submitted[0]
-    later = _submit(child, STORIES[1], held[0][1], at + timedelta(days=10), copy_from=first)
+    later = _submit(child, SECOND_STORY, held[0][1], at + timedelta(days=10), copy_from=first)
     submitted.append((later, child, at + timedelta(days=10), False))
     for screening, child, at, fresh in submitted:
         if fresh:

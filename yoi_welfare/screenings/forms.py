@@ -10,7 +10,13 @@ from yoi_welfare.dates import format_date
 from yoi_welfare.domain.wellbeing import RECENT_MONTHS, Level, is_recent
 from yoi_welfare.forms import YES_NO, GovDateField, GovForm, GovRadioField, Required, sentence
 from yoi_welfare.screenings.models import MAX_TEXT, DiscardReason
-from yoi_welfare.screenings.questions import SECTIONS, Kind, Question, Section
+from yoi_welfare.screenings.questions import (
+    EXPLANATION_LABEL,
+    SECTIONS,
+    Kind,
+    Question,
+    Section,
+)
 
 
 class WhenYes:
@@ -84,8 +90,14 @@ class SectionForm(GovForm):
         self.today = today
 
     def answers(self, section: Section) -> dict:
-        """Column values from the validated form; a revealed answer after "no" is cleared."""
+        """Column values from the validated form; a revealed answer after "no" is cleared.
+
+        With them, the explanation of answers that drop an earlier "yes", if the section has
+        one: whether one is needed is the service's to decide, from what the service holds.
+        """
         values = {}
+        if section.explanation is not None:
+            values[section.explanation] = self[section.explanation].data or None
         for question in section.questions:
             values[question.name] = self._value(question, self[question.name].data)
             for revealed in question.revealed:
@@ -135,6 +147,19 @@ def _form_class(section: Section) -> type[SectionForm]:
             fields[question.name] = _text_field(question, [Required(question.missing)])
         for revealed in question.revealed:
             fields[revealed.name] = _revealed_field(question, revealed)
+    if section.explanation is not None:
+        fields[section.explanation] = TextAreaField(
+            EXPLANATION_LABEL,
+            widget=GovCharacterCount(),
+            description="Needed only if you answer no where the service already holds a yes. "
+            "Say what has changed, or why the earlier answer was wrong",
+            validators=[
+                Length(
+                    max=MAX_TEXT,
+                    message=f"The explanation must be {MAX_TEXT} characters or fewer",
+                )
+            ],
+        )
     base = SelfHarmForm if section.slug == "self-harm" else SectionForm
     name = "".join(word.capitalize() for word in section.slug.split("-")) + "Form"
     return type(name, (base,), fields)
@@ -159,6 +184,8 @@ def section_form_data(section: Section, screening, child) -> dict:
         if question.kind is Kind.YES_NO and value is not None:
             value = "yes" if value else "no"
         data[question.name] = value
+    if section.explanation is not None:
+        data[section.explanation] = getattr(screening, section.explanation)
     return data
 
 

@@ -140,6 +140,18 @@ class WelfareScreening(Versioned, SQLModel, table=True):
     must_know_tonight: bool | None = None
     must_know_tonight_detail: str | None = _text()
 
+    # Why a section answers "no" where the service already held a "yes" (questions.py,
+    # ``Section.explanation``): one per section that has such questions.
+    physical_health_explanation: str | None = _text()
+    mental_health_explanation: str | None = _text()
+    self_harm_explanation: str | None = _text()
+    substance_misuse_explanation: str | None = _text()
+    neurodisability_explanation: str | None = _text()
+    care_status_explanation: str | None = _text()
+    child_protection_explanation: str | None = _text()
+    risks_from_others_explanation: str | None = _text()
+    family_contact_explanation: str | None = _text()
+
     # The level: computed from the answers at each save (frozen on submission), and decided.
     indicated_level: Level | None = Field(
         default=None, sa_type=enum_column(Level, name="indicated_level"), nullable=True

@@ -1,7 +1,6 @@
 """Welfare screenings as people read them: a child's screenings, drafts, who has read what,
 and what an establishment has still to read. Reads only; the changes are in ``services``."""
 
-
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -14,12 +13,17 @@ from yoi_welfare.accounts.models import User
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
+from yoi_welfare.dates import format_date, uk_date, utcnow
+from yoi_welfare.domain.wellbeing import is_recent
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.screenings.models import (
     ScreeningRead,
     ScreeningStatus,
     WelfareScreening,
 )
+from yoi_welfare.screenings.questions import SECTIONS, Question, answer_text
+from yoi_welfare.screenings.rules import EarlierAnswer
+from yoi_welfare.self_harm.models import SelfHarmFlag
 
 # The action an admission makes due, which a submitted screening completes.
 SCREENING_DUE = "welfare_screening_due"
@@ -124,9 +128,15 @@ def dao_latest_submitted(child_id: int) -> WelfareScreening | None:
 
 def dao_previous_submitted(screening: WelfareScreening) -> WelfareScreening | None:
     """The child's submitted screening before this one (by submission), if any."""
+    return db.session().exec(_submitted_before(screening)).first()
+
+
+def _submitted_before(screening: WelfareScreening):
+    """The child's submitted screenings before this one, newest first: for a draft, all."""
+    statement = _submitted_newest_first(screening.young_person_id)
     if screening.submitted_at is None:
-        return dao_latest_submitted(screening.young_person_id)
-    statement = _submitted_newest_first(screening.young_person_id).where(
+        return statement
+    return statement.where(
         sa.or_(
             WelfareScreening.submitted_at < screening.submitted_at,
             sa.and_(
@@ -135,7 +145,67 @@ def dao_previous_submitted(screening: WelfareScreening) -> WelfareScreening | No
             ),
         )
     )
-    return db.session().exec(statement).first()
+
+
+def dao_earlier_answers(screening: WelfareScreening) -> dict[str, list[EarlierAnswer]]:
+    """The "yes" answers the service held before this screening, by question: the latest
+    earlier screening that answered yes, and for self-harm the child's latest self-harm flag.
+
+    "In the last 3 months" is asked afresh: an earlier screening's recent self-harm, or a flag,
+    counts only if it is still recent on the day of this screening (or the flag is open).
+    """
+    session = db.session()
+    until = screening.submitted_at or utcnow()
+    today = uk_date(until)
+    earlier_screenings = list(session.exec(_submitted_before(screening)).all())
+    found: dict[str, list[EarlierAnswer]] = {}
+    for section in SECTIONS:
+        for question in section.dropped_questions:
+            for earlier in earlier_screenings:
+                if getattr(earlier, question.name) is True and (
+                    question.name != "self_harm_recent" or _still_recent(earlier, today)
+                ):
+                    found[question.name] = [_said_yes(question, earlier)]
+                    break
+    flag = session.exec(
+        select(SelfHarmFlag)
+        .where(
+            SelfHarmFlag.young_person_id == screening.young_person_id,
+            SelfHarmFlag.opened_at <= until,
+        )
+        .order_by(SelfHarmFlag.opened_at.desc(), SelfHarmFlag.id.desc())
+        .limit(1)
+    ).first()
+    if flag is not None:
+        opened_on = uk_date(flag.opened_at)
+        said = EarlierAnswer(
+            f"A self-harm flag, {flag.state.label.lower()}",
+            f"recorded in this service, opened {format_date(opened_on)}",
+        )
+        found.setdefault("self_harm_ever", []).append(said)
+        if flag.is_open or is_recent(opened_on, today):
+            found.setdefault("self_harm_recent", []).append(said)
+    return found
+
+
+def _still_recent(earlier: WelfareScreening, today) -> bool:
+    last = earlier.last_self_harm_on
+    return is_recent(uk_date(earlier.submitted_at), today) or (
+        last is not None and is_recent(last, today)
+    )
+
+
+def _said_yes(question: Question, earlier: WelfareScreening) -> EarlierAnswer:
+    said = "Yes"
+    for revealed in question.revealed:
+        value = getattr(earlier, revealed.name)
+        if value is not None:
+            said += f". {revealed.summary_label}: {answer_text(revealed, value)}"
+    return EarlierAnswer(
+        said,
+        f"the screening submitted {format_date(uk_date(earlier.submitted_at))}",
+        earlier.id,
+    )
 
 
 def dao_actions_arising(screening: WelfareScreening) -> list[tuple[WelfareAction, Agency]]:

@@ -38,6 +38,9 @@ class Question:
     short: str | None = None
     # What a text answer is called in an error, as in "Details of the diagnosis must be ...".
     noun: str | None = None
+    # A yes/no question whose "no", where the service already holds a "yes" (an earlier
+    # screening, a self-harm flag), the officer must explain: history does not silently vanish.
+    explain_if_dropped: bool = True
 
     @property
     def summary_label(self) -> str:
@@ -59,6 +62,19 @@ class Section:
 
     def columns(self) -> list[str]:
         return [question.name for question in self.all_questions()]
+
+    @property
+    def dropped_questions(self) -> list[Question]:
+        """The yes/no questions whose "no" must be explained when the service holds a "yes"."""
+        return [q for q in self.questions if q.kind is Kind.YES_NO and q.explain_if_dropped]
+
+    @property
+    def explanation(self) -> str | None:
+        """The column holding the officer's explanation of answers that drop an earlier "yes"
+        (None for a section with no such question). Never copied to a later screening."""
+        if not self.dropped_questions:
+            return None
+        return f"{self.slug.replace('-', '_')}_explanation"
 
     def is_started(self, screening: WelfareScreening) -> bool:
         return any(getattr(screening, name) is not None for name in self.columns())
@@ -345,6 +361,8 @@ SECTIONS: tuple[Section, ...] = (
                 "Is this the child's first time in custody?",
                 "Select yes if this is the child's first time in custody",
                 short="First time in custody",
+                # About this custody episode: an earlier "yes" is expected to become "no".
+                explain_if_dropped=False,
             ),
         ),
     ),
@@ -358,6 +376,7 @@ SECTIONS: tuple[Section, ...] = (
                 "Select yes if there is anything the establishment must know tonight",
                 short="Anything to know tonight",
                 revealed=(details("must_know_tonight_detail", "what the establishment must know"),),
+                explain_if_dropped=False,
             ),
         ),
         description="This is shown on the establishment's home page until someone there reads "
@@ -378,6 +397,9 @@ def _full_labels() -> dict[str, str]:
                 label = revealed.summary_label
                 labels[revealed.name] = f"{question.summary_label}: {label[:1].lower()}{label[1:]}"
     return labels
+
+
+EXPLANATION_LABEL = "Why are these answers different from what the service already holds?"
 
 
 # Each answer's name out of the context of its form, as in "Physical health needs: details".

@@ -1,7 +1,8 @@
-"""Rules about one screening, on its answers alone: what stops a draft being submitted, and
-what changed between two screenings. No database."""
+"""Rules about one screening, on its answers and what the service already held: what stops a
+draft being submitted, which answers drop an earlier "yes", and what changed between two
+screenings. No database."""
 
-
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from yoi_welfare.screenings.models import (
@@ -10,9 +11,46 @@ from yoi_welfare.screenings.models import (
 from yoi_welfare.screenings.questions import (
     FULL_LABELS,
     SECTIONS,
+    Question,
+    Section,
     answer_text,
     shown_questions,
 )
+
+
+@dataclass(frozen=True)
+class EarlierAnswer:
+    """A "yes" the service held before a screening: what said it (``said``, such as "Yes:
+    cutting, wanted to die") and where it comes from (``source``, such as "the screening
+    submitted 3 March 2026"); ``screening_id`` when it is a screening."""
+
+    said: str
+    source: str
+    screening_id: int | None = None
+
+
+# Each question's earlier "yes" answers, by the question's column name.
+Earlier = Mapping[str, list[EarlierAnswer]]
+
+
+def dropped(section: Section, answers: Mapping[str, object], earlier: Earlier) -> list[Question]:
+    """The section's questions answered "no" where the service already held a "yes"."""
+    return [
+        question
+        for question in section.dropped_questions
+        if answers.get(question.name) is False and earlier.get(question.name)
+    ]
+
+
+def section_answers(section: Section, screening: WelfareScreening) -> dict[str, object]:
+    return {name: getattr(screening, name) for name in section.columns()}
+
+
+def explanation_missing(dropped_questions: list[Question]) -> str:
+    """The error for answers that drop an earlier "yes" with no explanation."""
+    names = [f"‘{FULL_LABELS[question.name]}’" for question in dropped_questions]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Explain why you answered no to {listed}: the service already holds a yes"
 
 
 @dataclass(frozen=True)
@@ -23,12 +61,26 @@ class Problem:
     message: str
 
 
-def submission_problems(screening: WelfareScreening) -> list[Problem]:
-    problems = [
-        Problem(section.slug, f"Complete the section: {section.title}")
-        for section in SECTIONS
-        if not section.is_complete(screening)
-    ]
+def submission_problems(
+    screening: WelfareScreening, earlier: Earlier | None = None
+) -> list[Problem]:
+    """Why the draft cannot be submitted yet; ``earlier``: the "yes" answers the service held
+    before it, whose dropping each section must explain."""
+    problems = []
+    for section in SECTIONS:
+        if not section.is_complete(screening):
+            problems.append(Problem(section.slug, f"Complete the section: {section.title}"))
+        elif (
+            earlier
+            and dropped(section, section_answers(section, screening), earlier)
+            and not getattr(screening, section.explanation)
+        ):
+            problems.append(
+                Problem(
+                    section.slug,
+                    f"Explain the answers that differ from what the service holds: {section.title}",
+                )
+            )
     if screening.practitioner_level is None:
         problems.append(Problem("level", "Select the safety and wellbeing level"))
     elif screening.practitioner_level is not screening.indicated_level and not (

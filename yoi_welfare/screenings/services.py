@@ -27,6 +27,7 @@ from yoi_welfare.domain.wellbeing import History, Level, WellbeingAnswers, indic
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.people.models import Placement, YoungPerson
+from yoi_welfare.screenings import rules
 from yoi_welfare.screenings.models import (
     MAX_TEXT,
     DiscardReason,
@@ -41,13 +42,14 @@ from yoi_welfare.screenings.queries import (
     SOURCE_TYPE,
     dao_actions_arising,
     dao_draft,
+    dao_earlier_answers,
     dao_latest_submitted,
 )
 from yoi_welfare.screenings.questions import (
     SECTIONS,
     Section,
 )
-from yoi_welfare.screenings.rules import level_needs_approval, submission_problems
+from yoi_welfare.screenings.rules import level_needs_approval
 from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
 
 # How long before an admission a screening still counts for it.
@@ -191,14 +193,32 @@ def save_section(
     by: User,
     now: datetime,
 ) -> None:
-    """Save one section's answers (validated by its form) to a draft, and recompute the level."""
+    """Save one section's answers (validated by its form) to a draft, and recompute the level.
+
+    An answer "no" where the service already holds a "yes" (an earlier screening, a self-harm
+    flag) needs the section's explanation (``answers[section.explanation]``); with none, the
+    section is refused. An explanation with nothing to explain is not kept.
+    """
     _check_draft(screening, version)
+    answers = dict(answers)
+    explanation = (answers.pop(section.explanation, None) or "").strip() or None
     unknown = set(answers) - set(section.columns())
     if unknown:
         raise ValueError(f"not questions of {section.slug}: {sorted(unknown)}")
     for name, value in answers.items():
         if isinstance(value, str) and len(value) > MAX_TEXT:
             raise ScreeningError(f"Answers must be {MAX_TEXT} characters or fewer", name)
+    if section.explanation is not None:
+        with db.session().no_autoflush:
+            earlier = dao_earlier_answers(screening)
+        dropped = rules.dropped(section, answers, earlier)
+        if dropped and explanation is None:
+            raise ScreeningError(rules.explanation_missing(dropped), section.explanation)
+        if explanation is not None and len(explanation) > MAX_TEXT:
+            raise ScreeningError(
+                f"The explanation must be {MAX_TEXT} characters or fewer", section.explanation
+            )
+        setattr(screening, section.explanation, explanation if dropped else None)
     for name, value in answers.items():
         setattr(screening, name, value)
     _changed(screening, by, now, section.slug)
@@ -275,7 +295,8 @@ def check_can_submit(screening: WelfareScreening, version: int | None, now: date
     """Refuse a draft that is not ready, or was changed since the form was read."""
     _check_draft(screening, version)
     _refresh_indication(screening, london_today(now))
-    problems = submission_problems(screening)
+    with db.session().no_autoflush:
+        problems = rules.submission_problems(screening, dao_earlier_answers(screening))
     if problems:
         raise ScreeningError(problems[0].message)
 

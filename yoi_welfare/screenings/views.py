@@ -182,7 +182,7 @@ def show(screening_id: int):
         screening=screening,
         child=child,
         submitted_by=names.get(screening.submitted_by_id, ""),
-        answers=_answers(screening),
+        answers=_answers(screening, earlier=queries.dao_earlier_answers(screening)),
         previous=previous,
         changes=rules.changes_since(previous, screening) if previous else [],
         actions_arising=queries.dao_actions_arising(screening),
@@ -211,36 +211,81 @@ def _task_list(screening: WelfareScreening) -> list[dict]:
     return items
 
 
+def _lines(text: str) -> dict:
+    return {"html": Markup("<br>").join(escape(line) for line in text.splitlines())}
+
+
 def _answer_value(question, value) -> dict:
     text = answer_text(question, value)
     if question.kind is Kind.TEXT and value:
-        return {"html": Markup("<br>").join(escape(line) for line in text.splitlines())}
+        return _lines(text)
     return {"text": text}
 
 
-def _answers(screening: WelfareScreening, *, change_links: bool = False) -> list[dict]:
-    """Each section's title and summary-list rows, revealed answers only after a yes."""
+def _change(screening: WelfareScreening, section: Section, field: str, hidden: str) -> dict:
+    """A summary row's "Change" link, to the field in its section's form."""
+    href = url_for("screenings.section", screening_id=screening.id, section=section.slug)
+    return {"items": [{"href": f"{href}#{field}", "text": "Change", "visuallyHiddenText": hidden}]}
+
+
+def _beside_earlier(value: dict, earlier: list[rules.EarlierAnswer]) -> dict:
+    """An answer "no" with the "yes" answers the service held before it, and where from."""
+    said = Markup("").join(
+        Markup(
+            '<p class="govuk-body-s govuk-!-margin-bottom-1 app-earlier-answer">'
+            "<strong>Earlier:</strong> {} ({}{})</p>"
+        ).format(
+            answer.said,
+            answer.source,
+            Markup(', <a class="govuk-link" href="{}">read it</a>').format(
+                url_for("screenings.show", screening_id=answer.screening_id)
+            )
+            if answer.screening_id
+            else "",
+        )
+        for answer in earlier
+    )
+    return {
+        "html": Markup('<p class="govuk-body govuk-!-margin-bottom-1">{}</p>{}').format(
+            value["text"], said
+        )
+    }
+
+
+def _answers(
+    screening: WelfareScreening,
+    *,
+    change_links: bool = False,
+    earlier: rules.Earlier | None = None,
+) -> list[dict]:
+    """Each section's title and summary-list rows, revealed answers only after a yes; an
+    answer that drops a "yes" the service held (``earlier``) shows it beside, with the
+    officer's explanation."""
     sections = []
+    earlier = earlier or {}
     for section in SECTIONS:
         rows = []
+        dropped = rules.dropped(section, rules.section_answers(section, screening), earlier)
         for question in shown_questions(section, screening):
+            value = _answer_value(question, getattr(screening, question.name))
+            if question in dropped:
+                value = _beside_earlier(value, earlier[question.name])
+            row = {"key": {"text": question.summary_label}, "value": value}
+            if change_links:
+                row["actions"] = _change(
+                    screening, section, question.name, FULL_LABELS[question.name]
+                )
+            rows.append(row)
+        if dropped:
+            explanation = getattr(screening, section.explanation)
             row = {
-                "key": {"text": question.summary_label},
-                "value": _answer_value(question, getattr(screening, question.name)),
+                "key": {"text": "Why the answers differ from what the service held"},
+                "value": _lines(explanation) if explanation else {"text": "Not explained"},
             }
             if change_links:
-                href = url_for(
-                    "screenings.section", screening_id=screening.id, section=section.slug
+                row["actions"] = _change(
+                    screening, section, section.explanation, f"the explanation: {section.title}"
                 )
-                row["actions"] = {
-                    "items": [
-                        {
-                            "href": f"{href}#{question.name}",
-                            "text": "Change",
-                            "visuallyHiddenText": FULL_LABELS[question.name],
-                        }
-                    ]
-                }
             rows.append(row)
         sections.append({"section": section, "rows": rows})
     return sections
@@ -287,6 +332,7 @@ def section(screening_id: int, section: str):
             show_error(form, error)
         else:
             return redirect(_next_step(screening, spec))
+    earlier = queries.dao_earlier_answers(screening)
     return render_template(
         "screenings/section.html",
         form=form,
@@ -294,6 +340,11 @@ def section(screening_id: int, section: str):
         child=child,
         section=spec,
         max_text=MAX_TEXT,
+        earlier=[
+            (question, earlier[question.name])
+            for question in spec.dropped_questions
+            if question.name in earlier
+        ],
     )
 
 
@@ -432,13 +483,14 @@ def check(screening_id: int):
         ),
         submitted,
     )
+    earlier = queries.dao_earlier_answers(screening)
     return answered or render_template(
         "screenings/check.html",
         form=form,
         screening=screening,
         child=child,
-        answers=_answers(screening, change_links=True),
-        problems=rules.submission_problems(screening),
+        answers=_answers(screening, change_links=True, earlier=earlier),
+        problems=rules.submission_problems(screening, earlier),
         needs_approval=rules.level_needs_approval(screening),
         actions_arising=queries.dao_actions_arising(screening),
     )
