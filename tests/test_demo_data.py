@@ -128,3 +128,31 @@ def test_demo_data_holds_one_likely_duplicate_pair(app):
         ]
     )
     assert result.exit_code == 0, result.output
+
+
+def test_no_demo_child_is_both_screened_and_not(app):
+    """A screening due is met only by a submitted screening: the child's page lists the action
+    as completed exactly when it lists a screening, and the caseload shows its level."""
+    from yoi_welfare.actions.models import WelfareAction
+    from yoi_welfare.screenings.models import ScreeningStatus, WelfareScreening
+    from yoi_welfare.screenings.queries import SCREENING_DUE
+
+    app.test_cli_runner().invoke(args=["demo-data"])
+    session = db.session()
+    met = session.exec(
+        select(WelfareAction.young_person_id, WelfareAction.completed_at).where(
+            WelfareAction.kind == SCREENING_DUE, WelfareAction.completed_at.is_not(None)
+        )
+    ).all()
+    assert len(met) >= 10
+    submitted = {}
+    for child_id, at in session.exec(
+        select(WelfareScreening.young_person_id, WelfareScreening.submitted_at).where(
+            WelfareScreening.status == ScreeningStatus.SUBMITTED
+        )
+    ):
+        submitted.setdefault(child_id, []).append(at)
+    for child_id, completed_at in met:
+        assert any(at <= completed_at for at in submitted.get(child_id, [])), (
+            f"child {child_id}: screening due met {completed_at} with no screening submitted"
+        )

@@ -215,3 +215,66 @@ def test_only_administrators_reach_a_rule_change(client, world):
     sign_in(client, manager)
     assert client.get(f"/admin/timescales/changes/{approval.id}").status_code == 403
     assert client.get(f"/approvals/{approval.id}").status_code == 404
+
+
+# Pages state the rules in force
+
+
+def stated(client, url: str, element_id: str) -> str:
+    page = BeautifulSoup(client.get(url).text, "html5lib")
+    return " ".join(page.find(id=element_id).get_text().split())
+
+
+def set_due(key: str, offset: int, unit: Unit) -> None:
+    current = rule(key)
+    current.due_offset, current.due_unit = offset, unit
+    db.session().add(current)
+    db.session().commit()
+
+
+def test_the_screening_states_its_deadlines_from_the_rules_in_force(client, world):
+    from tests.factories import create_child
+
+    child = create_child(world.area)
+    sign_in(client, world.officer)
+    url = f"/children/{child.id}/screenings/new"
+    assert stated(client, url, "screening-deadlines") == (
+        "An admission makes the screening due within 1 working day, and once it reaches the "
+        "establishment holding the child, reading it is due there within 4 hours."
+    )
+    set_due("welfare_screening_due", 2, Unit.WORKING_DAYS)
+    set_due("welfare_screening_read", 6, Unit.HOURS)
+    assert stated(client, url, "screening-deadlines") == (
+        "An admission makes the screening due within 2 working days, and once it reaches the "
+        "establishment holding the child, reading it is due there within 6 hours."
+    )
+
+
+def test_the_lac_review_form_states_the_timetable_in_force(client, world):
+    from tests.factories import create_child, create_placement
+    from yoi_welfare.people.models import LegalStatus
+
+    child = create_child(world.area, legal_status=LegalStatus.REMAND, looked_after=True)
+    create_placement(child, world.yoi)
+    sign_in(client, world.staff)
+    url = f"/children/{child.id}/lac-reviews/new"
+    assert stated(client, url, "lac-timetable") == (
+        "Saving the review completes the LAC review that is due and sets the next on the "
+        "statutory timetable: 3 months after the first review, then every 6 months."
+    )
+    set_due("second_lac_review", 2, Unit.MONTHS)
+    set_due("later_lac_review", 5, Unit.MONTHS)
+    assert "2 months after the first review, then every 5 months." in stated(
+        client, url, "lac-timetable"
+    )
+
+
+def test_the_timescales_page_states_the_bounds_the_code_enforces(client, world):
+    sign_in(client, world.admin)
+    page = " ".join(
+        BeautifulSoup(client.get("/admin/timescales/").text, "html5lib").get_text().split()
+    )
+    assert (
+        "No rule is longer than a year, the ACCT steps counted in hours are due within 72 hours"
+        in page
+    )

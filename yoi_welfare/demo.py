@@ -28,6 +28,7 @@ from yoi_welfare.people.placements import dao_current_placement
 from yoi_welfare.reviews import services as reviews
 from yoi_welfare.reviews.models import PlacementOutcome, ReviewKind
 from yoi_welfare.screenings.demo import create_demo_screenings
+from yoi_welfare.screenings.queries import SCREENING_DUE
 from yoi_welfare.self_harm import services as self_harm
 from yoi_welfare.self_harm.models import Attendee, ObservationLevel, RiskLevel
 
@@ -241,8 +242,8 @@ def _create(password: str) -> None:
             held.append((child, officer))
     _former_children(areas, establishments, now)
     _likely_duplicate(*held[0], now)
-    _welfare_actions(held, now)
-    create_demo_screenings(held, now)
+    screened = _welfare_actions(held, now)
+    create_demo_screenings(held, now, screened)
     _custody_welfare([child for child, _ in held], users, now)
 
 
@@ -355,11 +356,14 @@ def _placement_history(session, rng, child, establishments, now, still_held: boo
     session.flush()
 
 
-def _welfare_actions(held: list[tuple[YoungPerson, User]], now: datetime) -> None:
+def _welfare_actions(held: list[tuple[YoungPerson, User]], now: datetime) -> dict[int, datetime]:
     """The actions each held child's admission made, most done on time, some overdue.
 
-    Through the same service as a real admission, so the due times follow the rules.
+    Through the same service as a real admission, so the due times follow the rules. A
+    screening due is met only by a screening: returns, by child, when the YOT screened them
+    (``create_demo_screenings`` writes the screening, which meets the action).
     """
+    screened = {}
     rng = random.Random(2013)  # noqa: S311 - fictional data; 2013: the PPO's deaths-in-custody review  # nosec B311
     session = db.session()
     for number, (child, officer) in enumerate(held):
@@ -376,8 +380,11 @@ def _welfare_actions(held: list[tuple[YoungPerson, User]], now: datetime) -> Non
             if action.due_at > now or rng.random() < 0.2:
                 continue
             done_at = min(now, action.due_at - timedelta(hours=rng.randint(1, 20)))
-            # Completed the way recording the work completes it; the demo writes no screening
-            # or review behind it.
+            if action.kind == SCREENING_DUE:
+                screened[child.id] = done_at
+                continue
+            # Completed the way recording the work completes it; the demo writes no review
+            # behind it.
             actions.complete_open_actions(child, action.kind, by=officer, at=done_at)
             if action.kind == "first_lac_review":
                 actions.on_event("lac_review_held", child=child, at=done_at, by=officer)
@@ -390,6 +397,7 @@ def _welfare_actions(held: list[tuple[YoungPerson, User]], now: datetime) -> Non
                 by=officer,
                 now=now,
             )
+    return screened
 
 
 DEMO_NOTES = [

@@ -12,7 +12,7 @@ from yoi_welfare.actions.models import TimescaleRule
 from yoi_welfare.approvals import services as approvals
 from yoi_welfare.approvals.views import decision_page
 from yoi_welfare.dates import utcnow
-from yoi_welfare.domain.rule_bounds import bounds_for
+from yoi_welfare.domain.rule_bounds import ACCT_HOURS, YEAR, bounds_for
 from yoi_welfare.domain.timescales import Unit
 from yoi_welfare.input_guard import whole_number
 from yoi_welfare.kept_forms import first_shown
@@ -31,6 +31,8 @@ def index():
         rules=rules,
         pending=pending,
         trigger_labels=services.TRIGGER_LABELS,
+        longest=YEAR,
+        acct_hours=ACCT_HOURS,
         updated_by=queries.dao_user_names(
             ({rule.updated_by_id for rule in rules} | {a.requested_by_id for a in pending}) - {None}
         ),

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 
 MINIMUM_AGE = 10
 LATE_AFTER = timedelta(hours=24)
+# The threshold in words, for the forms and their errors.
+LATE_AFTER_TEXT = f"{LATE_AFTER // timedelta(hours=1)} hours"
 
 
 def age_on(date_of_birth: date, day: date) -> int:

@@ -64,6 +64,7 @@ class Bound:
 
 
 YEAR = Bound(12, Unit.MONTHS, "a year", "no deadline is set further ahead than that")
+ACCT_HOURS = Bound(72, Unit.HOURS, "72 hours", "ACCT (PSI 64/2011) counts this step in hours")
 
 
 def bounds_for(key: str, *, grace: bool = False) -> list[Bound]:
@@ -72,9 +73,7 @@ def bounds_for(key: str, *, grace: bool = False) -> list[Bound]:
     if grace:
         return bounds
     if key in ACCT_HOUR_STEPS:
-        bounds.append(
-            Bound(72, Unit.HOURS, "72 hours", "ACCT (PSI 64/2011) counts this step in hours")
-        )
+        bounds.append(ACCT_HOURS)
     if key in STATUTORY:
         offset, unit, law = STATUTORY[key]
         plural = unit.value.lower().replace("_", " ")

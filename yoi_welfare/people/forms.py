@@ -3,6 +3,7 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from yoi_welfare.dates import london_today
+from yoi_welfare.domain.placements import LATE_AFTER_TEXT
 from yoi_welfare.forms import (
     YES_NO,
     GovDateField,
@@ -202,7 +203,7 @@ class MovementForm(WhenForm):
     """A move into, between or out of custody, and why it is recorded late if it is."""
 
     late_reason = TextAreaField(
-        "If it happened more than 24 hours ago, why is it recorded late?",
+        f"If it happened more than {LATE_AFTER_TEXT} ago, why is it recorded late?",
         widget=GovCharacterCount(),
         description="For example, the record was made on paper while the service was unavailable",
         validators=[
@@ -219,9 +220,7 @@ def _exception_reason() -> TextAreaField:
         "Your reason is kept as a placement exception on the child's page, and the managers of "
         "the establishment and of the child's YOT are told at once",
         validators=[
-            Length(
-                max=EXCEPTION_REASON_LENGTH, message="Reason must be 1000 characters or fewer"
-            ),
+            Length(max=EXCEPTION_REASON_LENGTH, message="Reason must be 1000 characters or fewer"),
         ],
     )
 
@@ -300,9 +299,7 @@ class CorrectPlacementForm(WhenForm):
         "reads the record sees this beside the date it replaces",
         validators=[
             Required("Enter why the date and time are being corrected"),
-            Length(
-                max=EXCEPTION_REASON_LENGTH, message="Reason must be 1000 characters or fewer"
-            ),
+            Length(max=EXCEPTION_REASON_LENGTH, message="Reason must be 1000 characters or fewer"),
         ],
     )
     seen = HiddenField()

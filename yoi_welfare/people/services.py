@@ -17,7 +17,7 @@ from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, AgencyKind, Area
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import london_today, uk_date, utcnow
-from yoi_welfare.domain.placements import MINIMUM_AGE, age_on, recorded_late
+from yoi_welfare.domain.placements import LATE_AFTER_TEXT, MINIMUM_AGE, age_on, recorded_late
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.agreements import (
     dao_is_party,
@@ -307,7 +307,7 @@ def find_child_for_admission(
     return child
 
 
-LATE_REASON_NEEDED = "Enter why this is recorded more than 24 hours after it happened"
+LATE_REASON_NEEDED = f"Enter why this is recorded more than {LATE_AFTER_TEXT} after it happened"
 
 
 def check_possible_moment(child: YoungPerson, when: datetime, now: datetime) -> None:

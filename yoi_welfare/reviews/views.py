@@ -19,7 +19,7 @@ from yoi_welfare.access import (
     holds_child,
     permission_required,
 )
-from yoi_welfare.actions.queries import dao_child_open_actions, status_of
+from yoi_welfare.actions.queries import dao_child_open_actions, dao_rules_by_key, status_of
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import london_instant, utcnow
 from yoi_welfare.kept_forms import first_shown
@@ -30,6 +30,12 @@ from yoi_welfare.reviews.models import MeetingReason, PlacementOutcome, ReviewKi
 from yoi_welfare.view_helpers import show_error
 
 bp = Blueprint("reviews", __name__)
+
+
+def _lac_timetable() -> dict:
+    """The rules in force for the second and later LAC reviews, as the form states them."""
+    rules = dao_rules_by_key(["second_lac_review", "later_lac_review"])
+    return {"second": rules.get("second_lac_review"), "later": rules.get("later_lac_review")}
 
 
 def _next_due(open_actions: list, kind: ReviewKind, now: datetime):
@@ -101,6 +107,7 @@ def _record(child_id: int, kind: ReviewKind, form: LacReviewForm):
         kind=kind,
         applies=applies,
         next_due=_next_due(dao_child_open_actions(child.id), kind, utcnow()),
+        timetable=_lac_timetable() if kind is ReviewKind.LAC_REVIEW else {},
         recent=[row for row in services.dao_reviews(child.id) if row.review.kind is kind][:3],
     )
 

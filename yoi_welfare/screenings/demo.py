@@ -1,8 +1,9 @@
 """Demo welfare screenings, written through the same services as the web pages.
 
 Part of `flask demo-data` (yoi_welfare/demo.py): several held children get a submitted screening
-(one of them two, so "what changed" has something to show), the establishment holding each has
-read all but the last two, and one child has a draft in progress.
+with a story (one of them two, so "what changed" has something to show), every other child the
+YOT screened gets one of what their record says, the establishment holding each has read all
+but the last two, and one child has a draft in progress.
 """
 
 from datetime import datetime, timedelta
@@ -149,8 +150,12 @@ def _submit(child, story, officer: User, at: datetime, copy_from=None) -> Welfar
     return screening
 
 
-def create_demo_screenings(held: list[tuple[YoungPerson, User]], now: datetime) -> None:
-    """Screenings for the first held children: submitted, mostly read, and one draft."""
+def create_demo_screenings(
+    held: list[tuple[YoungPerson, User]], now: datetime, screened: dict[int, datetime]
+) -> None:
+    """Screenings for the first held children: submitted, mostly read, and one draft. The
+    other held children the YOT screened (``screened``: when, by child) get a screening of
+    what their record says, so that no child's screening due is met with no screening."""
     session = db.session()
     submitted = []
     for number, story in enumerate(STORIES):
@@ -167,6 +172,16 @@ def create_demo_screenings(held: list[tuple[YoungPerson, User]], now: datetime) 
     first, child, at, _fresh = submitted[0]
     later = _submit(child, SECOND_STORY, held[0][1], at + timedelta(days=10), copy_from=first)
     submitted.append((later, child, at + timedelta(days=10), False))
+    for child, officer in held[len(STORIES) + 1 :]:
+        if child.id in screened:
+            record = {"looked_after": child.looked_after}
+            if child.looked_after:
+                record["looked_after_detail"] = "Looked after by the home local authority."
+            if child.child_protection_plan:
+                record["child_protection_plan"] = True
+                record["child_protection_plan_detail"] = "Neglect; see the social worker."
+            at = screened[child.id]
+            submitted.append((_submit(child, (record, None, None), officer, at), child, at, False))
     for screening, child, at, fresh in submitted:
         if fresh:
             continue

@@ -150,8 +150,17 @@ def start(child_id: int):
             show_error(form, error)
         else:
             return redirect(url_for("screenings.show", screening_id=screening.id))
+    rules = action_queries.dao_rules_by_key([queries.SCREENING_DUE, queries.READ_DUE])
     return render_template(
-        "screenings/start.html", form=form, child=child, last=last, sections=SECTIONS
+        "screenings/start.html",
+        form=form,
+        child=child,
+        last=last,
+        sections=SECTIONS,
+        deadlines={
+            "due": rules.get(queries.SCREENING_DUE),
+            "read": rules.get(queries.READ_DUE),
+        },
     )
 
 
