@@ -26,7 +26,7 @@ def test_the_establishment_corrects_an_admission_and_the_original_stays_on_the_r
     corrected = f"{hours}:{int(minutes) + 1:02d}" if minutes != "59" else f"{hours}:58"
     time.fill(corrected)
     staff.click_button("Correct it")
-    assert staff.error_summary() == ["Enter why the date and time are being corrected"]
+    assert staff.error_summary() == ["Enter why the placement is being corrected"]
     expect(time).to_have_value(corrected)
 
     staff.fill("Why is it being corrected?", REASON)
@@ -37,3 +37,27 @@ def test_the_establishment_corrects_an_admission_and_the_original_stays_on_the_r
     was = recorded.removeprefix("Recorded as ").rstrip(".")
     expect(staff.page.locator("#placement-history")).to_contain_text(f"Corrected from {was} by ")
     expect(staff.page.locator("#placement-history")).to_contain_text(REASON)
+
+    # The legal status was recorded wrongly too: corrected on the same page, in the open.
+    details = staff.page.locator("dl").first
+    status_was = details.locator("dt:has-text('Legal status') + dd").inner_text().strip()
+    staff.click_link("Correct the admission to Ashgrove YOI", within=history)
+    legal = staff.page.get_by_role("group", name="Legal status")
+    options = legal.get_by_role("radio")
+    other = next(
+        label
+        for label in (
+            "Remanded to youth detention accommodation",
+            "Sentenced: detention and training order",
+        )
+        if label != status_was
+    )
+    staff.page.get_by_label(other, exact=True).check()
+    assert options.count() == 5
+    staff.fill("Why is it being corrected?", "The warrant was read wrongly at reception")
+    staff.click_button("Correct it")
+    assert f"records the legal status as {other.lower()}" in staff.success_banner()
+    expect(staff.page.locator("dl").first).to_contain_text(other)
+    expect(staff.page.locator("#placement-history")).to_contain_text(
+        f"legal status from {status_was} by "
+    )

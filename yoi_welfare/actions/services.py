@@ -154,7 +154,7 @@ def on_event(
     """
     event = Event(event)
     if event is Event.CHILD_TRANSFERRED:
-        _follow_child(child, by)
+        follow_child(child, by)
         return []
     rules = _rules_for(_triggers(event, child))
     if due is not None and all(rule.due_offset is not None for rule in rules):
@@ -358,7 +358,8 @@ def add_manual_action(
     )
 
 
-def _follow_child(child: YoungPerson, by: User | None) -> None:
+def follow_child(child: YoungPerson, by: User | None) -> None:
+    """The open actions an establishment owns by rule move to the one holding the child now."""
     holding = dao_holding_establishment(child)
     if holding is None:
         return

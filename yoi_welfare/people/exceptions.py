@@ -87,9 +87,16 @@ def record_exception(
 
 
 def dao_child_exceptions(child_id: int) -> dict[int, PlacementException]:
-    """The child's placement exceptions by placement id."""
+    """The child's placement exceptions by placement id: the latest for the establishment the
+    placement records now (one recorded for an establishment corrected away no longer applies)."""
     rows = db.session().exec(
-        select(PlacementException).where(PlacementException.young_person_id == child_id)
+        select(PlacementException)
+        .join(Placement, Placement.id == PlacementException.placement_id)
+        .where(
+            PlacementException.young_person_id == child_id,
+            PlacementException.establishment_id == Placement.establishment_id,
+        )
+        .order_by(PlacementException.recorded_at, PlacementException.id)
     )
     return {exception.placement_id: exception for exception in rows}
 

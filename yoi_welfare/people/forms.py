@@ -290,15 +290,27 @@ class ReleaseForm(MovementForm):
 
 
 class CorrectPlacementForm(WhenForm):
-    """The date and time as they should have been recorded, and why."""
+    """The date and time as they should have been recorded, and why; for an admission or a
+    transfer, the establishment and the legal status too (the view removes them for a
+    release, and the legal status outside the child's current time in custody)."""
 
+    # Each starts as recorded; one left out is left as recorded.
+    establishment = GovSelectField("Establishment", coerce=optional_int, validators=[Optional()])
+    legal_status = GovRadioField(
+        "Legal status",
+        choices=[(status.value, status.label) for status in LegalStatus],
+        description="Correct it only if it was recorded wrongly. If the child's status has "
+        "changed since, for example sentenced after remand, change the child's details instead",
+        validators=[Optional()],
+    )
+    exception_reason = _exception_reason()
     reason = TextAreaField(
         "Why is it being corrected?",
         widget=GovCharacterCount(),
         description="For example, the date was typed from the wrong warrant. Everyone who "
         "reads the record sees this beside the date it replaces",
         validators=[
-            Required("Enter why the date and time are being corrected"),
+            Required("Enter why the placement is being corrected"),
             Length(max=EXCEPTION_REASON_LENGTH, message="Reason must be 1000 characters or fewer"),
         ],
     )

@@ -213,7 +213,9 @@ class PlacementException(SQLModel, table=True):
     __tablename__ = "placement_exception"
 
     id: int | None = Field(default=None, primary_key=True)
-    placement_id: int = Field(foreign_key="placement.id", index=True, unique=True)
+    # One per establishment the placement has been recorded at: a correction of the
+    # establishment may need one of its own.
+    placement_id: int = Field(foreign_key="placement.id", index=True)
     young_person_id: int = Field(foreign_key="young_person.id", index=True)
     establishment_id: int = Field(foreign_key="agency.id", index=True)
     # What the establishment holds and how the child is outside it, as it stood then.
@@ -236,8 +238,12 @@ class CorrectedMoment(StrEnum):
 
 
 class PlacementCorrection(SQLModel, table=True):
-    """A date and time of a placement put right: what it said, what it says now, why, who and
-    when. The original stays on the record, as a note's amendment keeps the note."""
+    """A placement's admission or leaving put right: what it said, what it says now, why, who
+    and when. The original stays on the record, as a note's amendment keeps the note.
+
+    The date and time are always recorded (the same before and after when only the rest was
+    corrected); the establishment and the legal status only when the correction changed them.
+    """
 
     __tablename__ = "placement_correction"
 
@@ -247,6 +253,18 @@ class PlacementCorrection(SQLModel, table=True):
     moment: CorrectedMoment = Field(sa_type=enum_column(CorrectedMoment))
     was_at: datetime
     corrected_to: datetime
+    was_establishment_id: int | None = Field(default=None, foreign_key="agency.id")
+    corrected_establishment_id: int | None = Field(default=None, foreign_key="agency.id")
+    was_legal_status: LegalStatus | None = Field(
+        default=None,
+        sa_type=enum_column(LegalStatus, name="was_legal_status"),
+        nullable=True,
+    )
+    corrected_legal_status: LegalStatus | None = Field(
+        default=None,
+        sa_type=enum_column(LegalStatus, name="corrected_legal_status"),
+        nullable=True,
+    )
     reason: str = Field(max_length=1000)
     corrected_by_id: int = Field(foreign_key="user.id")
     corrected_at: datetime = Field(default_factory=utcnow)

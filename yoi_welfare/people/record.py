@@ -14,7 +14,6 @@ from yoi_welfare.people import corrections, exceptions
 from yoi_welfare.people import services as people
 from yoi_welfare.people.models import (
     Placement,
-    PlacementCorrection,
     PlacementException,
     YoungPerson,
 )
@@ -43,7 +42,7 @@ class ChildRecord:
         return list(people.dao_placement_history(self.child.id))
 
     @cached_property
-    def placement_corrections(self) -> dict[int, list[tuple[PlacementCorrection, str]]]:
+    def placement_corrections(self) -> dict[int, list[corrections.CorrectionRow]]:
         """The corrections of each placement's dates, oldest first, with who made each."""
         return corrections.dao_child_corrections(self.child.id)
 

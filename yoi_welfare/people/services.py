@@ -350,7 +350,7 @@ def _check_moment(
     return late_reason
 
 
-def _check_can_see(
+def check_can_see(
     establishment: Agency, child: YoungPerson, field: str, *, who: str, now: datetime
 ) -> None:
     """An establishment holds a child only if it can see their record: a party to a sharing
@@ -367,7 +367,7 @@ def _check_can_see(
         )
 
 
-def _check_holds(
+def check_holds(
     establishment: Agency, child: YoungPerson, when: datetime, exception_reason: str | None
 ) -> str | None:
     """Refuse a child outside whom the establishment holds, unless the user gives the reason
@@ -428,8 +428,8 @@ def admit(
             "local_reference",
         )
     late_reason = _check_moment(child, when, now, late_reason)
-    _check_can_see(establishment, child, "local_reference", who="Your establishment", now=now)
-    outside = _check_holds(establishment, child, when, exception_reason)
+    check_can_see(establishment, child, "local_reference", who="Your establishment", now=now)
+    outside = check_holds(establishment, child, when, exception_reason)
     placement = Placement(
         young_person_id=child.id,
         establishment_id=establishment.id,
@@ -474,9 +474,9 @@ def transfer(
         )
     if not destination.is_establishment:
         raise PeopleError("Select a secure establishment", "destination")
-    _check_can_see(destination, child, "destination", who=destination.name, now=now)
+    check_can_see(destination, child, "destination", who=destination.name, now=now)
     late_reason = _check_moment(child, when, now, late_reason)
-    outside = _check_holds(destination, child, when, exception_reason)
+    outside = check_holds(destination, child, when, exception_reason)
     current.left_at = when
     current.leaving_reason = LeavingReason.TRANSFER
     current.leaving_late_reason = late_reason

@@ -510,27 +510,50 @@ def _correct(placement_id: int, moment: CorrectedMoment):
     ):
         deny(young_person_id=child.id, object_type="placement", object_id=placement_id)
     establishment = db.session().get(Agency, placement.establishment_id)
-    if moment is CorrectedMoment.LEAVING:
+    admission = moment is CorrectedMoment.ADMISSION
+    if not admission:
         what = f"release from {establishment.name}"
     elif neighbours.transferred_in(placement):
         sending = db.session().get(Agency, neighbours.before.establishment_id)
         what = f"transfer from {sending.name} to {establishment.name}"
     else:
         what = f"admission to {establishment.name}"
-    recorded = placement.admitted_at if moment is CorrectedMoment.ADMISSION else placement.left_at
+    recorded = placement.admitted_at if admission else placement.left_at
+    seen = corrections.fingerprint(placement, neighbours, child)
     if first_shown():
         local = recorded.astimezone(LONDON)
         form = CorrectPlacementForm(
-            seen=corrections.fingerprint(placement, neighbours),
+            seen=seen,
             on_date=local.date(),
             at_time=local.strftime("%H:%M"),
+            establishment=placement.establishment_id,
+            legal_status=child.legal_status.value,
         )
     else:
         form = CorrectPlacementForm()
+    establishments = []
+    if admission:
+        # Only establishments that could see the child's record may have held them.
+        establishments = services.dao_establishments(seeing_area_id=child.home_area_id)
+        if establishment not in establishments:
+            establishments.append(establishment)
+        form.establishment.choices = [(e.id, e.name) for e in establishments]
+        form.establishment.description = (
+            f"Establishments that are parties to {home_area(child).name}'s sharing agreement"
+        )
+        if not neighbours.in_current_episode:
+            del form.legal_status
+    else:
+        del form.establishment, form.legal_status, form.exception_reason
     if form.validate_on_submit():
         when = london_instant(form.on_date.data, form.at_time.time_value)
+        chosen = (
+            next((e for e in establishments if e.id == form.establishment.data), None)
+            if admission
+            else None
+        )
         try:
-            moved = corrections.correct(
+            corrected = corrections.correct(
                 current_user,
                 child,
                 placement,
@@ -539,6 +562,11 @@ def _correct(placement_id: int, moment: CorrectedMoment):
                 reason=form.reason.data,
                 seen=form.seen.data,
                 now=utcnow(),
+                establishment=chosen,
+                legal_status=LegalStatus(form.legal_status.data)
+                if admission and neighbours.in_current_episode and form.legal_status.data
+                else None,
+                exception_reason=(form.exception_reason.data or None) if admission else None,
             )
         except corrections.StalePlacementError as error:
             # Start again from the placement as it is now: nothing was changed.
@@ -547,9 +575,15 @@ def _correct(placement_id: int, moment: CorrectedMoment):
         except ServiceError as error:  # the placement's, or an action's
             show_error(form, error)
         else:
-            flash(f"The {what} now reads {format_datetime(when)}", "success")
-            if moved and (moved.moved or moved.replaced):
-                flash(_deadlines_corrected(moved), "important")
+            flash(_corrected_banner(what, when, chosen, corrected, child), "success")
+            if corrected.moved and (corrected.moved.moved or corrected.moved.replaced):
+                flash(_deadlines_corrected(corrected.moved), "important")
+            if corrected.cancelled or corrected.made:
+                moved = services.DetailsChange(cancelled=corrected.cancelled, made=corrected.made)
+                flash(_deadlines_moved(moved), "important")
+            if not corrections.may_still_see(current_user, child):
+                # The establishment corrected the child's only stay with it away.
+                return redirect(url_for("home.index"))
             return redirect(url_for("people.child", child_id=child.id))
     return render_template(
         "people/correct.html",
@@ -557,8 +591,24 @@ def _correct(placement_id: int, moment: CorrectedMoment):
         child=child,
         what=what,
         recorded=recorded,
+        establishment=establishment,
+        admission=admission,
         earlier=corrections.dao_child_corrections(child.id).get(placement.id, []),
     )
+
+
+def _corrected_banner(
+    what: str, when, establishment: Agency | None, corrected, child: YoungPerson
+) -> str:
+    """Says what the correction put right."""
+    parts = []
+    if "date and time" in corrected.words:
+        parts.append(f"now reads {format_datetime(when)}")
+    if "establishment" in corrected.words:
+        parts.append(f"was in fact to {establishment.name}")
+    if "legal status" in corrected.words:
+        parts.append(f"records the legal status as {child.legal_status.label.lower()}")
+    return f"The {what} {_listed(parts)}"
 
 
 def _deadlines_corrected(moved) -> str:
