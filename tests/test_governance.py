@@ -286,8 +286,13 @@ def test_the_weekly_report_and_its_download_are_disclosures_of_each_child_named(
     from yoi_welfare.reports.weeks import IsoWeek
 
     create_user(world.acpc, email="second.member@example.org")
+    # Named because an action for them is overdue; a child with nothing outstanding is not.
+    create_action(world.child, world.yot, due_at=NOW - timedelta(days=3))
+    quiet = create_child(world.area, given_name="Quinn", family_name="Stillwater")
+    create_placement(quiet, world.yoi, admitted_at=NOW - timedelta(days=10))
     produce_week(IsoWeek(2026, 47), NOW)
     db.session().commit()
+    assert disclosures(quiet, DisclosureChannel.WEEKLY_REPORT) == []
     sent = disclosures(world.child, DisclosureChannel.WEEKLY_REPORT)
     assert sorted(d.recipient for d in sent) == sorted(
         [world.acpc_member.email, "second.member@example.org"]

@@ -18,7 +18,8 @@ from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.reports.weeks import IsoWeek
 from yoi_welfare.self_harm.models import FlagState, SelfHarmFlag
 
-TREND_WEEKS = 8
+# The report's week and the eight before it, side by side.
+TREND_WEEKS = 9
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,36 @@ class ChildInCustody:
     open_flag: bool
 
 
+@dataclass(frozen=True)
+class CustodyAtEstablishment:
+    """Children of the area held at one establishment: named only where something concerns
+    them (an escalation, an open self-harm flag, an overdue action); the others are counted."""
+
+    establishment: Agency
+    named: list[ChildInCustody]
+    others: int
+
+    @property
+    def total(self) -> int:
+        return len(self.named) + self.others
+
+
+@dataclass(frozen=True)
+class WeekMeasures:
+    """The key measures of one week, for the table of this week beside the eight before it."""
+
+    week: IsoWeek
+    raised_to_agency: int
+    raised_to_acpc: int
+    actions_due: int
+    met_on_time: int
+    flags_opened: int
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return round(100 * self.met_on_time / self.actions_due) if self.actions_due else None
+
+
 @dataclass
 class ReportData:
     area: Area
@@ -53,13 +84,21 @@ class ReportData:
     raised_by_agency: list[tuple[str, int]] = field(default_factory=list)
     raised_by_kind: list[tuple[str, int]] = field(default_factory=list)
     open_by_agency: list[tuple[str, int]] = field(default_factory=list)
-    trend: list[tuple[IsoWeek, int, int]] = field(default_factory=list)
-    in_custody: list[tuple[Agency, list[ChildInCustody]]] = field(default_factory=list)
+    trend: list[WeekMeasures] = field(default_factory=list)
+    in_custody: list[CustodyAtEstablishment] = field(default_factory=list)
     by_owner: list[tuple[Agency, list[EscalatedAction]]] = field(default_factory=list)
 
     @property
     def raised_total(self) -> int:
         return sum(self.raised_by_level.values())
+
+    @property
+    def in_custody_total(self) -> int:
+        return sum(group.total for group in self.in_custody)
+
+    @property
+    def not_named_total(self) -> int:
+        return sum(group.others for group in self.in_custody)
 
     @property
     def is_empty(self) -> bool:
@@ -107,7 +146,11 @@ def _latest_responses(escalation_ids: list[int]) -> dict[int, str]:
     return latest
 
 
-def _children_in_custody(area_id: int, now: datetime) -> list[tuple[Agency, list[ChildInCustody]]]:
+def _children_in_custody(
+    area_id: int, now: datetime, escalated: set[int]
+) -> list[CustodyAtEstablishment]:
+    """Children of the area in custody now, by establishment. ``escalated`` holds the children
+    with an escalation in the report: they are named even with nothing overdue now."""
     overdue = (
         select(sa.func.count(WelfareAction.id))
         .where(
@@ -131,38 +174,87 @@ def _children_in_custody(area_id: int, now: datetime) -> list[tuple[Agency, list
         .join(Agency, Agency.id == Placement.establishment_id)
         .where(YoungPerson.home_area_id == area_id, Placement.left_at.is_(None))
     )
-    grouped: dict[int, tuple[Agency, list[ChildInCustody]]] = {}
+    establishments: dict[int, Agency] = {}
+    named: dict[int, list[ChildInCustody]] = {}
+    others: Counter = Counter()
     for child, admitted_at, establishment, overdue_count, has_open_flag in rows:
-        grouped.setdefault(establishment.id, (establishment, []))[1].append(
-            ChildInCustody(child, admitted_at, overdue_count, bool(has_open_flag))
-        )
-    for _establishment, children in grouped.values():
-        children.sort(key=lambda c: (not c.open_flag, -c.overdue, c.child.family_name))
-    return sorted(grouped.values(), key=lambda group: group[0].name)
-
-
-def _trend(area_id: int, week: IsoWeek) -> list[tuple[IsoWeek, int, int]]:
-    first = week.minus(TREND_WEEKS - 1)
-    rows = (
-        db.session()
-        .exec(
-            select(Escalation.raised_at, Escalation.level)
-            .join(WelfareAction, WelfareAction.id == Escalation.action_id)
-            .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
-            .where(
-                YoungPerson.home_area_id == area_id,
-                Escalation.raised_at >= first.starts_at,
-                Escalation.raised_at < week.ends_at,
+        establishments[establishment.id] = establishment
+        named.setdefault(establishment.id, [])
+        if overdue_count or has_open_flag or child.id in escalated:
+            named[establishment.id].append(
+                ChildInCustody(child, admitted_at, overdue_count, bool(has_open_flag))
             )
+        else:
+            others[establishment.id] += 1
+    groups = []
+    for establishment_id, establishment in establishments.items():
+        children = sorted(
+            named[establishment_id],
+            key=lambda c: (not c.open_flag, -c.overdue, c.child.family_name),
         )
-        .all()
+        groups.append(CustodyAtEstablishment(establishment, children, others[establishment_id]))
+    return sorted(groups, key=lambda group: group.establishment.name)
+
+
+def _week_of(instant: datetime) -> str:
+    return str(IsoWeek.containing(instant.astimezone(LONDON).date()))
+
+
+def _trend(area_id: int, week: IsoWeek) -> list[WeekMeasures]:
+    """Escalations raised, actions due and met on time, and self-harm flags opened, in each
+    of the report's week and the weeks before it (three queries, bounded by the area and
+    the nine weeks)."""
+    first = week.minus(TREND_WEEKS - 1)
+
+    def of_area_within(statement: sa.Select, child_column, instant) -> list:
+        return (
+            db.session()
+            .exec(
+                statement.join(YoungPerson, YoungPerson.id == child_column).where(
+                    YoungPerson.home_area_id == area_id,
+                    instant >= first.starts_at,
+                    instant < week.ends_at,
+                )
+            )
+            .all()
+        )
+
+    escalations = of_area_within(
+        select(Escalation.raised_at, Escalation.level).join(
+            WelfareAction, WelfareAction.id == Escalation.action_id
+        ),
+        WelfareAction.young_person_id,
+        Escalation.raised_at,
     )
-    weeks = [week.minus(n) for n in range(TREND_WEEKS - 1, -1, -1)]
+    actions = of_area_within(
+        select(WelfareAction.due_at, WelfareAction.completed_at).where(
+            WelfareAction.cancelled_at.is_(None)
+        ),
+        WelfareAction.young_person_id,
+        WelfareAction.due_at,
+    )
+    flags = of_area_within(
+        select(SelfHarmFlag.opened_at), SelfHarmFlag.young_person_id, SelfHarmFlag.opened_at
+    )
     counts = Counter()
-    for raised_at, level in rows:
-        counts[(str(IsoWeek.containing(raised_at.astimezone(LONDON).date())), level)] += 1
+    for raised_at, level in escalations:
+        counts[(_week_of(raised_at), level)] += 1
+    for due_at, completed_at in actions:
+        counts[(_week_of(due_at), "due")] += 1
+        if completed_at is not None and completed_at <= due_at:
+            counts[(_week_of(due_at), "on_time")] += 1
+    for opened_at in flags:
+        counts[(_week_of(opened_at), "flags")] += 1
+    weeks = [week.minus(n) for n in range(TREND_WEEKS - 1, -1, -1)]
     return [
-        (w, counts[(str(w), EscalationLevel.AGENCY)], counts[(str(w), EscalationLevel.ACPC)])
+        WeekMeasures(
+            week=w,
+            raised_to_agency=counts[(str(w), EscalationLevel.AGENCY)],
+            raised_to_acpc=counts[(str(w), EscalationLevel.ACPC)],
+            actions_due=counts[(str(w), "due")],
+            met_on_time=counts[(str(w), "on_time")],
+            flags_opened=counts[(str(w), "flags")],
+        )
         for w in weeks
     ]
 
@@ -204,7 +296,8 @@ def gather(area: Area, week: IsoWeek, now: datetime) -> ReportData:
     data.raised_by_kind = raised_kind.most_common()
     data.open_by_agency = open_agency.most_common()
     data.trend = _trend(area.id, week)
-    data.in_custody = _children_in_custody(area.id, now)
+    escalated = {line.child.id for _, line in per_action.values()}
+    data.in_custody = _children_in_custody(area.id, now, escalated)
     by_owner: dict[int, tuple[Agency, list[EscalatedAction]]] = {}
     for owner, line in per_action.values():
         by_owner.setdefault(owner.id, (owner, []))[1].append(line)

@@ -101,7 +101,7 @@ def produce_week(week: IsoWeek, now: datetime, *, area_code: str | None = None, 
 def named_children(data: ReportData) -> list[int]:
     """Every child the report names, in the list of children in custody or of escalations."""
     ids = {line.child.id for _owner, lines in data.by_owner for line in lines}
-    ids |= {row.child.id for _establishment, rows in data.in_custody for row in rows}
+    ids |= {row.child.id for group in data.in_custody for row in group.named}
     return sorted(ids)
 
 
