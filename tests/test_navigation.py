@@ -52,6 +52,7 @@ def current(item):
                 CHILDREN,
                 ACTIONS,
                 ("Escalations", "/escalations", True),
+                ("Dashboard", "/dashboard", False),
                 ("Register a child", "/children/new", False),
             ],
         ),
@@ -69,6 +70,7 @@ def current(item):
                 ACTIONS,
                 ("Escalations", "/acpc/escalations", False),
                 ("Weekly reports", "/acpc/reports", True),
+                ("Dashboard", "/acpc/dashboard", False),
             ],
         ),
         (

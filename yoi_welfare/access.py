@@ -62,6 +62,9 @@ class Permission(StrEnum):
     VIEW_PLACEMENT_EXCEPTIONS = "VIEW_PLACEMENT_EXCEPTIONS"
     # Putting right when a child was admitted, transferred or released: see can_correct.
     CORRECT_PLACEMENT = "CORRECT_PLACEMENT"
+    # Management information: an ACPC's dashboard of its area, a manager's of their agency.
+    VIEW_AREA_DASHBOARD = "VIEW_AREA_DASHBOARD"
+    VIEW_AGENCY_DASHBOARD = "VIEW_AGENCY_DASHBOARD"
 
 
 # Granted by role, but only to users flagged as their agency's managers.
@@ -70,6 +73,7 @@ MANAGER_PERMISSIONS = frozenset(
         Permission.VIEW_AGENCY_ESCALATIONS,
         Permission.DECIDE_APPROVALS,
         Permission.VIEW_PLACEMENT_EXCEPTIONS,
+        Permission.VIEW_AGENCY_DASHBOARD,
     }
 )
 
@@ -92,6 +96,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRINT_CHILD_RECORD,
             # Managers only, and only for their area's children: see can_view_access_log.
             Permission.VIEW_ACCESS_LOG,
+            Permission.VIEW_AGENCY_DASHBOARD,
         }
     ),
     Role.ESTABLISHMENT_STAFF: frozenset(
@@ -108,6 +113,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CORRECT_PLACEMENT,
             Permission.VIEW_ESCALATION,
             Permission.PRINT_CHILD_RECORD,
+            Permission.VIEW_AGENCY_DASHBOARD,
         }
     ),
     Role.ACPC_MEMBER: frozenset(
@@ -120,6 +126,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_SCREENINGS,
             Permission.VIEW_ACPC_REPORTS,
             Permission.PRINT_CHILD_RECORD,
+            Permission.VIEW_AREA_DASHBOARD,
         }
     ),
     Role.ADMINISTRATOR: frozenset(

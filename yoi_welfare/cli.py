@@ -2,7 +2,7 @@
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -24,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(retention_group)
     app.cli.add_command(synth_command)
     app.cli.add_command(children_group)
+    app.cli.add_command(mi_group)
 
 
 def refuse_in_production(
@@ -225,6 +226,49 @@ def reports_weekly(week: str | None, area_code: str | None, output: Path | None,
         again = "" if production else " (use --force to produce again)"
         state = "produced" if item.created else f"already stored{again}"
         click.echo(f"{name}: {item.report.page_count} pages, {state}")
+
+
+@click.group("mi")
+def mi_group() -> None:
+    """Management information for an area's ACPC."""
+
+
+def parse_date(value: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date; use the form 2026-11-30", param_hint=flag
+        ) from None
+
+
+@mi_group.command("export")
+@click.option("--area", "area_code", required=True, help="The area's code, such as NTH.")
+@click.option("--from", "first", required=True, help="First day, such as 2026-09-01.")
+@click.option("--to", "last", required=True, help="Last day, such as 2026-11-30.")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, writable=True, path_type=Path),
+    help="Folder for the CSV files (made if missing).",
+)
+def mi_export(area_code: str, first: str, last: str, output: Path) -> None:
+    """Write one CSV file per measure, as the area's ACPC sees them on its dashboard."""
+    from yoi_welfare.mi.export import ExportError, export_area
+    from yoi_welfare.mi.period import period_problem
+
+    first_day, last_day = parse_date(first, "--from"), parse_date(last, "--to")
+    problem = period_problem(first_day, last_day)
+    if problem:
+        raise click.BadParameter(f"{problem} (--from {first}, --to {last})", param_hint="--to")
+    output.mkdir(parents=True, exist_ok=True)
+    try:
+        with db.job_session():
+            written = export_area(area_code, first_day, last_day, output, utcnow())
+    except ExportError as error:
+        raise click.BadParameter(error.message, param_hint="--area") from None
+    for path, rows in written:
+        click.echo(f"{path}: {rows} rows")
 
 
 @click.command("synth")

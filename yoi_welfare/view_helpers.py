@@ -142,6 +142,18 @@ _MENU = (
         lambda path: path.startswith("/escalations"),
     ),
     _MenuItem(
+        "mi.area",
+        "Dashboard",
+        lambda user: user.role is Role.ACPC_MEMBER,
+        lambda path: path.startswith("/acpc/dashboard"),
+    ),
+    _MenuItem(
+        "mi.agency",
+        "Dashboard",
+        lambda user: user.is_manager and user.role in (Role.YOT_OFFICER, Role.ESTABLISHMENT_STAFF),
+        lambda path: path.startswith("/dashboard"),
+    ),
+    _MenuItem(
         "people.register",
         "Register a child",
         lambda user: user.role is Role.YOT_OFFICER,
