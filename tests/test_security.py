@@ -284,6 +284,7 @@ OBJECT_IDS: dict[str, Callable[[World], int]] = {
     "review_id": _review_id,
     "screening_id": lambda world: create_screening(world.child, world.officer).id,
     "section": lambda world: "physical-health",
+    "key": lambda world: "open_and_overdue",
     "agreement_id": lambda world: world.agreement.id,
     "export_id": _export_id,
     "retention_review_id": _retention_review_id,
