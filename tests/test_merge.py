@@ -13,6 +13,7 @@ from sqlmodel import func, select
 from tests.factories import World, create_child, create_placement, create_user, sign_in
 from tests.test_governance import NOW, full_record, saved
 from yoi_welfare import db
+from yoi_welfare.alerts.models import Alert, AlertCode
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.custody.models import NotesSeen
@@ -93,6 +94,15 @@ def every_kind_of_record(world, child) -> None:
         )
     )
     saved(SubjectAccessExport(young_person_id=child.id, requester="The young person"))
+    saved(
+        Alert(
+            young_person_id=child.id,
+            code=AlertCode.KEEP_APART,
+            description="Keep apart from T. Smith",
+            active_from=NOW,
+            raised_by_id=world.officer.id,
+        )
+    )
     third = create_child(world.other_area, given_name="Kai", family_name="Kahn")
     for one, other in ((child, third), (third, child)):
         saved(

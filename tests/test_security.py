@@ -127,6 +127,20 @@ def _note_id(world) -> int:
     )
 
 
+def _alert_id(world) -> int:
+    from yoi_welfare.alerts.models import Alert, AlertCode
+
+    return _saved(
+        Alert(
+            young_person_id=world.child.id,
+            code=AlertCode.OTHER,
+            description="Speaks only Welsh when upset",
+            active_from=NOW,
+            raised_by_id=world.officer.id,
+        )
+    )
+
+
 def _flag_id(world) -> int:
     from yoi_welfare.self_harm.models import ObservationLevel, RiskLevel, SelfHarmFlag
     from yoi_welfare.self_harm.queries import dao_open_flag
@@ -281,6 +295,7 @@ OBJECT_IDS: dict[str, Callable[[World], int]] = {
     "report_id": _report_id,
     "note_id": _note_id,
     "flag_id": _flag_id,
+    "alert_id": _alert_id,
     "review_id": _review_id,
     "screening_id": lambda world: create_screening(world.child, world.officer).id,
     "section": lambda world: "physical-health",

@@ -61,6 +61,7 @@ def create_app(overrides: dict | None = None) -> "Flask":
     from yoi_welfare.actions.timescale_views import bp as timescales_bp
     from yoi_welfare.actions.views import bp as actions_bp
     from yoi_welfare.admin.views import bp as admin_bp
+    from yoi_welfare.alerts.views import bp as alerts_bp
     from yoi_welfare.approvals.views import bp as approvals_bp
     from yoi_welfare.audit.views import bp as audit_bp
     from yoi_welfare.custody.views import bp as custody_bp
@@ -78,6 +79,7 @@ def create_app(overrides: dict | None = None) -> "Flask":
         accounts_bp,
         actions_bp,
         admin_bp,
+        alerts_bp,
         approvals_bp,
         audit_bp,
         custody_bp,

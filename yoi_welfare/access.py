@@ -359,6 +359,18 @@ def may_add_actions(user: User, agency: Agency, child: YoungPerson, *, holding: 
     return agency.kind is AgencyKind.YOT and agency.area_id == child.home_area_id
 
 
+def may_write_about(user: User, agency: Agency, child: YoungPerson, *, holding: bool) -> bool:
+    """Who may write about a child (raise or end an alert by hand, say): the child's YOT, and
+    the establishment holding the child (``holding``: see ``holds``)."""
+    if user.role is Role.ESTABLISHMENT_STAFF:
+        return holding and has_permission(user, Permission.WRITE_CUSTODY_RECORDS)
+    return (
+        has_permission(user, Permission.WRITE_SCREENINGS)
+        and agency.kind is AgencyKind.YOT
+        and agency.area_id == child.home_area_id
+    )
+
+
 def may_close_action(user: User, owner_agency_id: int, is_open: bool) -> bool:
     """Only users of the owner agency complete or cancel an open action."""
     return (

@@ -25,6 +25,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(synth_command)
     app.cli.add_command(children_group)
     app.cli.add_command(mi_group)
+    app.cli.add_command(alerts_group)
 
 
 def refuse_in_production(
@@ -440,3 +441,18 @@ def retention_review(at: str | None) -> None:
             f"kept until {item.retain_until.isoformat()}  due, listed at the next monthly run"
         )
     click.echo(f"{len(waiting) + len(due)} children's records due for review.")
+
+
+@click.group("alerts")
+def alerts_group() -> None:
+    """Standing alerts on children."""
+
+
+@alerts_group.command("sync")
+def alerts_sync() -> None:
+    """Raise the alerts that records made before alerts existed ask for (once, after upgrading)."""
+    from yoi_welfare.alerts.services import sync_existing
+
+    with db.job_session():
+        sync_existing(utcnow())
+    click.echo("Alerts raised for the open self-harm flags, latest screenings and child details.")

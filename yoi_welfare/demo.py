@@ -10,6 +10,7 @@ from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.accounts.passwords import hash_password
 from yoi_welfare.actions import services as actions
 from yoi_welfare.agencies.models import Agency, AgencyKind, Area
+from yoi_welfare.alerts import services as alerts
 from yoi_welfare.custody import services as custody
 from yoi_welfare.custody.models import NoteCategory
 from yoi_welfare.dates import utcnow
@@ -236,6 +237,7 @@ def _create(password: str) -> None:
         )
         session.add(child)
         session.flush()
+        alerts.sync_child_details(child, by=officer, now=child.created_at)
         still_held = number % 5 != 4
         _placement_history(session, rng, child, establishments, now, still_held)
         if still_held:

@@ -16,3 +16,21 @@ class ServiceError(Exception):
         self.message = message
         self.field = field
         db.attempt_failed()
+
+
+def required_text(
+    value: str | None,
+    field: str,
+    missing: str,
+    what: str,
+    limit: int,
+    error: type[ServiceError] = ServiceError,
+) -> str:
+    """Text a person must give, stripped: ``error(missing)`` when empty, ``error`` naming
+    ``what`` when longer than ``limit`` characters; either on the form field ``field``."""
+    value = (value or "").strip()
+    if not value:
+        raise error(missing, field)
+    if len(value) > limit:
+        raise error(f"{what} must be {limit} characters or fewer", field)
+    return value

@@ -6,6 +6,7 @@ from yoi_welfare import models_base  # noqa: F401 - sets the constraint naming c
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions.models import TimescaleRule, WelfareAction
 from yoi_welfare.agencies.models import Agency, Area
+from yoi_welfare.alerts.models import Alert
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NotesSeen
@@ -31,6 +32,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "Agency",
+    "Alert",
     "AgreementParty",
     "Approval",
     "Area",

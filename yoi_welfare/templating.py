@@ -6,11 +6,13 @@ can call is listed here rather than spread over the blueprints.
 
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import current_user
 
 from yoi_welfare.access import can_view_access_log, shared_under, user_agency
 from yoi_welfare.accounts import absolute_seconds_left
+from yoi_welfare.alerts.models import Alert
+from yoi_welfare.alerts.queries import active_alerts
 from yoi_welfare.audit.labels import action_label, role_label
 from yoi_welfare.dates import format_date, format_datetime, utcnow
 from yoi_welfare.domain.timescales import describe_overdue
@@ -37,6 +39,15 @@ def may_view_access_log(child: YoungPerson) -> bool:
     return current_user.is_authenticated and can_view_access_log(current_user, user_agency(), child)
 
 
+def child_alerts() -> tuple[YoungPerson, list[Alert]] | None:
+    """The child this page is about (``access.shown_child``) and their active alerts, for the
+    banner at the top of every page about a child; None on any other page."""
+    child = g.get("child_in_view")
+    if child is None or not current_user.is_authenticated:
+        return None
+    return child, active_alerts(child.id)
+
+
 FILTERS = {
     "govuk_date": format_date,
     "govuk_datetime": format_datetime,
@@ -55,6 +66,7 @@ GLOBALS = {
     "service_navigation": service_navigation,
     "can_view_access_log": may_view_access_log,
     "shared_under": shared_under,
+    "child_alerts": child_alerts,
     "submission_token": submission_token,
     "absolute_seconds_left": absolute_seconds_left,
     "form_restored": lambda: restored_formdata() is not None,

@@ -17,7 +17,7 @@ from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NoteCategory, NotesSeen
-from yoi_welfare.errors import ServiceError
+from yoi_welfare.errors import ServiceError, required_text
 from yoi_welfare.people.models import YoungPerson
 
 MAX_TEXT = 5000
@@ -206,12 +206,7 @@ def _check_holds(child: YoungPerson, by: User, what: str) -> None:
 
 
 def _clean_text(text: str | None, field_name: str, missing: str, what: str, limit: int) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise CustodyError(missing, field_name)
-    if len(text) > limit:
-        raise CustodyError(f"{what} must be {limit} characters or fewer", field_name)
-    return text
+    return required_text(text, field_name, missing, what, limit, CustodyError)
 
 
 def write_note(

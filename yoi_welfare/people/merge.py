@@ -23,8 +23,11 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.accounts.services import dao_manager_emails
 from yoi_welfare.agencies.models import Agency, AgencyKind, Area
+from yoi_welfare.alerts.models import Alert
+from yoi_welfare.alerts.sources import CHILD as CHILD_DETAILS
 from yoi_welfare.audit import services as audit
 from yoi_welfare.custody.models import NotesSeen
+from yoi_welfare.dates import utcnow
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.models import RetentionReview, RetentionStatus
 from yoi_welfare.models import metadata
@@ -83,6 +86,23 @@ def _move_dismissals(table, column, merged_id: int, kept_id: int) -> int:
     return _move(table, column, merged_id, kept_id)
 
 
+def _move_alerts(table, column, merged_id: int, kept_id: int) -> int:
+    """The alerts the merged record's details raised end with it (the kept record's details
+    raise their own); every other alert moves, with the record that raised it."""
+    session = db.session()
+    now = utcnow()
+    session.execute(
+        sa.update(Alert)
+        .where(
+            Alert.young_person_id == merged_id,
+            Alert.source_type == CHILD_DETAILS,
+            Alert.active_to.is_(None),
+        )
+        .values(active_to=now, end_reason="The record was merged into another", updated_at=now)
+    )
+    return _move(table, column, merged_id, kept_id)
+
+
 # Every foreign key to young_person.id, by (table, column), and how its rows move.
 MOVES: dict[tuple[str, str], Callable[[sa.Table, sa.Column, int, int], int]] = {
     ("placement", "young_person_id"): _move,
@@ -100,6 +120,7 @@ MOVES: dict[tuple[str, str], Callable[[sa.Table, sa.Column, int, int], int]] = {
     ("duplicate_dismissal", "young_person_id"): _move_dismissals,
     ("duplicate_dismissal", "other_young_person_id"): _move_dismissals,
     ("child_merge", "kept_id"): _move,  # a record merged into this one before
+    ("alert", "young_person_id"): _move_alerts,
 }
 
 

@@ -15,6 +15,7 @@ from yoi_welfare.accounts.services import dao_acpc_member_emails, dao_manager_em
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, Agency, AgencyKind, Area
+from yoi_welfare.alerts import services as alerts
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import london_today, uk_date, utcnow
 from yoi_welfare.domain.placements import LATE_AFTER_TEXT, MINIMUM_AGE, age_on, recorded_late
@@ -144,6 +145,7 @@ def register_child(user: User, **details) -> YoungPerson:
     child = YoungPerson(created_by_id=user.id, **details)
     session.add(child)
     session.flush()
+    alerts.sync_child_details(child, by=user, now=utcnow())
     audit.record(
         "child_registered",
         user=user,
@@ -248,6 +250,7 @@ def change_child(
         setattr(child, name, details[name])
     db.session().add(child)
     db.session().flush()
+    alerts.sync_child_details(child, by=user, now=utcnow())
     words = [CHANGEABLE[name] for name in changed]
     audit.record(
         "child_details_changed",

@@ -20,6 +20,7 @@ from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
+from yoi_welfare.alerts import services as alerts
 from yoi_welfare.approvals import services as approvals
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_datetime, london_today, uk_date
@@ -328,6 +329,7 @@ def submit(
     screening.updated_at = now
     screening.updated_by_id = by.id
     db.save(screening, StaleScreeningError)
+    alerts.sync_screening(screening, now)
     audit.record(
         "welfare_screening_submitted",
         young_person_id=child.id,

@@ -22,9 +22,10 @@ from yoi_welfare.accounts.models import User
 from yoi_welfare.accounts.services import dao_manager_emails
 from yoi_welfare.actions import services as actions
 from yoi_welfare.agencies.models import Agency
+from yoi_welfare.alerts import services as alerts
 from yoi_welfare.approvals import services as approvals
 from yoi_welfare.audit import services as audit
-from yoi_welfare.dates import format_datetime
+from yoi_welfare.dates import format_datetime, utcnow
 from yoi_welfare.domain.acct import Step, check_step_order
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.outbox.notices import Notice, send_notice
@@ -244,7 +245,9 @@ def _check_when(
 
 
 def save_flag(flag: SelfHarmFlag) -> None:
+    """Write a change to the flag, and keep its alert in step (raised, reworded or ended)."""
     db.save(flag, StaleFlagError)
+    alerts.sync_flag(flag, utcnow())
 
 
 def audit_flag(name: str, flag: SelfHarmFlag, by: User, detail: str | None = None) -> None:

@@ -1,0 +1,1 @@
+"""Standing alerts: what everyone who sees a child must know at once, on every page about them."""
