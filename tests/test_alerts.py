@@ -384,3 +384,42 @@ def test_records_made_before_alerts_existed_raise_theirs_once(app, world):
         [AlertCode.SELF_HARM, AlertCode.TONIGHT, AlertCode.CHILD_PROTECTION_PLAN]
     )
     assert len(alerts_of(child)) == 3
+
+
+# Where alerts go beyond the banner
+
+
+def test_alerts_raised_and_ended_are_in_the_chronology_the_print_and_subject_access(app, world):
+    from yoi_welfare.governance import subject_access
+    from yoi_welfare.governance.retention import _delete_records
+
+    client = as_user(app, world.officer)
+    client.post(
+        f"/children/{world.child.id}/alerts/new",
+        data={"code": "NO_CONTACT", "description": "No contact with his uncle, Dan Ellis"},
+    )
+    (alert,) = alerts_of(world.child)
+    with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
+        client.post(
+            f"/alerts/{alert.id}/end",
+            data={"version_id": alert.version_id, "reason": "Order discharged"},
+        )
+        page = client.get(f"/children/{world.child.id}", query_string={"kind": "alert"}).text
+        printed = client.get(f"/children/{world.child.id}/print").text
+    soup = BeautifulSoup(page, "html5lib")
+    titles = [h3.get_text(strip=True) for h3 in soup.select("#chronology-entries h3")]
+    assert titles == ["Alert ended: No contact", "Alert raised: No contact"]
+    assert "Order discharged" in page
+    assert "Alert raised: No contact" in printed and "Alert ended: No contact" in printed
+
+    document = subject_access.gather(world.child, "The child's mother", NOW)
+    (section,) = [s for s in document.sections if s.key == "alerts"]
+    (record,) = section.records
+    assert record.fields["description"] == "No contact with his uncle, Dan Ellis"
+    assert record.fields["end_reason"] == "Order discharged"
+    assert record.fields["raised_by_name"] == "Olive Officer"
+    assert "description" in record.review_before_release
+
+    # Deleting the child's records at the end of retention deletes their alerts too.
+    counts = _delete_records(world.child.id)
+    assert counts["alert"] == 1

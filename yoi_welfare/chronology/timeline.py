@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 
 from yoi_welfare.actions.chronology import action_entries
+from yoi_welfare.alerts.chronology import alert_entries
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.custody.chronology import note_entries
 from yoi_welfare.people.chronology import placement_entries
@@ -18,6 +19,7 @@ Provider = Callable[[ChildRecord, int | None], Iterable[Entry]]
 # kind -> (label for the filter, provider). Order is the order of the filter's options.
 KINDS: dict[str, tuple[str, Provider]] = {
     "placement": ("Placements", placement_entries),
+    "alert": ("Alerts", alert_entries),
     "action": ("Welfare actions", action_entries),
     "screening": ("Welfare screenings", screening_entries),
     "note": ("Custody welfare notes", note_entries),

@@ -17,6 +17,7 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Area
+from yoi_welfare.alerts.models import Alert
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NotesSeen
@@ -335,6 +336,7 @@ def _delete_records(child_id: int) -> dict[str, int]:
                 DuplicateDismissal.other_young_person_id == child_id,
             ),
         ),
+        (Alert, Alert.young_person_id == child_id),
         (SubjectAccessExport, SubjectAccessExport.young_person_id == child_id),
         (YoungPerson, YoungPerson.id == child_id),
     ]

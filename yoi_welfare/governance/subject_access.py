@@ -21,6 +21,7 @@ from yoi_welfare import db
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency, Area
+from yoi_welfare.alerts.models import Alert
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
 from yoi_welfare.audit.labels import action_label, role_label
@@ -262,6 +263,7 @@ def gather(child: YoungPerson, requester: str, now: datetime) -> SubjectAccessDo
     )
     escalations_by_action = _by(escalations, "action_id")
     approvals = _rows(Approval, of_child(Approval), [Approval.requested_at, Approval.id])
+    alerts = _rows(Alert, of_child(Alert), [Alert.active_from, Alert.id])
     disclosures = _rows(Disclosure, of_child(Disclosure), [Disclosure.disclosed_at, Disclosure.id])
     events = _rows(AuditEvent, AuditEvent.young_person_id == child.id, [AuditEvent.id])
 
@@ -270,6 +272,11 @@ def gather(child: YoungPerson, requester: str, now: datetime) -> SubjectAccessDo
         return record
 
     sections = [
+        ExportSection(
+            "alerts",
+            "Alerts: what everyone who saw the record was to know at once, and when each ended",
+            [_record(a, names) for a in alerts],
+        ),
         ExportSection(
             "placements",
             "Placements",

@@ -9,6 +9,7 @@ from yoi_welfare.accounts.models import User
 from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
+from yoi_welfare.alerts import queries as alert_queries
 from yoi_welfare.custody import services as custody
 from yoi_welfare.people import corrections, exceptions
 from yoi_welfare.people import services as people
@@ -84,6 +85,11 @@ class ChildRecord:
     def screenings(self) -> list[screenings.ScreeningListing]:
         """Every screening, drafts included: each reader shows only what its user may see."""
         return screenings.dao_child_screenings(self.child.id, include_drafts=True)
+
+    @cached_property
+    def alerts(self) -> list[alert_queries.AlertRow]:
+        """Every alert, active or ended, newest first."""
+        return alert_queries.dao_child_alerts(self.child.id)
 
     @cached_property
     def flags(self) -> list[SelfHarmFlag]:
