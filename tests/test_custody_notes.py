@@ -64,7 +64,7 @@ def timeline_titles(page: str) -> list[str]:
 
 def caseload_cell(page: str, child) -> str:
     soup = BeautifulSoup(page, "html5lib")
-    link = soup.select_one(f'#caseload a[href="/children/{child.id}"]')
+    link = soup.select_one(f'#children-held a[href="/children/{child.id}"]')
     return " ".join(link.find_parent("td").get_text(" ").split())
 
 

@@ -94,6 +94,7 @@ def _measure(app, people) -> tuple[dict[str, int], dict[str, int]]:
     pages = {
         "child page": (people["yot"], f"/children/{people['child']}"),
         "caseload": (people["yot"], "/"),
+        "children held": (people["staff"], "/"),
         "actions": (people["staff"], "/actions"),
         "ACPC escalations": (people["acpc"], "/acpc/escalations?status=all"),
     }

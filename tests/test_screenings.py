@@ -924,7 +924,7 @@ def test_opening_it_records_the_read_and_it_leaves_the_list(app, client, world):
     screening = create_screening(world.child, world.officer, submitted_at=NOW)
     staff = app.test_client()
     sign_in(staff, world.staff)
-    assert f"/screenings/{screening.id}" in staff.get("/").text
+    assert BeautifulSoup(staff.get("/").text, "html5lib").find(id="unread-screenings")
 
     page = page_text(staff.get(f"/screenings/{screening.id}"))
     assert "Welfare screening for Jordan Ellis" in page
@@ -933,7 +933,7 @@ def test_opening_it_records_the_read_and_it_leaves_the_list(app, client, world):
         (screening.id, world.yoi.id, world.staff.id, NOW)
     ]
     assert len(audited("welfare_screening_read")) == 1
-    assert f"/screenings/{screening.id}" not in staff.get("/").text
+    assert not BeautifulSoup(staff.get("/").text, "html5lib").find(id="unread-screenings")
     assert "No new screenings" in staff.get("/").text
 
     # A colleague opening it again is a view, not another first read.
@@ -1550,7 +1550,7 @@ def caseload_world(world, count: int):
 
 def caseload_rows(response) -> list[list[str]]:
     """Each caseload row's cells, as text."""
-    table = BeautifulSoup(response.text, "html5lib").find(id="caseload")
+    table = BeautifulSoup(response.text, "html5lib").find(id="children-held")
     return [
         [" ".join(cell.get_text(" ").split()) for cell in row.find_all("td")]
         for row in table.tbody.find_all("tr")
@@ -1602,24 +1602,34 @@ def test_the_caseload_lists_the_areas_children_in_custody_with_level_and_overdue
 
     sign_in(client, world.officer)
     response = client.get("/")
+    # Most urgent first: Lee is on an open flag at raised risk.
     lee_row, jordan_row = caseload_rows(response)
     assert lee_row[0] == f"Lee Adams {lee.local_reference}"
-    assert lee_row[1:3] == ["Cedar Lodge STC since 21 November 2026", "Very high"]
-    assert lee_row[3].startswith("Open") and lee_row[4] == "2 overdue"
+    assert lee_row[1:4] == ["Cedar Lodge STC since 21 November 2026", "No alerts", "Very high"]
+    assert lee_row[4] == "Raised risk Observations: standard"
+    assert lee_row[6] == "2 overdue"
     assert jordan_row == [
         f"Jordan Ellis {world.child.local_reference}",
         "Ashgrove YOI since 25 November 2026",
+        "No alerts",
         "No screening",
+        "None",
         "None",
         "0",
     ]
-    assert 'aria-sort="ascending"' in response.text
+    assert "Most urgent first" in response.text
 
 
 @pytest.mark.parametrize(
     ("query", "expected", "aria"),
     [
-        ("", ["Case000", "Case001", "Case002", "Case003", "Ellis"], ("name", "ascending")),
+        # Most urgent first: each CaseNNN has one overdue action, so the highest level first.
+        ("", ["Case003", "Case002", "Case001", "Case000", "Ellis"], None),
+        (
+            "?sort=name",
+            ["Case000", "Case001", "Case002", "Case003", "Ellis"],
+            ("name", "ascending"),
+        ),
         (
             "?sort=name&order=descending",
             ["Ellis", "Case003", "Case002", "Case001", "Case000"],
@@ -1649,8 +1659,8 @@ def test_the_caseload_lists_the_areas_children_in_custody_with_level_and_overdue
         ),
         (
             "?sort=nonsense&order=sideways",
-            ["Case000", "Case001", "Case002", "Case003", "Ellis"],
-            ("name", "ascending"),
+            ["Case003", "Case002", "Case001", "Case000", "Ellis"],
+            None,
         ),
     ],
 )
@@ -1659,6 +1669,9 @@ def test_the_caseload_sorts_by_each_column(client, world, query, expected, aria)
     sign_in(client, world.officer)
     response = client.get(f"/{query}")
     assert caseload_names(response) == expected
+    if aria is None:
+        assert response.text.count('aria-sort="none"') == 4
+        return
     column, order = aria
     header = response.text.split(f"sort={column}", 1)[0].rsplit("<th", 1)[1]
     assert f'aria-sort="{order}"' in header

@@ -26,14 +26,24 @@ def index():
     if current_user.role is Role.ADMINISTRATOR:
         return redirect(url_for("admin.index"))
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
+    sort, order = caseload.parse_sort(request.args.get("sort"), request.args.get("order"))
     if current_user.role is Role.ESTABLISHMENT_STAFF:
-        held = people.dao_children_in_custody(
-            current_viewer(), establishment_id=agency.id, page=page, per_page=per_page
+        held = caseload.dao_caseload(
+            current_viewer(),
+            establishment_id=agency.id,
+            sort=sort,
+            order=order,
+            now=utcnow(),
+            page=page,
+            per_page=per_page,
         )
         return render_template(
             "home/establishment.html",
             agency=agency,
             held=held,
+            sort=sort,
+            order=order,
+            sort_links=caseload.sort_links(sort, order),
             unread_screenings=screenings.dao_unread_at(agency.id),
             open_flags=open_flags_list(agency.id),
             waiting_approvals=(
@@ -53,7 +63,6 @@ def index():
         return render_template(
             "home/acpc.html", agency=agency, by_establishment=by_establishment, children=children
         )
-    sort, order = caseload.parse_sort(request.args.get("sort"), request.args.get("order"))
     children = caseload.dao_caseload(
         current_viewer(),
         sort=sort,
@@ -72,7 +81,6 @@ def index():
         new_notes=custody.dao_new_note_counts(
             current_user.id, [row.child.id for row in children.items]
         ),
-        open_flags={listing.child.id: listing for listing in open_flags_list()},
         waiting_approvals=(
             waiting_for_me() if has_permission(current_user, Permission.DECIDE_APPROVALS) else []
         ),
