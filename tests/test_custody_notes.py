@@ -174,23 +174,45 @@ def test_new_notes_are_counted_for_each_officer_since_they_last_looked(client, w
         assert "1 new note" in caseload_cell(client.get("/").text, child)
 
 
-def test_a_note_the_page_did_not_show_stays_new_whatever_time_it_bears(client, world):
-    # A note being written while the page read the notes bears a time before the page's, but is
-    # not on it: what the officer has seen is the newest note the page showed, not the time.
+def test_a_note_no_page_showed_stays_new_whatever_time_it_bears(client, world):
+    # What an officer has read is the notes a page showed them, one by one: not a time, and not
+    # every note older than the newest they saw.
     child = held_child(world)
     client.application.config["PAGE_SIZE"] = 1
     write(world, child, "Oldest", at=NOW - timedelta(hours=3))
     write(world, child, "Newest", at=NOW - timedelta(hours=2))
     sign_in(client, world.officer)
-    client.get(f"/children/{child.id}")
+    client.get(f"/children/{child.id}")  # the chronology shows only the newest entry
     write(world, child, "Written meanwhile", at=NOW - timedelta(hours=1))
-    assert "1 new note" in caseload_cell(client.get("/").text, child)
-    # Reading an older page of notes later does not move what was seen back.
+    assert "2 new notes" in caseload_cell(client.get("/").text, child)
+    # Reading an older page of notes later reads that note only.
     page = client.get(f"/children/{child.id}/notes", query_string={"page": 3}).text
     assert "Oldest" in page
     assert "1 new note" in caseload_cell(client.get("/").text, child)
     client.get(f"/children/{child.id}/notes")
     assert "new note" not in caseload_cell(client.get("/").text, child)
+
+
+def test_opening_the_childs_page_does_not_read_the_notes_it_does_not_show(app, world):
+    child = held_child(world)
+    write(world, child, "Settled on the wing", at=NOW - timedelta(hours=2))
+    write(world, child, "Phoned his nan", at=NOW - timedelta(hours=1))
+    officer, colleague = app.test_client(), app.test_client()
+    sign_in(officer, world.officer)
+    sign_in(colleague, create_user(world.yot, name="Colleague"))
+    # The chronology open at placements only: the latest notes are listed, but not read.
+    page = officer.get(f"/children/{child.id}", query_string={"kind": "placement"}).text
+    assert page.count('govuk-tag--blue">New') == 2
+    assert "2 new notes" in caseload_cell(officer.get("/").text, child)
+    # Opening one note reads it, for this officer only.
+    (first, second) = notes()
+    officer.get(f"/notes/{second.id}")
+    assert "1 new note" in caseload_cell(officer.get("/").text, child)
+    assert "2 new notes" in caseload_cell(colleague.get("/").text, child)
+    # The chronology showing the other reads it too.
+    officer.get(f"/children/{child.id}", query_string={"kind": "note"})
+    assert "new note" not in caseload_cell(officer.get("/").text, child)
+    assert "2 new notes" in caseload_cell(colleague.get("/").text, child)
 
 
 def test_reading_notes_already_read_writes_nothing_about_them(client, world):
@@ -200,7 +222,7 @@ def test_reading_notes_already_read_writes_nothing_about_them(client, world):
     writes = []
 
     def capture(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("INSERT INTO CUSTODY_NOTES_SEEN"):
+        if statement.lstrip().upper().startswith("INSERT INTO CUSTODY_NOTE_READ"):
             writes.append(statement)
 
     sa.event.listen(db.engine(), "before_cursor_execute", capture)

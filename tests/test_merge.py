@@ -16,7 +16,7 @@ from yoi_welfare import db
 from yoi_welfare.alerts.models import Alert, AlertCode
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit.models import AuditEvent
-from yoi_welfare.custody.models import NotesSeen
+from yoi_welfare.custody.models import CustodyWelfareNote, NoteRead
 from yoi_welfare.governance.models import RetentionReview, SubjectAccessExport
 from yoi_welfare.models import metadata
 from yoi_welfare.outbox.models import OutboundEmail
@@ -82,7 +82,14 @@ def every_kind_of_record(world, child) -> None:
             corrected_by_id=world.other_staff.id,
         )
     )
-    saved(NotesSeen(user_id=world.officer.id, young_person_id=child.id, seen_at=NOW))
+    note = (
+        db.session()
+        .exec(select(CustodyWelfareNote).where(CustodyWelfareNote.young_person_id == child.id))
+        .first()
+    )
+    saved(
+        NoteRead(user_id=world.officer.id, note_id=note.id, young_person_id=child.id, read_at=NOW)
+    )
     saved(
         Approval(
             kind="flag_closure",

@@ -13,3 +13,5 @@ class Entry:
     author: str | None = None
     detail: str | None = None
     href: str | None = None
+    # The custody welfare note the entry shows, if it is one: shown is read.
+    note_id: int | None = None

@@ -19,6 +19,7 @@ def note_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
             author=row.author,
             detail=row.note.text,
             href=href,
+            note_id=row.note.id,
         )
         for amended in row.amendments:
             yield Entry(
@@ -29,4 +30,5 @@ def note_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
                 author=amended.author,
                 detail=f"{amended.amendment.text} (Reason: {amended.amendment.reason})",
                 href=href,
+                note_id=row.note.id,
             )

@@ -1,4 +1,4 @@
-"""Custody welfare notes, their amendments, and when each YOT officer last read them.
+"""Custody welfare notes, their amendments, and which of them each YOT officer has read.
 
 Notes are append-only: a correction is a new amendment row, and the original row is never
 updated (the database refuses it, see migration 0007), so the first text always stays visible.
@@ -70,15 +70,20 @@ class NoteAmendment(SQLModel, table=True):
     amended_at: datetime = Field(default_factory=utcnow)
 
 
-class NotesSeen(SQLModel, table=True):
-    """When a user last looked at a child's notes: what is newer is "new" on their caseload.
+class NoteRead(SQLModel, table=True):
+    """A user has read a note as it stood at ``read_at`` (its writing or its latest amendment):
+    a note never read, or changed since, is "new" to them.
 
-    Kept per user, not per agency: one officer reading a note does not mean the colleague who
-    holds the case has.
+    Kept per user and per note, not per agency nor as a time up to which the child's notes were
+    read: one officer reading a note does not mean the colleague who holds the case has, and a
+    page that showed the latest notes did not show the ones before them.
     """
 
-    __tablename__ = "custody_notes_seen"
+    __tablename__ = "custody_note_read"
+    __table_args__ = (sa.Index("ix_custody_note_read_child", "user_id", "young_person_id"),)
 
     user_id: int = Field(foreign_key="user.id", primary_key=True)
-    young_person_id: int = Field(foreign_key="young_person.id", primary_key=True)
-    seen_at: datetime
+    note_id: int = Field(foreign_key="custody_welfare_note.id", primary_key=True)
+    # The note's child, so that a list of children counts each one's unread notes at once.
+    young_person_id: int = Field(foreign_key="young_person.id")
+    read_at: datetime

@@ -16,7 +16,7 @@ from yoi_welfare.access import holds_now
 from yoi_welfare.accounts.models import Role, User
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.audit import services as audit
-from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NoteCategory, NotesSeen
+from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NoteCategory, NoteRead
 from yoi_welfare.errors import ServiceError, required_text
 from yoi_welfare.people.models import YoungPerson
 
@@ -146,52 +146,47 @@ def dao_note(note_id: int) -> CustodyWelfareNote | None:
 
 
 @db.prepared
-def _notes_seen_at() -> sa.Select:
-    return select(NotesSeen.seen_at).where(
-        NotesSeen.user_id == sa.bindparam("user_id"),
-        NotesSeen.young_person_id == sa.bindparam("child_id"),
+def _notes_read() -> sa.Select:
+    return select(NoteRead.note_id, NoteRead.read_at).where(
+        NoteRead.user_id == sa.bindparam("user_id"),
+        NoteRead.young_person_id == sa.bindparam("child_id"),
     )
 
 
-def dao_notes_seen_at(user: User, child_id: int) -> datetime | None:
-    """When a YOT officer last read the child's notes; None if never, or not a YOT officer."""
+def dao_notes_read(user: User, child_id: int) -> dict[int, datetime]:
+    """Each of the child's notes a YOT officer has read, with the change they read it at; empty
+    for anyone else, whose reading is not kept."""
     if user.role is not Role.YOT_OFFICER:
-        return None
+        return {}
     params = {"user_id": user.id, "child_id": child_id}
-    return db.session().exec(_notes_seen_at(), params=params).first()
+    return dict(db.session().exec(_notes_read(), params=params).all())
+
+
+def unread(rows: list[NoteRow], read: dict[int, datetime]) -> set[int]:
+    """The notes among ``rows`` never read, or changed since they were (``dao_notes_read``)."""
+    return {
+        row.note.id
+        for row in rows
+        if row.note.id not in read or row.last_changed_at > read[row.note.id]
+    }
 
 
 def dao_new_note_counts(user_id: int, child_ids: list[int]) -> dict[int, int]:
-    """For each child, how many notes were written or amended since the user last looked."""
+    """For each child, how many notes the user has not read as they stand now."""
     if not child_ids:
         return {}
-    # A join for when the user last looked, then the cheap tests first: never looked, or written
-    # since; only a note written before is asked whether it was amended since.
-    amended_since = (
-        select(NoteAmendment.id)
+    read_as_it_stands = (
+        select(NoteRead.note_id)
         .where(
-            NoteAmendment.note_id == CustodyWelfareNote.id,
-            NoteAmendment.amended_at > NotesSeen.seen_at,
+            NoteRead.user_id == user_id,
+            NoteRead.note_id == CustodyWelfareNote.id,
+            NoteRead.read_at >= _last_changed(),
         )
         .exists()
     )
     rows = db.session().exec(
         select(CustodyWelfareNote.young_person_id, func.count())
-        .outerjoin(
-            NotesSeen,
-            sa.and_(
-                NotesSeen.user_id == user_id,
-                NotesSeen.young_person_id == CustodyWelfareNote.young_person_id,
-            ),
-        )
-        .where(
-            CustodyWelfareNote.young_person_id.in_(child_ids),
-            sa.or_(
-                NotesSeen.seen_at.is_(None),
-                CustodyWelfareNote.written_at > NotesSeen.seen_at,
-                amended_since,
-            ),
-        )
+        .where(CustodyWelfareNote.young_person_id.in_(child_ids), ~read_as_it_stands)
         .group_by(CustodyWelfareNote.young_person_id)
     )
     return dict(rows.all())
@@ -282,22 +277,35 @@ def amend_note(
 
 
 @db.prepared
-def _mark_notes_seen(postgres: bool) -> sa.Insert:
-    statement = (postgresql if postgres else sqlite).insert(NotesSeen)
+def _mark_notes_read(postgres: bool) -> sa.Insert:
+    statement = (postgresql if postgres else sqlite).insert(NoteRead)
     later = (sa.func.greatest if postgres else sa.func.max)(
-        NotesSeen.seen_at, statement.excluded.seen_at
+        NoteRead.read_at, statement.excluded.read_at
     )
     # Two tabs opening the record at once must not fail on the primary key.
     return statement.on_conflict_do_update(
-        index_elements=["user_id", "young_person_id"], set_={"seen_at": later}
+        index_elements=["user_id", "note_id"], set_={"read_at": later}
     )
 
 
-def mark_notes_seen(user: User, child: YoungPerson, newest_change: datetime) -> None:
-    """Remember that the user has read the child's notes up to the newest written or amended at
-    ``newest_change``; it never moves back (an older page of notes read later)."""
+def mark_notes_read(user: User, rows: list[NoteRow], read: dict[int, datetime]) -> None:
+    """Remember that the user has read these notes as they stand (the latest amendment shown);
+    nothing is written for a note already read as it stands (``read``: ``dao_notes_read``), and
+    a reading never moves back."""
+    fresh = unread(rows, read)
+    if not fresh:
+        return
     postgres = db.session().get_bind().dialect.name == "postgresql"
     db.session().execute(
-        _mark_notes_seen(postgres),
-        {"user_id": user.id, "young_person_id": child.id, "seen_at": newest_change},
+        _mark_notes_read(postgres),
+        [
+            {
+                "user_id": user.id,
+                "note_id": row.note.id,
+                "young_person_id": row.note.young_person_id,
+                "read_at": row.last_changed_at,
+            }
+            for row in rows
+            if row.note.id in fresh
+        ],
     )

@@ -38,40 +38,29 @@ bp = Blueprint("custody", __name__)
 LATEST = 5
 
 
-def _new_notes(rows: list[services.NoteRow], seen_at: datetime | None) -> set[int]:
-    """Which of the notes shown are new to a YOT officer who last read them at ``seen_at``."""
-    if current_user.role is not Role.YOT_OFFICER:
-        return set()
-    return {row.note.id for row in rows if seen_at is None or row.last_changed_at > seen_at}
-
-
 def remember_notes_read(
-    child: YoungPerson, rows: list[services.NoteRow], seen_at: datetime | None
+    child: YoungPerson, rows: list[services.NoteRow], read: dict[int, datetime]
 ) -> None:
-    """A YOT officer who had read the child's notes up to ``seen_at`` has read these: what is
-    written or amended after the newest of them is new to them. Called once the page is
-    rendered; nothing is written when they had read as far before.
-
-    The newest change read, not the time: a note being written while the page read the notes
-    may carry an earlier time than the page and still not be on it.
-    """
-    if current_user.role is not Role.YOT_OFFICER or not rows:
+    """A YOT officer has read these notes, as they stand: the badge on their caseload no longer
+    counts them. Called once the page is rendered; nothing is written for notes they had read
+    as they stand (``read``)."""
+    if current_user.role is not Role.YOT_OFFICER or not services.unread(rows, read):
         return
-    newest = max(row.last_changed_at for row in rows)
-    if seen_at is None or newest > seen_at:
-        db.writes()
-        services.mark_notes_seen(current_user, child, newest)
+    db.writes()
+    services.mark_notes_read(current_user, rows, read)
 
 
 def notes_panel(record: ChildRecord) -> dict | None:
-    """What the child's page shows of the notes: the latest, marked if new to the reader."""
+    """What the child's page shows of the notes: the latest, marked if new to the reader.
+    Showing them here does not count as reading them: the chronology, the notes page and the
+    note's own page do."""
     if not has_permission(current_user, Permission.VIEW_CHILDREN):
         return None
     rows = record.latest_notes(LATEST)
     return {
         "latest": rows,
         "total": record.note_count if len(rows) == LATEST else len(rows),
-        "new": _new_notes(rows, record.notes_seen_at),
+        "new": services.unread(rows, record.notes_read_by_reader),
         "can_write": can_record(record.child),
     }
 
@@ -83,8 +72,8 @@ def index(child_id: int):
     per_page = current_app.config["PAGE_SIZE"]
     page = page_number()
     rows = services.dao_notes(child.id, limit=per_page, offset=(page - 1) * per_page)
-    seen_at = services.dao_notes_seen_at(current_user, child.id)
-    new = _new_notes(rows, seen_at)
+    read = services.dao_notes_read(current_user, child.id)
+    new = services.unread(rows, read) if current_user.role is Role.YOT_OFFICER else set()
     html = render_template(
         "custody/index.html",
         child=child,
@@ -92,7 +81,7 @@ def index(child_id: int):
         new=new,
         can_write=can_record(child),
     )
-    remember_notes_read(child, rows, seen_at)
+    remember_notes_read(child, rows, read)
     audit.record(
         "custody_notes_viewed",
         young_person_id=child.id,
@@ -140,6 +129,14 @@ def _note_or_404(note_id: int):
 def show(note_id: int):
     note, child = _note_or_404(note_id)
     (row,) = services.dao_notes(child.id, note.id)
+    html = render_template(
+        "custody/show.html",
+        child=child,
+        row=row,
+        can_amend=has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS)
+        and may_amend_note(current_user, note.establishment_id, holding=holds_child(child)),
+    )
+    remember_notes_read(child, [row], services.dao_notes_read(current_user, child.id))
     audit.record(
         "custody_note_viewed",
         young_person_id=child.id,
@@ -147,13 +144,7 @@ def show(note_id: int):
         object_id=note.id,
         user=current_user,
     )
-    return render_template(
-        "custody/show.html",
-        child=child,
-        row=row,
-        can_amend=has_permission(current_user, Permission.WRITE_CUSTODY_RECORDS)
-        and may_amend_note(current_user, note.establishment_id, holding=holds_child(child)),
-    )
+    return html
 
 
 @bp.route("/notes/<int:note_id>/amend", methods=["GET", "POST"])

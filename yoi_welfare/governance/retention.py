@@ -20,7 +20,7 @@ from yoi_welfare.agencies.models import Area
 from yoi_welfare.alerts.models import Alert
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
-from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NotesSeen
+from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NoteRead
 from yoi_welfare.dates import LONDON
 from yoi_welfare.domain.retention import born_on_or_before, is_due, retain_until
 from yoi_welfare.errors import ServiceError
@@ -319,9 +319,9 @@ def _delete_records(child_id: int) -> dict[str, int]:
         (WelfareAction, WelfareAction.young_person_id == child_id),
         (ScreeningRead, ScreeningRead.screening_id.in_(screenings)),
         (WelfareScreening, WelfareScreening.young_person_id == child_id),
+        (NoteRead, NoteRead.young_person_id == child_id),
         (NoteAmendment, NoteAmendment.note_id.in_(notes)),
         (CustodyWelfareNote, CustodyWelfareNote.young_person_id == child_id),
-        (NotesSeen, NotesSeen.young_person_id == child_id),
         (CaseReview, CaseReview.flag_id.in_(flags)),
         (SelfHarmFlag, SelfHarmFlag.young_person_id == child_id),
         (PlacementReview, PlacementReview.young_person_id == child_id),

@@ -26,7 +26,6 @@ from yoi_welfare.agencies.models import Agency, AgencyKind, Area
 from yoi_welfare.alerts.models import Alert
 from yoi_welfare.alerts.sources import CHILD as CHILD_DETAILS
 from yoi_welfare.audit import services as audit
-from yoi_welfare.custody.models import NotesSeen
 from yoi_welfare.dates import utcnow
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.models import RetentionReview, RetentionStatus
@@ -54,19 +53,6 @@ def _move(table: sa.Table, column: sa.Column, merged_id: int, kept_id: int) -> i
         sa.update(table).where(column == merged_id).values({column.name: kept_id})
     )
     return result.rowcount
-
-
-def _move_notes_seen(table, column, merged_id: int, kept_id: int) -> int:
-    """A user who had read both children's notes keeps the later of the two moments."""
-    session = db.session()
-    for seen in session.exec(select(NotesSeen).where(NotesSeen.young_person_id == merged_id)):
-        kept = session.get(NotesSeen, (seen.user_id, kept_id))
-        if kept is not None:
-            kept.seen_at = max(kept.seen_at, seen.seen_at)
-            session.add(kept)
-            session.delete(seen)
-    session.flush()
-    return _move(table, column, merged_id, kept_id)
 
 
 def _move_dismissals(table, column, merged_id: int, kept_id: int) -> int:
@@ -111,7 +97,8 @@ MOVES: dict[tuple[str, str], Callable[[sa.Table, sa.Column, int, int], int]] = {
     ("welfare_screening", "young_person_id"): _move,
     ("welfare_action", "young_person_id"): _move,
     ("custody_welfare_note", "young_person_id"): _move,  # allowed by migration 0028 only
-    ("custody_notes_seen", "young_person_id"): _move_notes_seen,
+    # Each note read stays read, by the same users: a note's id does not change.
+    ("custody_note_read", "young_person_id"): _move,
     ("self_harm_flag", "young_person_id"): _move,
     ("placement_review", "young_person_id"): _move,
     ("approval", "young_person_id"): _move,

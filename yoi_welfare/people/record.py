@@ -34,8 +34,8 @@ class ChildRecord:
         db.reuse_plans(generic=True)
         self._closed_actions: tuple[int | None, list] | None = None
         self._notes: tuple[int | None, list[custody.NoteRow]] | None = None
-        # Every note the page has read, for what a YOT officer has now seen.
-        self.notes_read: list[custody.NoteRow] = []
+        # Every note the page has loaded, by id: the chronology's may be shown as read.
+        self.notes_loaded: dict[int, custody.NoteRow] = {}
 
     @cached_property
     def placements(self) -> list[tuple[Placement, Agency]]:
@@ -103,7 +103,7 @@ class ChildRecord:
         """The ``limit`` notes (all if None) written or amended last, latest first."""
         rows = custody.dao_notes(self.child.id, limit=limit, by_last_change=True)
         self._notes = (limit, rows)
-        self.notes_read += rows
+        self.notes_loaded.update((row.note.id, row) for row in rows)
         return rows
 
     def latest_notes(self, count: int) -> list[custody.NoteRow]:
@@ -121,13 +121,13 @@ class ChildRecord:
             if len(rows) >= count and by_writing[count - 1].note.written_at > oldest_change:
                 return by_writing[:count]
         rows = custody.dao_notes(self.child.id, limit=count)
-        self.notes_read += rows
+        self.notes_loaded.update((row.note.id, row) for row in rows)
         return rows
 
     @cached_property
-    def notes_seen_at(self) -> datetime | None:
-        """When the reader, a YOT officer, last read the notes (None if never or not one)."""
-        return custody.dao_notes_seen_at(self.reader, self.child.id)
+    def notes_read_by_reader(self) -> dict[int, datetime]:
+        """The notes the reader, a YOT officer, has read, with the change read (``unread``)."""
+        return custody.dao_notes_read(self.reader, self.child.id)
 
     @cached_property
     def note_count(self) -> int:

@@ -188,11 +188,10 @@ def child(child_id: int):
     page = page_number()
     # Only as far back as this page, and one more entry to tell whether there is a next page.
     entries = timeline.chronology(record, kind, limit=page * per_page + 1)
+    shown = entries[(page - 1) * per_page : page * per_page]
     html = render_template(
         "people/child.html",
-        chronology=Page(
-            entries[(page - 1) * per_page : page * per_page], page, per_page, len(entries)
-        ),
+        chronology=Page(shown, page, per_page, len(entries)),
         chronology_kinds=timeline.kind_choices(),
         chronology_kind=kind if kind in timeline.KINDS else "",
         child=young_person,
@@ -214,7 +213,13 @@ def child(child_id: int):
     # Written once the page is rendered: the page reads without a lock (SQLite), and on
     # PostgreSQL the audit chain's head stays locked from here to the commit, so the shorter
     # that is, the more views can be recorded at once.
-    remember_notes_read(young_person, record.notes_read, record.notes_seen_at)
+    # The notes the chronology showed are read; the latest notes above it are only listed.
+    shown_notes = {entry.note_id for entry in shown if entry.note_id is not None}
+    remember_notes_read(
+        young_person,
+        [row for note_id, row in record.notes_loaded.items() if note_id in shown_notes],
+        record.notes_read_by_reader,
+    )
     audit.record(
         "child_viewed",
         user=current_user,
