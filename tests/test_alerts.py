@@ -423,3 +423,39 @@ def test_alerts_raised_and_ended_are_in_the_chronology_the_print_and_subject_acc
     # Deleting the child's records at the end of retention deletes their alerts too.
     counts = _delete_records(world.child.id)
     assert counts["alert"] == 1
+
+
+# The child's page leads with the work
+
+
+def test_the_childs_page_leads_with_alerts_the_flag_and_the_work_to_do(app, world):
+    from tests.test_self_harm import open_flag
+
+    open_flag(world, world.child, opened_at=NOW - timedelta(minutes=30))
+    client = as_user(app, world.staff)
+    client.post(
+        f"/children/{world.child.id}/alerts/new",
+        data={"code": "HEALTH", "description": "Peanut allergy"},
+    )
+    page = client.get(f"/children/{world.child.id}").text
+    soup = BeautifulSoup(page, "html5lib")
+    buttons = [" ".join(a.get_text().split()) for a in soup.select("#main-actions a")]
+    assert buttons == ["Write a note", "Record the immediate action plan"]
+    assert "Immediate action plan due by" in soup.select_one("#next-flag-step-due").get_text()
+    order = [
+        page.index(marker)
+        for marker in (
+            'id="alerts"',
+            'id="main-actions"',
+            'id="current-self-harm-flag"',
+            'id="welfare-actions"',
+            'id="custody-notes"',
+            'id="placement"',
+            ">Release<",
+        )
+    ]
+    assert order == sorted(order)
+    # The YOT starts a screening there.
+    officer_page = as_user(app, world.officer).get(f"/children/{world.child.id}").text
+    buttons = BeautifulSoup(officer_page, "html5lib").select("#main-actions a")
+    assert [" ".join(a.get_text().split()) for a in buttons] == ["Start a welfare screening"]

@@ -83,6 +83,10 @@ def flag_panel(record: ChildRecord) -> dict | None:
         "flags": flags,
         "can_record": recordable,
         "can_open": recordable and not any(f.is_open for f in flags),
+        # The flag's soonest-due step, for the main buttons at the top of the child's page.
+        "next_step": next_step(current, [a for a, _ in record.open_actions], pending)
+        if recordable and current is not None
+        else None,
     }
 
 
