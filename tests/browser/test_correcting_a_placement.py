@@ -12,7 +12,7 @@ REASON = "Reception typed the time from the escort's log, not the gate book"
 def test_the_establishment_corrects_an_admission_and_the_original_stays_on_the_record(person):
     staff = person().sign_in(WING_OFFICER)
     held = staff.main.get_by_role("region", name="Children held here now")
-    child = held.get_by_role("link").first.inner_text()
+    child = held.locator("tbody").get_by_role("link").first.inner_text()
     staff.click_link(child, within=held)
     expect(staff.heading).to_have_text(child)
     history = staff.page.locator("#placement-history")

@@ -29,7 +29,7 @@ def _tab_to(person, name: str) -> None:
 
 def _first_child_held(person) -> str:
     held = person.main.get_by_role("region", name="Children held here now")
-    return held.get_by_role("link").first.inner_text()
+    return held.locator("tbody").get_by_role("link").first.inner_text()
 
 
 def test_signing_in_and_writing_a_note_with_the_keyboard_alone(person):
