@@ -282,6 +282,34 @@ def test_agency_manager_sees_their_agencys_open_escalations(client, world):
     assert "1 open escalation" in page
 
 
+def test_managers_see_one_row_per_action_at_its_highest_level_self_harm_first(client, world):
+    from bs4 import BeautifulSoup
+
+    create_action(world.child, world.yoi, due_at=T0 - timedelta(days=7), title="Old action")
+    create_action(world.child, world.yoi, due_at=T0 - timedelta(hours=1), title="Recent action")
+    create_action(
+        world.child,
+        world.yoi,
+        due_at=T0 - timedelta(minutes=30),
+        title="First case review",
+        kind="first_case_review",
+    )
+    run(T0 + timedelta(hours=1))
+    assert len(escalations()) == 4  # the old action is at both levels
+    sign_in(client, world.yoi_manager)
+    page = client.get("/escalations").text
+    rows = [
+        [" ".join(td.get_text(" ").split()) for td in tr.find_all("td")]
+        for tr in BeautifulSoup(page, "html5lib").select("table tbody tr")
+    ]
+    assert [(row[1], row[3]) for row in rows] == [
+        ("First case review", "Agency managers"),
+        ("Old action", "ACPC"),
+        ("Recent action", "Agency managers"),
+    ]
+    assert "3 open escalations" in page
+
+
 def test_only_managers_see_the_agency_escalations_page(client, world):
     sign_in(client, world.staff)
     assert client.get("/escalations").status_code == 403

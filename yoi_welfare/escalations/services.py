@@ -260,13 +260,32 @@ def _rows_statement(visible: sa.ColumnElement[bool]):
     ), owner
 
 
+# The deadlines of a self-harm flag: a child at risk now, so listed before any other.
+SELF_HARM_KINDS = (
+    "immediate_action_plan",
+    "assessment_interview",
+    "first_case_review",
+    "next_case_review",
+    "post_closure_review",
+    "self_harm_approval",
+)
+
+
+def _most_pressing_first() -> list:
+    """Self-harm work first, then the longest overdue (the earliest due)."""
+    self_harm = sa.case((WelfareAction.kind.in_(SELF_HARM_KINDS), 0), else_=1)
+    return [self_harm, WelfareAction.due_at, Escalation.id]
+
+
 def _page(statements: Listing, page: int, per_page: int, params: dict) -> Page:
     rows = page_of(statements, page, per_page, params)
     return replace(rows, items=[EscalationRow(*row) for row in rows.items])
 
 
 def dao_agency_escalations(viewer: Viewer, agency_id: int, page: int, per_page: int):
-    """Open escalations of the actions an agency owns, at either level, oldest first."""
+    """Open escalations of the actions an agency owns: one row per action, at the highest
+    level it has reached (the ACPC, once raised there); self-harm work first, then the longest
+    overdue."""
     params = {**viewer.params, "agency_id": agency_id}
     return _page(_agency_escalations(viewer.reach), page, per_page, params)
 
@@ -274,10 +293,21 @@ def dao_agency_escalations(viewer: Viewer, agency_id: int, page: int, per_page: 
 @db.prepared
 def _agency_escalations(reach: Reach) -> Listing:
     statement, _owner = _rows_statement(reach_clause(reach))
+    higher = sa.orm.aliased(Escalation)
+    raised_higher = (
+        select(higher.id)
+        .where(
+            higher.action_id == Escalation.action_id,
+            higher.level == EscalationLevel.ACPC,
+            higher.resolved_at.is_(None),
+        )
+        .exists()
+    )
     statement = statement.where(
         WelfareAction.owner_agency_id == sa.bindparam("agency_id"),
         Escalation.resolved_at.is_(None),
-    ).order_by(Escalation.became_due_at, Escalation.id)
+        sa.or_(Escalation.level == EscalationLevel.ACPC, ~raised_higher),
+    ).order_by(*_most_pressing_first())
     # Open escalations are few: all are found and sorted anyway, and counted with the page.
     return listing(statement, total_in_rows=True)
 
@@ -292,7 +322,8 @@ def dao_acpc_escalations(
     page: int,
     per_page: int,
 ):
-    """ACPC-level escalations raised to this ACPC, filtered; open ones oldest first."""
+    """ACPC-level escalations raised to this ACPC, filtered: self-harm work first, then the
+    longest overdue."""
     statements = _acpc_escalations(viewer.reach, owner_id is not None, bool(kind), status)
     params = {**viewer.params, "acpc_id": acpc_id, "owner_id": owner_id, "kind": kind}
     return _page(statements, page, per_page, params)
@@ -312,7 +343,7 @@ def _acpc_escalations(reach: Reach, of_owner: bool, of_kind: bool, status: str) 
         statement = statement.where(Escalation.resolved_at.is_(None))
     elif status == "resolved":
         statement = statement.where(Escalation.resolved_at.is_not(None))
-    ordered = statement.order_by(Escalation.became_due_at, Escalation.id)
+    ordered = statement.order_by(*_most_pressing_first())
     return listing(ordered, total_in_rows=status == "open")
 
 
