@@ -155,3 +155,46 @@ def test_the_establishments_list_is_a_fixed_number_of_queries_however_long(app, 
     db.session().commit()
     assert statements_for_home_page() == small
     assert len(names(client.get("/"))) == 25
+
+
+# A manager's home
+
+
+def test_a_managers_home_leads_with_the_agencys_late_work(client, world):
+    from tests.factories import create_user
+    from yoi_welfare.escalations.services import scan
+
+    manager = create_user(world.yoi, is_manager=True, name="Ian Manager")
+    first = held(world, "Adams")
+    second = held(world, "Baker")
+    create_action(first, world.yoi, due_at=NOW - timedelta(days=7), title="Old action")
+    create_action(
+        first, world.yoi, due_at=NOW - timedelta(hours=1), kind="first_case_review", title="CR"
+    )
+    create_action(second, world.yoi, due_at=NOW - timedelta(hours=2), title="Recent")
+    create_action(second, world.yoi, due_at=NOW + timedelta(hours=2), title="Not yet due")
+    create_action(second, world.yot, due_at=NOW - timedelta(days=2), title="The YOT's")
+    create_action(
+        second,
+        world.yoi,
+        due_at=NOW + timedelta(days=2),
+        title="Northmoor ACPC asks you to act",
+        source_type="escalation_response",
+        source_id=1,
+    )
+    scan(NOW)
+    db.session().commit()
+    sign_in(client, manager)
+    soup = BeautifulSoup(client.get("/").text, "html5lib")
+    summary = soup.select_one("#manager-summary")
+    links = {" ".join(a.get_text().split()): a["href"] for a in summary.select("a")}
+    assert links["3 open escalations"] == "/escalations"
+    assert links["3 overdue actions"] == "/actions?status=overdue"
+    assert links["Added by hand: 2"] == "/actions?status=overdue&kind=manual"
+    assert links["Kid Adams: 2"] == f"/children/{first.id}#welfare-actions"
+    assert links["Kid Baker: 1"] == f"/children/{second.id}#welfare-actions"
+    assert "Northmoor ACPC asks you to act" in summary.select_one("#acpc-requests").get_text()
+    # Staff who are not managers see none of it.
+    other = client.application.test_client()
+    sign_in(other, world.staff)
+    assert 'id="manager-summary"' not in other.get("/").text

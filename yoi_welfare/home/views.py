@@ -11,6 +11,7 @@ from yoi_welfare.approvals.views import waiting_for_me
 from yoi_welfare.custody import services as custody
 from yoi_welfare.dates import utcnow
 from yoi_welfare.home import caseload
+from yoi_welfare.home.managers import dao_manager_summary
 from yoi_welfare.people import services as people
 from yoi_welfare.screenings import queries as screenings
 from yoi_welfare.self_harm.views import open_flags_list
@@ -27,6 +28,11 @@ def index():
         return redirect(url_for("admin.index"))
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
     sort, order = caseload.parse_sort(request.args.get("sort"), request.args.get("order"))
+    manager = (
+        dao_manager_summary(current_viewer(), agency.id, utcnow())
+        if current_user.is_manager and current_user.role is not Role.ACPC_MEMBER
+        else None
+    )
     if current_user.role is Role.ESTABLISHMENT_STAFF:
         held = caseload.dao_caseload(
             current_viewer(),
@@ -40,6 +46,7 @@ def index():
         return render_template(
             "home/establishment.html",
             agency=agency,
+            manager=manager,
             held=held,
             sort=sort,
             order=order,
@@ -74,6 +81,7 @@ def index():
     return render_template(
         "home/yot.html",
         agency=agency,
+        manager=manager,
         caseload=children,
         sort=sort,
         order=order,
