@@ -459,3 +459,23 @@ def test_the_childs_page_leads_with_alerts_the_flag_and_the_work_to_do(app, worl
     officer_page = as_user(app, world.officer).get(f"/children/{world.child.id}").text
     buttons = BeautifulSoup(officer_page, "html5lib").select("#main-actions a")
     assert [" ".join(a.get_text().split()) for a in buttons] == ["Start a welfare screening"]
+
+
+def test_every_list_that_names_the_child_shows_their_alerts(app, world):
+    from tests.factories import create_action
+
+    as_user(app, world.officer).post(
+        f"/children/{world.child.id}/alerts/new",
+        data={"code": "KEEP_APART", "description": "Keep apart from T. Smith"},
+    )
+    create_action(world.child, world.yoi, due_at=NOW + timedelta(hours=3), title="Call home")
+    pages = [
+        (world.staff, ["/", "/actions", "/children?q=Ellis"]),
+        (world.officer, ["/", "/children?q=Ellis"]),
+        (world.acpc_member, ["/", "/actions"]),
+    ]
+    for user, paths in pages:
+        client = as_user(app, user)
+        for path in paths:
+            page = client.get(path).text
+            assert "Keep apart" in page and "Keep apart from T. Smith" in page, (user.name, path)

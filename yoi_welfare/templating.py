@@ -12,7 +12,7 @@ from flask_login import current_user
 from yoi_welfare.access import can_view_access_log, shared_under, user_agency
 from yoi_welfare.accounts import absolute_seconds_left
 from yoi_welfare.alerts.models import Alert
-from yoi_welfare.alerts.queries import active_alerts
+from yoi_welfare.alerts.queries import active_alerts, active_alerts_for
 from yoi_welfare.audit.labels import action_label, role_label
 from yoi_welfare.dates import format_date, format_datetime, utcnow
 from yoi_welfare.domain.timescales import describe_overdue
@@ -48,6 +48,12 @@ def child_alerts() -> tuple[YoungPerson, list[Alert]] | None:
     return child, active_alerts(child.id)
 
 
+def alerts_for(children) -> dict[int, list[Alert]]:
+    """The active alerts of the children a list names (any iterable of them), by child id: one
+    query for the whole list. The list has already been scoped to what its reader may see."""
+    return active_alerts_for(child.id for child in children)
+
+
 FILTERS = {
     "govuk_date": format_date,
     "govuk_datetime": format_datetime,
@@ -67,6 +73,7 @@ GLOBALS = {
     "can_view_access_log": may_view_access_log,
     "shared_under": shared_under,
     "child_alerts": child_alerts,
+    "alerts_for": alerts_for,
     "submission_token": submission_token,
     "absolute_seconds_left": absolute_seconds_left,
     "form_restored": lambda: restored_formdata() is not None,
