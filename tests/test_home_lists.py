@@ -3,11 +3,11 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 import time_machine
 from bs4 import BeautifulSoup
 
 from tests.factories import World, create_action, create_child, create_placement, sign_in
+from tests.test_screenings import statements_for
 from yoi_welfare import db
 from yoi_welfare.alerts.models import Alert, AlertCode
 from yoi_welfare.self_harm.models import ObservationLevel, RiskLevel, SelfHarmFlag
@@ -124,18 +124,7 @@ def test_the_establishments_list_is_a_fixed_number_of_queries_however_long(app, 
     sign_in(client, world.staff)
 
     def statements_for_home_page() -> int:
-        statements = []
-
-        def count(*_args):
-            statements.append(1)
-
-        sa.event.listen(db.engine(), "before_cursor_execute", count)
-        try:
-            response = client.get("/")
-        finally:
-            sa.event.remove(db.engine(), "before_cursor_execute", count)
-        assert response.status_code == 200
-        return len(statements)
+        return statements_for(client, "/")
 
     mixed_children(world)
     small = statements_for_home_page()

@@ -1678,22 +1678,27 @@ def test_the_caseload_sorts_by_each_column(client, world, query, expected, aria)
     assert response.text.count('aria-sort="none"') == 3
 
 
+def statements_for(client, path: str) -> int:
+    """How many SQL statements one request for the page issues."""
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    sa.event.listen(db.engine(), "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        sa.event.remove(db.engine(), "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements)
+
+
 def test_the_caseload_is_a_fixed_number_of_queries_however_long(app, client, world):
     sign_in(client, world.officer)
 
     def statements_for_home_page() -> int:
-        statements = []
-
-        def count(*_args):
-            statements.append(1)
-
-        sa.event.listen(db.engine(), "before_cursor_execute", count)
-        try:
-            response = client.get("/")
-        finally:
-            sa.event.remove(db.engine(), "before_cursor_execute", count)
-        assert response.status_code == 200
-        return len(statements)
+        return statements_for(client, "/")
 
     caseload_world(world, 3)
     small = statements_for_home_page()
