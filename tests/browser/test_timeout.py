@@ -30,7 +30,7 @@ def _idle_on_the_server(person, live_server, minutes: int = 31) -> None:
 
 def _open_note_form(someone) -> str:
     held = someone.main.get_by_role("region", name="Children held here now")
-    child = held.get_by_role("link").first.inner_text()
+    child = held.locator("tbody").get_by_role("link").first.inner_text()
     someone.click_link(child)
     someone.click_button("Write a note")
     someone.choose("What is the note about?", "Daily welfare")
