@@ -15,6 +15,7 @@ from yoi_welfare import db
 from yoi_welfare.alerts.models import Alert, AlertCode
 from yoi_welfare.alerts.queries import active_alerts_for
 from yoi_welfare.audit.models import AuditEvent
+from yoi_welfare.screenings.questions import SECTIONS_BY_SLUG
 from yoi_welfare.self_harm.models import ObservationLevel, RiskLevel, SelfHarmFlag
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -215,7 +216,22 @@ def test_a_later_screening_replaces_the_alerts_of_the_one_before(app, client, wo
         # A day later: the session has ended.
         client = as_user(app, world.officer)
         second = start(client, world.child, copy_last="no")
-        answer_all(client, second)
+        # Each "no" that drops an earlier "yes" says why.
+        answer_all(
+            client,
+            second,
+            {
+                slug: {
+                    **data,
+                    **(
+                        {section.explanation: "No longer the case"}
+                        if (section := SECTIONS_BY_SLUG[slug]).explanation
+                        else {}
+                    ),
+                }
+                for slug, data in ALL_NO.items()
+            },
+        )
         set_level(client, second, "LOW")
         submit(client, second)
     alerts = alerts_of(world.child)
