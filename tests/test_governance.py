@@ -37,7 +37,9 @@ from yoi_welfare.governance.models import (
 )
 from yoi_welfare.jobs import retention_review, subject_access
 from yoi_welfare.models import metadata
+from yoi_welfare.notifications.models import Delivery, Notification
 from yoi_welfare.outbox.models import OutboundEmail
+from yoi_welfare.outbox.services import queue_email
 from yoi_welfare.people.models import LeavingReason, YoungPerson
 from yoi_welfare.reviews.models import MeetingReason, PlacementOutcome, PlacementReview, ReviewKind
 from yoi_welfare.self_harm.models import (
@@ -408,6 +410,25 @@ def full_record(world, child, placed_at: datetime = NOW):
             lawful_basis="Agreement",
         )
     )
+    # A notice about the child that went out in a morning's digest.
+    digest = queue_email(
+        world.officer.email,
+        "YOI Welfare: 1 notice since your last email",
+        f"Child admitted\nChild: {child.initials} ({child.local_reference})\n",
+        cause_type="notification_digest",
+        cause_id=world.officer.id,
+    )
+    saved(
+        Notification(
+            user_id=world.officer.id,
+            young_person_id=child.id,
+            subject="Child admitted",
+            body_text="Ashgrove YOI has admitted a child of your area.",
+            path=f"/children/{child.id}",
+            purpose="An admission, told to the child's YOT",
+            email_id=digest.id,
+        )
+    )
 
 
 def test_the_export_holds_every_record_type_of_one_child_only(app, world):
@@ -542,6 +563,8 @@ def test_the_monthly_job_lists_due_children_once_and_tells_administrators(app, w
     )
     held = create_child(world.area, local_reference="NTH-HELD", date_of_birth=date(1999, 1, 1))
     create_placement(held, world.yoi, admitted_at=NOW - timedelta(days=1))
+    world.admin.routine_notices = Delivery.IMMEDIATE  # not urgent: at once only if chosen
+    db.session().add(world.admin)
 
     assert retention_review.run(datetime(2025, 12, 1, 6, tzinfo=UTC)).startswith("0 ")
     assert retention_review.run(datetime(2026, 1, 1, 6, tzinfo=UTC)).startswith("1 ")
@@ -650,6 +673,9 @@ def test_confirmed_deletion_removes_every_record_and_keeps_the_chain_verifiable(
     assert child_rows(former_id) == {}
     subjects = db.session().exec(select(OutboundEmail.subject)).all()
     assert "Someone else" in subjects and not [s for s in subjects if "NTH-OLD" in s]
+    # The digest that named the child went with their notification.
+    bodies = db.session().exec(select(OutboundEmail.body_text)).all()
+    assert not [body for body in bodies if "NTH-OLD" in body]
     assert db.session().get(YoungPerson, world.child.id) is not None
     review = db.session().get(RetentionReview, review.id)
     assert (review.status, review.decided_by_id) == (RetentionStatus.ERASED, world.admin.id)
@@ -705,7 +731,8 @@ def test_a_child_back_in_custody_is_never_deleted(app, world, former):
 
 
 def test_a_notice_about_a_child_goes_only_to_agencies_in_an_agreement_in_force(app):
-    from yoi_welfare.outbox.notices import Notice, send_notice
+    from yoi_welfare.notifications.models import Notification
+    from yoi_welfare.notifications.services import Notice, notify
 
     world = World()
     yoi_manager = create_user(world.yoi, is_manager=True)
@@ -717,10 +744,11 @@ def test_a_notice_about_a_child_goes_only_to_agencies_in_an_agreement_in_force(a
     db.session().add(world.agreement)
     db.commit()
     notice = Notice("Something happened", "Something happened.", (), "Read it.", "/children/1")
-    sent = send_notice(
+    sent = notify(
         [yoi_manager.email, yot_manager.email],
         child,
         notice,
+        urgent=True,
         about=("young_person", child.id),
         purpose="A test notice",
         at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
@@ -729,5 +757,7 @@ def test_a_notice_about_a_child_goes_only_to_agencies_in_an_agreement_in_force(a
     assert sent == 1
     mail = db.session().exec(select(OutboundEmail)).all()
     assert [email.to_address for email in mail] == [yot_manager.email]
+    told = db.session().exec(select(Notification.user_id)).all()
+    assert told == [yot_manager.id]
     disclosed = db.session().exec(select(Disclosure.recipient)).all()
     assert all(yoi_manager.email not in recipient for recipient in disclosed)

@@ -19,6 +19,7 @@ from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteRead
 from yoi_welfare.governance.models import RetentionReview, SubjectAccessExport
 from yoi_welfare.models import metadata
+from yoi_welfare.notifications.models import Delivery
 from yoi_welfare.outbox.models import OutboundEmail
 from yoi_welfare.people import merge
 from yoi_welfare.people.models import (
@@ -45,8 +46,10 @@ def frozen_clock():
 def world(app):
     app.config["SIGN_IN_RATE_LIMIT"] = "1000 per minute"
     world = World()
-    world.manager = create_user(world.yot, name="Mina Manager", is_manager=True)
-    world.other_manager = create_user(world.other_yot, name="Rae Manager", is_manager=True)
+    # Managers who chose each notice at once: a merge can wait for the digest.
+    at_once = {"is_manager": True, "routine_notices": Delivery.IMMEDIATE}
+    world.manager = create_user(world.yot, name="Mina Manager", **at_once)
+    world.other_manager = create_user(world.other_yot, name="Rae Manager", **at_once)
     world.kept = create_child(world.area, local_reference="NTH-7", **KAI)
     create_placement(world.kept, world.yoi, admitted_at=NOW - timedelta(days=10))
     world.duplicate = create_child(
@@ -208,9 +211,13 @@ def test_an_administrator_merges_a_duplicate_moving_every_kind_of_record(app, wo
     after, kept_after = rows_by_link(duplicate_id), rows_by_link(kept_id)
     assert not any(after.values()), {link: n for link, n in after.items() if n}
     for link, moved in before.items():
-        # The notices to the two YOTs are disclosures of the kept child, and the merge is one
-        # more record merged into it.
-        made = {("disclosure", "young_person_id"): 2, ("child_merge", "kept_id"): 1}.get(link, 0)
+        # The notices to the two YOTs are notifications and disclosures of the kept child, and
+        # the merge is one more record merged into it.
+        made = {
+            ("disclosure", "young_person_id"): 2,
+            ("notification", "young_person_id"): 2,
+            ("child_merge", "kept_id"): 1,
+        }.get(link, 0)
         assert kept_after[link] == kept_before[link] + moved + made, link
     assert db.session().get(YoungPerson, duplicate_id) is None
     kept_merge = db.session().exec(select(ChildMerge).where(ChildMerge.merged_id == duplicate_id))

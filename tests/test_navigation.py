@@ -25,6 +25,7 @@ def menu(page: str) -> list[tuple[str, str, bool]]:
 HOME = ("Home", "/", False)
 CHILDREN = ("Children", "/children", False)
 ACTIONS = ("Actions", "/actions", False)
+NOTIFICATIONS = ("Notifications", "/notifications", False)
 
 
 def current(item):
@@ -95,9 +96,11 @@ def test_each_role_is_offered_its_own_menu_with_the_current_section_marked(
     sign_in(client, user)
     response = client.get(path)
     assert response.status_code == 200
-    assert menu(response.text) == expected
+    assert menu(response.text) == [*expected, NOTIFICATIONS]
     # The same menu again, for another page of another section, is not the first one's.
-    assert menu(client.get("/account").text) == [(text, href, False) for text, href, _ in expected]
+    assert menu(client.get("/account").text) == [
+        (text, href, False) for text, href, _ in [*expected, NOTIFICATIONS]
+    ]
 
 
 def test_no_menu_before_signing_in(client):

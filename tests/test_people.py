@@ -25,6 +25,7 @@ from yoi_welfare.agencies.models import AgencyKind
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.escalations.models import Escalation
 from yoi_welfare.escalations.services import scan
+from yoi_welfare.notifications.models import Delivery, Notification
 from yoi_welfare.people.models import LeavingReason, LegalStatus, Placement, YoungPerson
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -831,8 +832,10 @@ def _admission_mail() -> list:
     )
 
 
-def test_the_childs_yot_managers_hear_of_every_admission_at_once(client, world):
-    manager = create_user(world.yot, is_manager=True)
+def test_the_childs_yot_managers_hear_of_every_admission(client, world):
+    # One chose each notice at once; the other has it in the morning's digest.
+    manager = create_user(world.yot, is_manager=True, routine_notices=Delivery.IMMEDIATE)
+    digest_reader = create_user(world.yot, is_manager=True)
     child = create_child(world.area, given_name="Jordan", family_name="Ellis")  # registered now
     sign_in(client, world.staff)
     assert client.post("/admissions/new", data=admission_form(child)).status_code in (302, 303)
@@ -841,12 +844,18 @@ def test_the_childs_yot_managers_hear_of_every_admission_at_once(client, world):
     assert email.subject.startswith("Child admitted: JE ")
     assert "Ashgrove YOI has admitted a child of your area" in email.body_text
     assert "Jordan" not in email.body_text
+    waiting = (
+        db.session()
+        .exec(select(Notification).where(Notification.user_id == digest_reader.id))
+        .one()
+    )
+    assert waiting.digest_due and waiting.subject == "Child admitted"
     confirm = [a for a in actions_of_kind(child, "manual") if a.title.startswith("Confirm")]
     assert confirm == []  # registered by the YOT this month: expected
 
 
 def test_an_admission_the_yot_did_not_expect_is_listed_for_it_to_confirm(client, world):
-    manager = create_user(world.yot, is_manager=True)
+    manager = create_user(world.yot, is_manager=True, routine_notices=Delivery.IMMEDIATE)
     child = create_child(world.area, given_name="Jordan", family_name="Ellis")
     child.created_at = NOW - timedelta(days=400)
     db.session().add(child)

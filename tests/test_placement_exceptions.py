@@ -22,6 +22,7 @@ from yoi_welfare import db
 from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.governance.subject_access import gather, to_json
+from yoi_welfare.notifications.models import Delivery
 from yoi_welfare.outbox.models import OutboundEmail
 from yoi_welfare.people.models import Placement, PlacementException, Sex
 
@@ -39,10 +40,12 @@ def frozen_clock():
 @pytest.fixture
 def world(app):
     world = World()
-    world.yoi_manager = create_user(world.yoi, is_manager=True, email="m@ashgrove.example.org")
-    world.yot_manager = create_user(world.yot, is_manager=True, email="m@yot.example.org")
+    # Managers who chose to be emailed each notice at once: an exception can wait for the digest.
+    at_once = {"is_manager": True, "routine_notices": Delivery.IMMEDIATE}
+    world.yoi_manager = create_user(world.yoi, email="m@ashgrove.example.org", **at_once)
+    world.yot_manager = create_user(world.yot, email="m@yot.example.org", **at_once)
     world.other_yot_manager = create_user(
-        world.other_yot, is_manager=True, email="m@riverside.example.org"
+        world.other_yot, email="m@riverside.example.org", **at_once
     )
     return world
 

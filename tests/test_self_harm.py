@@ -15,6 +15,7 @@ from yoi_welfare import db
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.governance.models import Disclosure, DisclosureChannel
+from yoi_welfare.notifications.models import Delivery
 from yoi_welfare.outbox.models import OutboundEmail
 from yoi_welfare.outbox.services import deliver_due
 from yoi_welfare.self_harm import services
@@ -682,8 +683,10 @@ def test_a_flag_follows_the_child_and_is_flagged_until_reviewed_at_the_new_estab
 
 
 def test_a_transfer_with_an_open_flag_emails_the_receiving_and_yot_managers(client, world):
-    receiving_manager = create_user(world.other_yoi, is_manager=True, email="m@cedar.example.org")
-    yot_manager = create_user(world.yot, is_manager=True, email="m@yot.example.org")
+    # Managers who chose each notice at once: a flag at raised risk could wait for the digest.
+    at_once = {"is_manager": True, "routine_notices": Delivery.IMMEDIATE}
+    receiving_manager = create_user(world.other_yoi, email="m@cedar.example.org", **at_once)
+    yot_manager = create_user(world.yot, email="m@yot.example.org", **at_once)
     create_user(world.other_yoi, email="staff@cedar.example.org")  # not a manager: no email
     child = held_child(world)
     flag = open_flag(world, child, opened_at=NOW - timedelta(hours=3))
@@ -727,7 +730,9 @@ def release(client, child, at="11:50"):
 def test_releasing_a_child_on_an_open_flag_ends_it_and_the_yots_managers_hear_over_smtp(
     client, world, app
 ):
-    yot_manager = create_user(world.yot, is_manager=True, email="m@yot.example.org")
+    yot_manager = create_user(
+        world.yot, is_manager=True, email="m@yot.example.org", routine_notices=Delivery.IMMEDIATE
+    )
     create_user(world.yoi, is_manager=True, email="m@ashgrove.example.org")  # not emailed
     child = held_child(world)
     flag = open_flag(world, child, opened_at=NOW - timedelta(hours=3))
@@ -735,7 +740,7 @@ def test_releasing_a_child_on_an_open_flag_ends_it_and_the_yots_managers_hear_ov
 
     warning = client.get(f"/children/{child.id}/release").text
     assert "Jordan Ellis has an open self-harm flag (risk raised" in warning
-    assert "their YOT's managers will be emailed at once" in warning
+    assert "their YOT's managers will be told." in warning
     page = release(client, child)
     assert "Jordan Ellis has been released. Their self-harm flag has ended" in page
     assert 'id="current-self-harm-flag"' not in page
@@ -874,7 +879,7 @@ def test_releasing_on_a_flag_when_the_yot_has_no_manager_says_to_tell_the_yot(cl
     child = held_child(world)
     open_flag(world, child, opened_at=NOW - timedelta(hours=3))
     sign_in(client, world.staff)
-    tell = "No manager at their YOT has an account to email: tell the YOT yourself"
+    tell = "No manager at their YOT has an account to tell: tell the YOT yourself"
     assert tell in client.get(f"/children/{child.id}/release").text
     page = release(client, child)
     assert f"Their self-harm flag has ended. {tell}" in page

@@ -69,6 +69,7 @@ def create_app(overrides: dict | None = None) -> "Flask":
     from yoi_welfare.governance.views import bp as governance_bp
     from yoi_welfare.home.views import bp as home_bp
     from yoi_welfare.mi.views import bp as mi_bp
+    from yoi_welfare.notifications.views import bp as notifications_bp
     from yoi_welfare.people.views import bp as people_bp
     from yoi_welfare.reports.views import bp as reports_bp
     from yoi_welfare.reviews.views import bp as reviews_bp
@@ -87,6 +88,7 @@ def create_app(overrides: dict | None = None) -> "Flask":
         governance_bp,
         home_bp,
         mi_bp,
+        notifications_bp,
         people_bp,
         reports_bp,
         reviews_bp,

@@ -20,6 +20,7 @@ from yoi_welfare.governance.models import (
 )
 from yoi_welfare.jobs.models import JobRun
 from yoi_welfare.kept_forms import KeptForm
+from yoi_welfare.notifications.models import Notification
 from yoi_welfare.outbox.models import EmailAttachment, OutboundEmail
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.reports.models import EscalationReport
@@ -49,6 +50,7 @@ __all__ = [
     "KeptForm",
     "NoteAmendment",
     "NoteRead",
+    "Notification",
     "OutboundEmail",
     "Placement",
     "PlacementReview",

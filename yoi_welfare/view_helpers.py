@@ -11,7 +11,9 @@ from markupsafe import Markup
 
 from yoi_welfare import db
 from yoi_welfare.accounts.models import Role
+from yoi_welfare.dates import utcnow
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.notifications.services import dao_unread_count
 from yoi_welfare.paging import Page
 
 URLS_REMEMBERED = 20_000
@@ -165,7 +167,16 @@ _MENU = (
         lambda user: user.role is Role.ESTABLISHMENT_STAFF,
         lambda path: path.startswith("/admissions"),
     ),
+    _MenuItem(
+        "notifications.index",
+        "Notifications",
+        lambda _user: True,
+        lambda path: path.startswith("/notifications"),
+    ),
 )
+# Where the signed-in user's unread count goes in the menu rendered once for every user.
+_UNREAD = "__unread_count__"
+
 _NAVIGATION_MACRO = "govuk_frontend_jinja/components/service-navigation/macro.html"
 
 
@@ -185,10 +196,28 @@ def service_navigation() -> Markup:
     if key not in rendered:
         macro = current_app.jinja_env.get_template(_NAVIGATION_MACRO).module
         navigation = [
-            {"href": url_for(_MENU[i].endpoint), "text": _MENU[i].text, "active": i == active}
+            {
+                "href": url_for(_MENU[i].endpoint),
+                # The menu's texts are constants: nothing to escape.
+                "html": _MENU[i].text
+                + (_UNREAD if _MENU[i].endpoint == "notifications.index" else ""),
+                "active": i == active,
+            }
             for i in shown
         ]
         rendered[key] = macro.govukServiceNavigation(
             {"navigation": navigation, "attributes": {"aria-label": "Menu"}}
         )
-    return rendered[key]
+    return rendered[key].replace(_UNREAD, _unread_badge())
+
+
+def _unread_badge() -> Markup:
+    """The signed-in user's unread count, beside "Notifications" in the menu."""
+    count = dao_unread_count(current_user, utcnow())
+    if not count:
+        return Markup("")
+    # A number and fixed markup: nothing to escape.
+    return Markup(  # noqa: S704  # nosec B704
+        f' <strong class="govuk-tag govuk-tag--red app-unread-count" id="unread-count">{count}'
+        f'<span class="govuk-visually-hidden"> unread</span></strong>'
+    )

@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 from yoi_welfare.agencies.models import ESTABLISHMENT_KINDS, AgencyKind
 from yoi_welfare.dates import utcnow
 from yoi_welfare.models_base import enum_column
+from yoi_welfare.notifications.models import Delivery
 
 
 class Role(StrEnum):
@@ -60,6 +61,12 @@ class User(SQLModel, table=True):
     # Bumped by every administrator's change; their forms carry it, so a stale form is refused
     # instead of silently overwriting a newer change.
     version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Notices that can wait: emailed one by one, or together in the morning's digest.
+    routine_notices: Delivery = Field(
+        default=Delivery.DIGEST,
+        sa_type=enum_column(Delivery),
+        sa_column_kwargs={"server_default": Delivery.DIGEST.value},
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
     # Flask-Login protocol

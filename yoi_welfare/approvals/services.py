@@ -21,12 +21,14 @@ from sqlmodel import SQLModel, select
 from yoi_welfare import db
 from yoi_welfare.access import Viewer
 from yoi_welfare.accounts.models import Role, User
+from yoi_welfare.accounts.services import dao_user_emails
 from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.approvals.models import Approval, ApprovalState
 from yoi_welfare.audit import services as audit
 from yoi_welfare.errors import ServiceError
+from yoi_welfare.notifications.services import Notice, notify
 from yoi_welfare.people.models import YoungPerson
 
 MAX_REASON = 1000
@@ -152,7 +154,41 @@ def request_approval(
         approval.action_id = made[0].id if made else None
         _save(approval)
     _audit("approval_requested", approval, by)
+    _tell_approvers(approval, child, by=by, now=now)
     return approval
+
+
+def _tell_approvers(approval: Approval, child: YoungPerson | None, *, by: User, now) -> None:
+    """An approval waiting for you is urgent: its managers (or, for a request about the
+    service itself, the other administrators) are emailed at once."""
+    if approval.approver_agency_id is None:
+        recipients = dao_user_emails(sa.true(), User.role == Role.ADMINISTRATOR, User.id != by.id)
+    else:
+        recipients = dao_user_emails(
+            Agency.id == approval.approver_agency_id,
+            User.is_manager.is_(True),
+            User.id != by.id,
+        )
+    notify(
+        recipients,
+        child,
+        Notice(
+            "Waiting for your approval",
+            f"{by.name} asks for approval: {approval.summary}",
+            (f"{KINDS[approval.kind].label}",),
+            "Approve it or return it with a reason.",
+            (
+                f"/admin/timescales/changes/{approval.id}"
+                if approval.approver_agency_id is None
+                else f"/approvals/{approval.id}"
+            ),
+        ),
+        urgent=True,
+        about=("approval", approval.id),
+        purpose="A decision waiting for a manager's approval",
+        at=now,
+        by=by,
+    )
 
 
 # Deciding

@@ -30,8 +30,8 @@ from yoi_welfare.escalations.models import Escalation, EscalationResponse, Respo
 from yoi_welfare.governance.agreements import party_to_agreement_clause
 from yoi_welfare.governance.disclosures import Leaving, record_disclosures
 from yoi_welfare.governance.models import DisclosureChannel
+from yoi_welfare.notifications.services import Notice, notify, record_emailed
 from yoi_welfare.outbox.models import OutboundEmail
-from yoi_welfare.outbox.notices import Notice, send_notice
 from yoi_welfare.outbox.services import header_value
 from yoi_welfare.paging import Listing, Page, listing, page_of
 from yoi_welfare.people.models import YoungPerson
@@ -137,7 +137,14 @@ def _queue_emails(now: datetime) -> int:
     rows = (
         db.session()
         .exec(
-            select(Escalation, WelfareAction.title, WelfareAction.due_at, YoungPerson, User.email)
+            select(
+                Escalation,
+                WelfareAction.title,
+                WelfareAction.due_at,
+                YoungPerson,
+                User.id,
+                User.email,
+            )
             .join(WelfareAction, WelfareAction.id == Escalation.action_id)
             .join(YoungPerson, YoungPerson.id == WelfareAction.young_person_id)
             .join(User, User.agency_id == Escalation.agency_id)
@@ -176,14 +183,46 @@ def _queue_emails(now: datetime) -> int:
             "created_at": now,
             "next_attempt_at": now,
         }
-        for escalation, title, due, child, to_address in rows
+        for escalation, title, due, child, _user_id, to_address in rows
     ]
     # A Core insert: the ORM's bulk path costs more than the SQL for a few thousand rows.
-    db.session().execute(OutboundEmail.__table__.insert(), emails)
+    session = db.session()
+    before = session.exec(select(func.coalesce(func.max(OutboundEmail.id), 0))).one()
+    session.execute(OutboundEmail.__table__.insert(), emails)
+    # Their ids, in one query however many (RETURNING would send one row at a time on SQLite).
+    # Scans run one at a time, so what is newer, of this scan's instant, is this scan's.
+    email_ids = dict(
+        session.exec(
+            select(OutboundEmail.message_id, OutboundEmail.id).where(
+                OutboundEmail.id > before,
+                OutboundEmail.cause_type == "escalation",
+                OutboundEmail.created_at == now,
+            )
+        ).all()
+    )
+    # An escalation to you is urgent: in the service too, and emailed at once whatever you chose.
+    record_emailed(
+        [
+            {
+                "user_id": user_id,
+                "young_person_id": child.id,
+                "subject": _notice_subject(escalation),
+                "body_text": _notice_text(escalation, title, due, now),
+                "path": f"/escalations/{escalation.id}",
+                "purpose": "Escalation of an overdue welfare action",
+                "cause_type": "escalation",
+                "cause_id": escalation.id,
+            }
+            for escalation, title, due, child, user_id, _ in rows
+        ],
+        [email_ids[email["message_id"]] for email in emails],
+        urgent=True,
+        at=now,
+    )
     record_disclosures(
         (
             Leaving(child.id, to_address, escalation.id)
-            for escalation, _, _, child, to_address in rows
+            for escalation, _, _, child, _user_id, to_address in rows
         ),
         channel=DisclosureChannel.EMAIL,
         purpose="Escalation of an overdue welfare action (the child's initials and reference)",
@@ -193,20 +232,32 @@ def _queue_emails(now: datetime) -> int:
     return len(emails)
 
 
-def _subject(escalation: Escalation, child: YoungPerson) -> str:
+def _notice_subject(escalation: Escalation) -> str:
     where = "ACPC" if escalation.level is EscalationLevel.ACPC else "your agency"
-    return f"Overdue welfare action escalated to {where}: {child.initials} {child.local_reference}"
+    return f"Overdue welfare action escalated to {where}"
 
 
-def _body(escalation, title, due, child, now, base_url) -> str:
-    # Only what is needed to act: initials, reference, the action, how overdue, a link.
+def _subject(escalation: Escalation, child: YoungPerson) -> str:
+    return f"{_notice_subject(escalation)}: {child.initials} {child.local_reference}"
+
+
+def _what(escalation: Escalation) -> str:
     level = (
         "the area child protection committee"
         if escalation.level is EscalationLevel.ACPC
         else "your agency's managers"
     )
+    return f"A welfare action is overdue and has been escalated to {level}."
+
+
+def _notice_text(escalation, title, due, now) -> str:
+    return f"{_what(escalation)}\n\nAction: {title}\n{describe_overdue(now - due).capitalize()}\n"
+
+
+def _body(escalation, title, due, child, now, base_url) -> str:
+    # Only what is needed to act: initials, reference, the action, how overdue, a link.
     return (
-        f"A welfare action is overdue and has been escalated to {level}.\n\n"
+        f"{_what(escalation)}\n\n"
         f"Child: {child.initials} ({child.local_reference})\n"
         f"Action: {title}\n"
         f"{describe_overdue(now - due).capitalize()}\n\n"
@@ -465,10 +516,11 @@ def _ask_to_act(row: EscalationRow, response: EscalationResponse, *, by: User, a
         f"The request is an action of {agency.name} now.",
         f"/children/{row.child.id}",
     )
-    send_notice(
+    notify(
         dao_manager_emails(Agency.id == agency.id),
         row.child,
         notice,
+        urgent=True,
         about=("escalation_response", response.id),
         purpose="An ACPC's request to act on an overdue action",
         at=at,

@@ -31,8 +31,9 @@ from yoi_welfare.governance.models import (
     RetentionStatus,
     SubjectAccessExport,
 )
+from yoi_welfare.notifications.models import Notification
+from yoi_welfare.notifications.services import Notice, notify
 from yoi_welfare.outbox.models import EmailAttachment, OutboundEmail
-from yoi_welfare.outbox.services import queue_email
 from yoi_welfare.people.models import (
     DuplicateDismissal,
     Placement,
@@ -141,27 +142,32 @@ def list_due(now: datetime) -> list[RetentionReview]:
             object_type="retention_review",
             object_id=review.id,
         )
-    _email_administrators(len(reviews))
+    _email_administrators(len(reviews), now)
     return reviews
 
 
-def _email_administrators(count: int) -> None:
+def _email_administrators(count: int, now: datetime) -> None:
     """Only how many are due and a link: no child's name or reference."""
     admins = db.session().exec(
         select(User.email).where(User.role == Role.ADMINISTRATOR, User.active.is_(True))
     )
-    base_url = current_app.config["BASE_URL"].rstrip("/")
     plural = "child's records are" if count == 1 else "children's records are"
-    for email in admins:
-        queue_email(
-            email,
+    notify(
+        list(admins),
+        None,
+        Notice(
             "Children's records due for retention review",
-            (
-                f"{count} {plural} due for retention review. Nothing is deleted until an "
-                f"administrator confirms it.\n\nReview them at {base_url}/admin/retention\n"
-            ),
-            cause_type="retention_review",
-        )
+            f"{count} {plural} due for retention review. Nothing is deleted until an "
+            "administrator confirms it.",
+            (),
+            "Review them.",
+            "/admin/retention",
+        ),
+        urgent=False,
+        about=("retention_review", None),
+        purpose="Records due for retention review",
+        at=now,
+    )
 
 
 @dataclass(frozen=True)
@@ -294,6 +300,7 @@ def _delete_records(child_id: int) -> dict[str, int]:
     flags = select(SelfHarmFlag.id).where(SelfHarmFlag.young_person_id == child_id)
     placements = select(Placement.id).where(Placement.young_person_id == child_id)
     exceptions = select(PlacementException.id).where(PlacementException.young_person_id == child_id)
+    approvals = select(Approval.id).where(Approval.young_person_id == child_id)
     # Every email about the child, by what caused it: each carries their initials and reference.
     emails = select(OutboundEmail.id).where(
         sa.or_(
@@ -306,14 +313,20 @@ def _delete_records(child_id: int) -> dict[str, int]:
                     ("self_harm_flag", flags),
                     ("placement_exception", exceptions),
                     ("placement", placements),
+                    ("approval", approvals),
                 )
-            )
+            ),
+            # A morning's digest that named the child goes whole, with the other notices in it.
+            OutboundEmail.id.in_(
+                select(Notification.email_id).where(Notification.young_person_id == child_id)
+            ),
         )
     )
     steps = [
         (EscalationResponse, EscalationResponse.escalation_id.in_(escalations)),
         (EmailAttachment, EmailAttachment.email_id.in_(emails)),
         (OutboundEmail, OutboundEmail.id.in_(emails)),
+        (Notification, Notification.young_person_id == child_id),
         (Escalation, Escalation.id.in_(escalations)),
         (Approval, Approval.young_person_id == child_id),
         (WelfareAction, WelfareAction.young_person_id == child_id),

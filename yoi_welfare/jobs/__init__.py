@@ -37,6 +37,7 @@ JOB_NAMES = (
     "weekly_reports",
     "subject_access",
     "retention_review",
+    "notice_digests",
 )
 
 
@@ -160,6 +161,7 @@ def scheduled_jobs(app: Flask) -> list[tuple[str, Callable[[], object], object]]
     from yoi_welfare.jobs import (
         deliver_mail,
         escalation_scan,
+        notice_digests,
         retention_review,
         subject_access,
         weekly_reports,
@@ -178,6 +180,11 @@ def scheduled_jobs(app: Flask) -> list[tuple[str, Callable[[], object], object]]
             "retention_review",
             retention_review.run,
             CronTrigger(day=1, hour=6, minute=0, timezone="Europe/London"),
+        ),
+        (
+            "notice_digests",
+            notice_digests.run,
+            CronTrigger(hour=7, minute=0, timezone="Europe/London"),
         ),
     ]
 

@@ -20,7 +20,7 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.dates import LONDON
 from yoi_welfare.domain.timescales import Unit, due_at
-from yoi_welfare.outbox.notices import Notice, send_notice
+from yoi_welfare.notifications.services import Notice, notify
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.screenings.models import WelfareScreening
 
@@ -84,10 +84,11 @@ def tell_yot_of_admission(
         ),
         path=f"/children/{child.id}",
     )
-    send_notice(
+    notify(
         dao_manager_emails(Agency.id.in_([yot.id for yot in yots] or [-1])),
         child,
         notice,
+        urgent=False,
         about=("placement", placement.id),
         purpose="An admission, told to the child's YOT",
         at=now,

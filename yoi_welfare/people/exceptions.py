@@ -15,7 +15,7 @@ from yoi_welfare.agencies.models import Agency, AgencyKind
 from yoi_welfare.audit import services as audit
 from yoi_welfare.domain.estate import outside
 from yoi_welfare.domain.placements import age_on
-from yoi_welfare.outbox.notices import Notice, send_notice
+from yoi_welfare.notifications.services import Notice, notify
 from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people.models import Placement, PlacementException, YoungPerson
 
@@ -62,7 +62,7 @@ def record_exception(
         object_id=exception.id,
         user=user,
     )
-    send_notice(
+    notify(
         dao_manager_emails(
             sa.or_(
                 Agency.id == establishment.id,
@@ -78,6 +78,7 @@ def record_exception(
             "Check that the placement is right for the child and read the reason given.",
             f"/children/{child.id}",
         ),
+        urgent=False,
         about=("placement_exception", exception.id),
         purpose="Placement outside whom the establishment holds",
         at=at,

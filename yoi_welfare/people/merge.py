@@ -30,7 +30,7 @@ from yoi_welfare.dates import utcnow
 from yoi_welfare.errors import ServiceError
 from yoi_welfare.governance.models import RetentionReview, RetentionStatus
 from yoi_welfare.models import metadata
-from yoi_welfare.outbox.notices import Notice, send_notice
+from yoi_welfare.notifications.services import Notice, notify
 from yoi_welfare.people.models import ChildMerge, DuplicateDismissal, YoungPerson
 from yoi_welfare.people.placements import dao_current_placement
 from yoi_welfare.screenings.models import ScreeningStatus, WelfareScreening
@@ -103,6 +103,7 @@ MOVES: dict[tuple[str, str], Callable[[sa.Table, sa.Column, int, int], int]] = {
     ("placement_review", "young_person_id"): _move,
     ("approval", "young_person_id"): _move,
     ("disclosure", "young_person_id"): _move,
+    ("notification", "young_person_id"): _move,
     ("subject_access_export", "young_person_id"): _move,
     ("duplicate_dismissal", "young_person_id"): _move_dismissals,
     ("duplicate_dismissal", "other_young_person_id"): _move_dismissals,
@@ -253,10 +254,11 @@ def _tell_yots(
         areas.append(merged.home_area_id)
     for area_id in areas:
         child = kept if area_id == kept.home_area_id else merged
-        told += send_notice(
+        told += notify(
             dao_manager_emails(sa.and_(Agency.area_id == area_id, Agency.kind == AgencyKind.YOT)),
             child,
             notice,
+            urgent=False,
             about=("child_merge", merge.id),
             purpose="Two records of one child merged, told to the child's YOT",
             at=now,

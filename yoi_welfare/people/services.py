@@ -24,7 +24,7 @@ from yoi_welfare.governance.agreements import (
     dao_is_party,
     party_to_agreement_clause,
 )
-from yoi_welfare.outbox.notices import Notice, send_notice
+from yoi_welfare.notifications.services import Notice, notify
 from yoi_welfare.paging import Page, paginate
 from yoi_welfare.people import exceptions
 from yoi_welfare.people.admission_notice import tell_yot_of_admission
@@ -563,7 +563,7 @@ def _tell_of_death(
     recipients = dao_manager_emails(
         sa.and_(Agency.kind == AgencyKind.YOT, Agency.area_id == child.home_area_id)
     ) + dao_acpc_member_emails(child.home_area_id)
-    return send_notice(
+    return notify(
         recipients,
         child,
         Notice(
@@ -573,6 +573,7 @@ def _tell_of_death(
             "Follow your procedures for a death in custody, including the child death review.",
             f"/children/{child.id}",
         ),
+        urgent=True,
         about=("placement", placement.id),
         purpose="Death in custody",
         at=now,

@@ -458,9 +458,9 @@ def release(child_id: int):
                 )
             elif open_flag is not None:
                 released += ". Their self-harm flag has ended" + (
-                    " and their YOT's managers will be emailed"
+                    " and their YOT's managers have been told"
                     if yot_told
-                    else ". No manager at their YOT has an account to email: tell the YOT yourself"
+                    else ". No manager at their YOT has an account to tell: tell the YOT yourself"
                 )
             flash(released, "success")
             return redirect(url_for("people.child", child_id=child_id))

@@ -21,7 +21,8 @@ from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.approvals import services as approvals
 from yoi_welfare.approvals.models import Approval
-from yoi_welfare.outbox.notices import Notice, send_notice
+from yoi_welfare.domain.wellbeing import Level
+from yoi_welfare.notifications.services import Notice, notify
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.screenings import services
 from yoi_welfare.screenings.models import WelfareScreening
@@ -90,10 +91,13 @@ def _tell_on_its_way(
         "Until then, treat the child as at the indicated level.",
         f"/children/{child.id}",
     )
-    send_notice(
+    notify(
         dao_manager_emails(Agency.id == holding.id),
         child,
         notice,
+        # What the establishment must know tonight cannot wait for the manager, nor the digest.
+        urgent=bool(screening.must_know_tonight)
+        or screening.indicated_level is Level.VERY_HIGH,
         about=(SOURCE_TYPE, screening.id),
         purpose="A welfare screening on its way",
         at=now,

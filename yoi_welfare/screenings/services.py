@@ -26,7 +26,7 @@ from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_datetime, london_today, uk_date
 from yoi_welfare.domain.wellbeing import History, Level, WellbeingAnswers, indicated_level
 from yoi_welfare.errors import ServiceError
-from yoi_welfare.outbox.notices import Notice, send_notice
+from yoi_welfare.notifications.services import Notice, notify
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.screenings import rules
 from yoi_welfare.screenings.models import (
@@ -453,10 +453,11 @@ def _tell_tonight(
         "Read it as soon as you can.",
         f"/screenings/{screening.id}",
     )
-    send_notice(
+    notify(
         dao_manager_emails(Agency.id == establishment_id),
         child,
         notice,
+        urgent=True,  # to read tonight, whatever the managers chose
         about=(SOURCE_TYPE, screening.id),
         purpose="A welfare screening to read tonight",
         at=now,

@@ -28,7 +28,7 @@ from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_datetime, utcnow
 from yoi_welfare.domain.acct import Step, check_step_order
 from yoi_welfare.errors import ServiceError
-from yoi_welfare.outbox.notices import Notice, send_notice
+from yoi_welfare.notifications.services import Notice, notify
 from yoi_welfare.people.models import Placement, YoungPerson
 from yoi_welfare.people.placements import dao_current_placement
 from yoi_welfare.self_harm.models import (
@@ -94,6 +94,7 @@ def notify_transfer_with_open_flag(
             flag_path(flag),
         ),
         purpose="Transfer with an open self-harm flag",
+        urgent=flag.risk_level is RiskLevel.HIGH,
         by=by,
         now=now,
     )
@@ -106,15 +107,18 @@ def _tell_managers(
     notice: Notice,
     *,
     purpose: str,
+    urgent: bool,
     by: User | None,
     now: datetime,
 ) -> int:
-    """Email the managers of the agencies matching ``agencies`` the notice about the flag at
-    once, recorded as disclosures by ``by`` at ``now``. Returns how many were queued."""
-    return send_notice(
+    """Tell the managers of the agencies matching ``agencies`` about the flag: emailed at once
+    when ``urgent``, else as each chose; emails are recorded as disclosures by ``by`` at
+    ``now``. Returns how many were told."""
+    return notify(
         dao_manager_emails(agencies),
         child,
         notice,
+        urgent=urgent,
         about=("self_harm_flag", flag.id),
         purpose=purpose,
         at=now,
@@ -175,6 +179,7 @@ def end_flags_on_release(
                     flag_path(flag),
                 ),
                 purpose="Release with an open self-harm flag",
+                urgent=flag.risk_level is RiskLevel.HIGH,
                 by=by,
                 now=now,
             )
@@ -345,6 +350,7 @@ def _tell_yot_of_high_risk(
             flag_path(flag),
         ),
         purpose="A self-harm flag at high risk",
+        urgent=True,
         by=by,
         now=now,
     )
