@@ -60,7 +60,13 @@ def current(item):
         (
             "staff",
             "/admissions/new",
-            [HOME, CHILDREN, ACTIONS, ("Admit a child", "/admissions/new", True)],
+            [
+                HOME,
+                CHILDREN,
+                ACTIONS,
+                ("Admit a child", "/admissions/new", True),
+                ("Continuity packs", "/continuity-packs", False),
+            ],
         ),
         (
             "acpc_member",

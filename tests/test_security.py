@@ -273,6 +273,26 @@ def _retention_review_id(world) -> int:
     )
 
 
+def _pack_id(world) -> int:
+    import hashlib
+    from datetime import date
+
+    from yoi_welfare.continuity.models import ContinuityPack
+
+    pdf = b"%PDF-1.4 a stand-in: the matrix needs a row, not a rendering"
+    return _saved(
+        ContinuityPack(
+            establishment_id=world.yoi.id,
+            evening=date(2026, 11, 23),
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            page_count=1,
+            size_bytes=len(pdf),
+            child_ids=[world.child.id],
+        )
+    )
+
+
 def _notification_id(world) -> int:
     from yoi_welfare.notifications.models import Notification
 
@@ -320,6 +340,7 @@ OBJECT_IDS: dict[str, Callable[[World], int]] = {
     "retention_review_id": _retention_review_id,
     "approval_id": _approval_id,
     "change_id": _change_id,
+    "pack_id": _pack_id,
     "notification_id": _notification_id,
 }
 

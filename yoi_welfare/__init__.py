@@ -64,6 +64,7 @@ def create_app(overrides: dict | None = None) -> "Flask":
     from yoi_welfare.alerts.views import bp as alerts_bp
     from yoi_welfare.approvals.views import bp as approvals_bp
     from yoi_welfare.audit.views import bp as audit_bp
+    from yoi_welfare.continuity.views import bp as continuity_bp
     from yoi_welfare.custody.views import bp as custody_bp
     from yoi_welfare.escalations.views import bp as escalations_bp
     from yoi_welfare.governance.views import bp as governance_bp
@@ -83,6 +84,7 @@ def create_app(overrides: dict | None = None) -> "Flask":
         alerts_bp,
         approvals_bp,
         audit_bp,
+        continuity_bp,
         custody_bp,
         escalations_bp,
         governance_bp,

@@ -65,6 +65,8 @@ class Permission(StrEnum):
     # Management information: an ACPC's dashboard of its area, a manager's of their agency.
     VIEW_AREA_DASHBOARD = "VIEW_AREA_DASHBOARD"
     VIEW_AGENCY_DASHBOARD = "VIEW_AGENCY_DASHBOARD"
+    # The establishment's continuity pack, for when the service is down: its own staff only.
+    DOWNLOAD_CONTINUITY_PACK = "DOWNLOAD_CONTINUITY_PACK"
 
 
 # Granted by role, but only to users flagged as their agency's managers.
@@ -114,6 +116,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ESCALATION,
             Permission.PRINT_CHILD_RECORD,
             Permission.VIEW_AGENCY_DASHBOARD,
+            Permission.DOWNLOAD_CONTINUITY_PACK,
         }
     ),
     Role.ACPC_MEMBER: frozenset(

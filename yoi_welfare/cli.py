@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(escalations_group)
     app.cli.add_command(reports_group)
     app.cli.add_command(subject_access_command)
+    app.cli.add_command(continuity_pack_command)
     app.cli.add_command(retention_group)
     app.cli.add_command(synth_command)
     app.cli.add_command(children_group)
@@ -400,6 +401,28 @@ def merge_children_command(
             f"Merged {result.merge.merged_local_reference} into {kept.local_reference}: "
             f"{sum(result.moved.values())} records moved; {result.told} notices queued."
         )
+
+
+@click.command("continuity-pack")
+@click.option(
+    "--establishment", "code", required=True, help="The establishment's code, such as ASH-YOI."
+)
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the PDF to (made if missing).",
+)
+def continuity_pack_command(code: str, output: Path) -> None:
+    """Write the establishment's continuity pack as of now, for when the systems go down."""
+    from yoi_welfare.continuity import services as continuity
+
+    try:
+        with db.job_session():
+            path, rendered, children = continuity.write_on_demand(code, output, utcnow())
+    except continuity.ContinuityError as error:
+        raise click.BadParameter(error.message, param_hint=f"--{error.field}") from None
+    click.echo(f"{path}: {children} children, {rendered.page_count} pages")
 
 
 @click.group("retention")

@@ -9,6 +9,7 @@ from yoi_welfare.agencies.models import Agency, Area
 from yoi_welfare.alerts.models import Alert
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit.models import AuditEvent
+from yoi_welfare.continuity.models import ContinuityPack
 from yoi_welfare.custody.models import CustodyWelfareNote, NoteAmendment, NoteRead
 from yoi_welfare.escalations.models import Escalation, EscalationResponse
 from yoi_welfare.governance.models import (
@@ -39,6 +40,7 @@ __all__ = [
     "Area",
     "AuditEvent",
     "CaseReview",
+    "ContinuityPack",
     "CustodyWelfareNote",
     "Disclosure",
     "EmailAttachment",

@@ -168,6 +168,12 @@ _MENU = (
         lambda path: path.startswith("/admissions"),
     ),
     _MenuItem(
+        "continuity.index",
+        "Continuity packs",
+        lambda user: user.role is Role.ESTABLISHMENT_STAFF,
+        lambda path: path.startswith("/continuity-packs"),
+    ),
+    _MenuItem(
         "notifications.index",
         "Notifications",
         lambda _user: True,
@@ -221,3 +227,12 @@ def _unread_badge() -> Markup:
         f' <strong class="govuk-tag govuk-tag--red app-unread-count" id="unread-count">{count}'
         f'<span class="govuk-visually-hidden"> unread</span></strong>'
     )
+
+
+def file_download(content: bytes | str, mimetype: str, filename: str) -> flask.Response:
+    """A file to save, never shown in the browser or kept in its cache."""
+    response = flask.Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Download-Options"] = "noopen"
+    return response

@@ -30,7 +30,7 @@ from yoi_welfare.governance.forms import (
 from yoi_welfare.governance.models import DisclosureChannel, ExportStatus, SubjectAccessExport
 from yoi_welfare.people.models import YoungPerson
 from yoi_welfare.people.record import ChildRecord
-from yoi_welfare.view_helpers import show_error
+from yoi_welfare.view_helpers import file_download, show_error
 
 bp = Blueprint("governance", __name__)
 
@@ -165,13 +165,8 @@ def _download(export_id: int, file_format: str) -> Response:
     subject_access.record_release(export, file_format, by=current_user, at=utcnow())
     pdf_name, json_name = subject_access.filenames(child, export.produced_at)
     if file_format == "pdf":
-        response = Response(export.pdf, mimetype="application/pdf")
-    else:
-        response = Response(export.document, mimetype="application/json")
-    name = pdf_name if file_format == "pdf" else json_name
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["X-Download-Options"] = "noopen"
-    return response
+        return file_download(export.pdf, "application/pdf", pdf_name)
+    return file_download(export.document, "application/json", json_name)
 
 
 @bp.get("/admin/subject-access/exports/<int:export_id>/pdf")

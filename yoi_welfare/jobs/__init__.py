@@ -38,6 +38,7 @@ JOB_NAMES = (
     "subject_access",
     "retention_review",
     "notice_digests",
+    "continuity_packs",
 )
 
 
@@ -159,6 +160,7 @@ def job_health(now: datetime) -> list[JobHealth]:
 def scheduled_jobs(app: Flask) -> list[tuple[str, Callable[[], object], object]]:
     """(name, work, trigger) for every scheduled job."""
     from yoi_welfare.jobs import (
+        continuity_packs,
         deliver_mail,
         escalation_scan,
         notice_digests,
@@ -185,6 +187,11 @@ def scheduled_jobs(app: Flask) -> list[tuple[str, Callable[[], object], object]]
             "notice_digests",
             notice_digests.run,
             CronTrigger(hour=7, minute=0, timezone="Europe/London"),
+        ),
+        (
+            "continuity_packs",
+            continuity_packs.run,
+            CronTrigger(hour=18, minute=0, timezone="Europe/London"),
         ),
     ]
 

@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from sqlmodel import select
 
@@ -18,7 +18,7 @@ from yoi_welfare.reports.services import (
     record_download,
 )
 from yoi_welfare.reports.weeks import IsoWeek
-from yoi_welfare.view_helpers import page_number
+from yoi_welfare.view_helpers import file_download, page_number
 
 bp = Blueprint("reports", __name__)
 
@@ -58,10 +58,4 @@ def download(report_id: int):
         deny(object_type="escalation_report", object_id=report_id)
     area = db.session().get(Area, report.area_id)
     record_download(report, area, current_user, user_agency(), now)
-    response = Response(report.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{filename(area, report.week)}"'
-    )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Download-Options"] = "noopen"
-    return response
+    return file_download(report.pdf, "application/pdf", filename(area, report.week))
