@@ -16,6 +16,7 @@ from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.domain.timescales import EscalationLevel
 from yoi_welfare.escalations.models import Escalation
 from yoi_welfare.escalations.services import scan
+from yoi_welfare.notifications.models import Delivery
 from yoi_welfare.people import services as people
 from yoi_welfare.people.models import LeavingReason, Placement, PlacementCorrection
 from yoi_welfare.reports.data import gather
@@ -338,7 +339,13 @@ def test_an_establishment_that_does_not_hold_the_child_needs_an_exception(client
     from yoi_welfare.outbox.models import OutboundEmail
     from yoi_welfare.people.models import PlacementException, Sex
 
-    create_user(world.yoi, is_manager=True, email="governor@ashgrove.example.org")
+    # The governor chose routine notices by email at once (others get them in the 07:00 digest).
+    create_user(
+        world.yoi,
+        is_manager=True,
+        email="governor@ashgrove.example.org",
+        routine_notices=Delivery.IMMEDIATE,
+    )
     child, placement = admitted(world, exception_reason="Court order", sex=Sex.FEMALE)
     placement_id = placement.id
     sign_in(client, world.officer)
