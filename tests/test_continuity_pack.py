@@ -18,6 +18,8 @@ from tests.factories import (
     sign_in,
 )
 from yoi_welfare import db
+from yoi_welfare.alerts.models import AlertCode
+from yoi_welfare.alerts.services import raise_alert
 from yoi_welfare.audit.models import AuditEvent
 from yoi_welfare.continuity.models import ContinuityPack
 from yoi_welfare.continuity.services import KEEP, produce_evening
@@ -75,6 +77,16 @@ def world(app):
     create_action(
         world.at_risk, world.yoi, due_at=EVENING + timedelta(hours=14), title="First case review"
     )
+    raise_alert(
+        world.calm,
+        by=world.staff,
+        agency=world.yoi,
+        holding=True,
+        code=AlertCode.NO_CONTACT,
+        description="No contact with his uncle, Dean Abbott",
+        now=EVENING - timedelta(days=1),
+    )
+    db.commit()
     return world
 
 
@@ -90,7 +102,9 @@ def test_the_evening_pack_reads_back_with_the_children_held_most_urgent_first(wo
     assert "Observations: Constant watch" in text
     assert "Said she would kill herself tonight" in " ".join(text.split())
     assert "First case review" in text
-    assert "Next case review: 24 November 2026" in text
+    # The alerts everyone must know, as on every page about the child.
+    assert "No contact with his uncle, Dean Abbott" in " ".join(text.split())
+    assert "Next case review: 24 November 2026" in " ".join(text.split())
     assert ours.pack.child_ids == sorted([world.calm.id, world.at_risk.id])
     assert "Theo Cedar" in pdf_text(theirs.pack.pdf)
 

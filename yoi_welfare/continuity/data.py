@@ -10,6 +10,8 @@ from sqlmodel import select
 from yoi_welfare import db
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
+from yoi_welfare.alerts.models import Alert
+from yoi_welfare.alerts.queries import active_alerts_for
 from yoi_welfare.dates import uk_date
 from yoi_welfare.governance.agreements import party_to_agreement_clause
 from yoi_welfare.people.models import Placement, YoungPerson
@@ -27,6 +29,7 @@ class PackChild:
     flag: SelfHarmFlag | None
     screening: WelfareScreening | None  # the latest submitted
     next_due: list[WelfareAction]
+    alerts: list[Alert]  # active, most urgent first
 
     @property
     def must_know_tonight(self) -> str | None:
@@ -74,8 +77,16 @@ def gather(establishment: Agency, now: datetime) -> PackData:
     flags = _open_flags(ids)
     screenings = _latest_screenings(ids)
     due = _next_due(ids)
+    alerts = active_alerts_for(ids)
     children = [
-        PackChild(child, placement, flags.get(child.id), screenings.get(child.id), due[child.id])
+        PackChild(
+            child,
+            placement,
+            flags.get(child.id),
+            screenings.get(child.id),
+            due[child.id],
+            alerts.get(child.id, []),
+        )
         for child, placement in held
     ]
     children.sort(key=lambda item: item.urgency)
