@@ -29,7 +29,7 @@ def _filters(area_wide: bool) -> tuple[DashboardFilterForm, measures.Scope | Non
         dao_owner_choices(agency.id) if area_wide else []
     )
     area_name = agency.name.removesuffix(" ACPC")
-    form.agency.invalid_choice_message = f"Select an agency of {area_name} from the list"  # noqa: S608 - a message, not SQL
+    form.agency.invalid_choice_message = f"Select an agency of {area_name} from the list"  # noqa: S608  # nosec B608: a message, not SQL
     if not form.validate():
         return form, None
     first, last = default_period(viewer.today)
