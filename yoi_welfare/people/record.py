@@ -10,6 +10,8 @@ from yoi_welfare.actions import queries as action_queries
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.alerts import queries as alert_queries
+from yoi_welfare.approvals import services as approvals
+from yoi_welfare.approvals.models import Approval
 from yoi_welfare.custody import services as custody
 from yoi_welfare.people import corrections, exceptions
 from yoi_welfare.people import services as people
@@ -46,6 +48,11 @@ class ChildRecord:
     def placement_corrections(self) -> dict[int, list[corrections.CorrectionRow]]:
         """The corrections of each placement's dates, oldest first, with who made each."""
         return corrections.dao_child_corrections(self.child.id)
+
+    @cached_property
+    def approvals(self) -> list[Approval]:
+        """Every request for approval about the child, oldest first (flags and screenings)."""
+        return approvals.dao_child_approvals(self.child.id)
 
     @cached_property
     def placement_exceptions(self) -> dict[int, PlacementException]:

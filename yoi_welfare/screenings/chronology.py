@@ -7,7 +7,6 @@ Drafts are the YOT's work in progress, not yet part of the shared record.
 from collections.abc import Iterator
 
 from yoi_welfare.actions.queries import dao_user_names
-from yoi_welfare.approvals import services as approvals
 from yoi_welfare.approvals.chronology import approval_entries
 from yoi_welfare.chronology.entry import Entry
 from yoi_welfare.people.record import ChildRecord
@@ -47,7 +46,7 @@ def screening_entries(record: ChildRecord, limit: int | None = None) -> Iterator
         return
     asked = [
         approval
-        for approval in approvals.dao_child_approvals(record.child.id)
+        for approval in record.approvals
         if approval.kind == APPROVAL_KIND
     ]
     if asked:

@@ -128,12 +128,6 @@ def returned(approval: Approval, by: User, now: datetime) -> None:
     """The screening stays a draft; its task list shows the manager's reason."""
 
 
-def latest(screening: WelfareScreening) -> Approval | None:
-    """The latest request about the screening's level, if any."""
-    asked = approvals.dao_for_subjects(SOURCE_TYPE, [screening.id])
-    return asked[-1] if asked else None
-
-
 approvals.register(
     APPROVAL_KIND,
     approvals.ApprovalKind(

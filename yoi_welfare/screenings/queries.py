@@ -12,6 +12,8 @@ from yoi_welfare.access import Viewer
 from yoi_welfare.accounts.models import User
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
+from yoi_welfare.approvals import services as approvals
+from yoi_welfare.approvals.models import Approval
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_date, uk_date, utcnow
 from yoi_welfare.domain.wellbeing import is_recent
@@ -301,3 +303,10 @@ def dao_unread_at(establishment_id: int) -> list[tuple[WelfareScreening, YoungPe
         )
         .all()
     )
+
+
+def dao_level_approval(screening: WelfareScreening) -> Approval | None:
+    """The latest request for a manager's approval of the screening's level, if any (at most
+    one is pending at a time)."""
+    asked = approvals.dao_for_subjects(SOURCE_TYPE, [screening.id])
+    return asked[-1] if asked else None

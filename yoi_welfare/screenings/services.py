@@ -21,7 +21,6 @@ from yoi_welfare.actions import services as actions
 from yoi_welfare.actions.models import WelfareAction
 from yoi_welfare.agencies.models import Agency
 from yoi_welfare.alerts import services as alerts
-from yoi_welfare.approvals import services as approvals
 from yoi_welfare.audit import services as audit
 from yoi_welfare.dates import format_datetime, london_today, uk_date
 from yoi_welfare.domain.wellbeing import History, Level, WellbeingAnswers, indicated_level
@@ -45,6 +44,7 @@ from yoi_welfare.screenings.queries import (
     dao_draft,
     dao_earlier_answers,
     dao_latest_submitted,
+    dao_level_approval,
 )
 from yoi_welfare.screenings.questions import (
     SECTIONS,
@@ -100,7 +100,8 @@ AWAITING = (
 
 def awaiting_approval(screening: WelfareScreening) -> bool:
     """Whether a manager has been asked to approve the screening's level and not yet decided."""
-    return any(a.is_pending for a in approvals.dao_for_subjects(SOURCE_TYPE, [screening.id]))
+    asked = dao_level_approval(screening)
+    return asked is not None and asked.is_pending
 
 
 def dao_self_harm_history(screening: WelfareScreening) -> History:

@@ -182,7 +182,7 @@ def show(screening_id: int):
             level_done=rules.level_is_complete(screening),
             actions_arising=queries.dao_actions_arising(screening),
             copied_from=queries.dao_copied_from(screening),
-            level_approval=level_approval.latest(screening),
+            level_approval=queries.dao_level_approval(screening),
         )
     previous = queries.dao_previous_submitted(screening)
     names = action_queries.dao_user_names({screening.submitted_by_id})

@@ -4,7 +4,6 @@ post-closure review or on release)."""
 from collections.abc import Iterator
 
 from yoi_welfare.actions.queries import dao_user_names
-from yoi_welfare.approvals import services as approvals
 from yoi_welfare.approvals.chronology import approval_entries
 from yoi_welfare.approvals.models import Approval
 from yoi_welfare.chronology.entry import Entry
@@ -35,7 +34,7 @@ def flag_entries(record: ChildRecord, limit: int | None = None) -> Iterator[Entr
     reviews = flag_queries.dao_case_reviews_of_child(record.child.id)
     asked = {
         approval.subject_id: approval
-        for approval in approvals.dao_child_approvals(record.child.id)
+        for approval in record.approvals
         if approval.kind == services.APPROVAL_KIND
     }
     users = dao_user_names(
