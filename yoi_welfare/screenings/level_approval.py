@@ -60,7 +60,7 @@ def submit(
     """Submit the draft, or, when its level needs a manager's approval, ask for it."""
     services.check_can_submit(screening, version, now)
     if not level_needs_approval(screening):
-        return Submitted(services.submit(screening, child, version=version, by=by, now=now))
+        return Submitted(services.submit_checked(screening, child, by=by, now=now))
     approval = approvals.request_approval(
         APPROVAL_KIND,
         subject=screening,
@@ -116,9 +116,8 @@ def approved(approval: Approval, by: User, now: datetime) -> None:
     screening, child = _screening(approval)
     officer = db.session().get(User, approval.requested_by_id)
     try:
-        services.submit(
-            screening, child, version=screening.version_id, by=officer, now=now, level_approved=True
-        )
+        services.check_can_submit(screening, screening.version_id, now)
+        services.submit_checked(screening, child, by=officer, now=now)
     except services.ScreeningError as error:
         refused = f"The screening cannot be submitted: {error.message}"
         raise approvals.ApprovalError(refused) from error

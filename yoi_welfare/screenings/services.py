@@ -310,20 +310,27 @@ def submit(
     version: int | None,
     by: User,
     now: datetime,
-    level_approved: bool = False,
 ) -> list[WelfareAction]:
     """Submit a complete draft; it never changes again. Completes the "screening due" action.
 
     Returns the actions it completed. From now the establishment holding the child lists the
     screening as new to read, and reading it is that establishment's action. A practitioner
-    level far below the indicated level is refused unless a manager approved it
+    level far below the indicated level is refused: a manager approves it first
     (``level_approval``), which then submits the screening for the officer.
     """
     check_can_submit(screening, version, now)
-    if level_needs_approval(screening) and not level_approved:
+    if level_needs_approval(screening):
         raise ScreeningError(
             "A level two or more below the indicated level needs a YOT manager's approval"
         )
+    return submit_checked(screening, child, by=by, now=now)
+
+
+def submit_checked(
+    screening: WelfareScreening, child: YoungPerson, *, by: User, now: datetime
+) -> list[WelfareAction]:
+    """Submit a draft that ``check_can_submit`` has just passed, and whose level needs no
+    approval or has it."""
     screening.status = ScreeningStatus.SUBMITTED
     screening.submitted_at = now
     screening.submitted_by_id = by.id
